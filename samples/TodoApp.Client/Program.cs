@@ -1,0 +1,1 @@
+return 0; // The demo arrives with the sample issue.

@@ -1,0 +1,115 @@
+namespace OfflineSync;
+
+/// <summary>
+/// A mutation store that keeps everything in memory. Everything queued is lost when the process
+/// exits: use it for tests and for apps whose pending changes may be lost; use
+/// <c>SqliteMutationStore</c> to survive restarts (S4).
+/// </summary>
+public sealed class InMemoryMutationStore : IMutationStore
+{
+    private readonly object _gate = new();
+    private readonly SortedDictionary<long, StoredMutation> _queue = new();
+    private readonly List<IdMapping> _mappings = new();
+    private readonly Dictionary<string, long> _counters = new(StringComparer.Ordinal);
+    private readonly string _clientId = Guid.NewGuid().ToString("N");
+    private long _lastSequence;
+
+    /// <inheritdoc/>
+    public StoreState Load()
+    {
+        lock (_gate)
+        {
+            return new StoreState(_clientId, _lastSequence, _queue.Values.ToArray(), _mappings.ToArray());
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Append(StoredMutation mutation)
+    {
+        ArgumentNullException.ThrowIfNull(mutation);
+        lock (_gate)
+        {
+            if (!_queue.TryAdd(mutation.Sequence, mutation))
+            {
+                throw new SyncStoreException($"A mutation with sequence {mutation.Sequence} is already queued.");
+            }
+
+            _lastSequence = Math.Max(_lastSequence, mutation.Sequence);
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Update(StoredMutation mutation)
+    {
+        ArgumentNullException.ThrowIfNull(mutation);
+        lock (_gate)
+        {
+            if (_queue.ContainsKey(mutation.Sequence))
+            {
+                _queue[mutation.Sequence] = mutation;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Remove(IReadOnlyCollection<long> sequences)
+    {
+        ArgumentNullException.ThrowIfNull(sequences);
+        lock (_gate)
+        {
+            foreach (long sequence in sequences)
+            {
+                _queue.Remove(sequence);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Complete(long sequence, IdMapping? mapping)
+    {
+        lock (_gate)
+        {
+            _queue.Remove(sequence);
+            if (mapping is not null)
+            {
+                _mappings.Add(mapping);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void AddMapping(IdMapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        lock (_gate)
+        {
+            _mappings.Add(mapping);
+        }
+    }
+
+    /// <inheritdoc/>
+    public long NextOptimisticCounter(string resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        lock (_gate)
+        {
+            long next = _counters.GetValueOrDefault(resource) + 1;
+            _counters[resource] = next;
+            return next;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _queue.Clear();
+        }
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+    }
+}
