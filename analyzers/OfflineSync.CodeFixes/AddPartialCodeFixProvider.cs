@@ -1,10 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -14,40 +10,26 @@ namespace OfflineSync.CodeFixes;
 
 /// <summary>OSYNC005: adds <c>partial</c> to the <c>[Syncable]</c> type and every type containing it.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddPartialCodeFixProvider)), Shared]
-public sealed class AddPartialCodeFixProvider : CodeFixProvider
+public sealed class AddPartialCodeFixProvider : SyntaxCodeFixProvider
 {
-    private const string EquivalenceKey = "OSYNC005.AddPartial";
-
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.TypeNotPartial.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public AddPartialCodeFixProvider()
+        : base(DiagnosticDescriptors.TypeNotPartial, "OSYNC005.AddPartial")
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            if (root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent is TypeDeclarationSyntax declaration)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create("Make the type and its containing types partial", ct => FixAsync(context.Document, root, declaration, ct), EquivalenceKey),
-                    diagnostic);
-            }
-        }
     }
 
-    private static Task<Document> FixAsync(Document document, SyntaxNode root, TypeDeclarationSyntax declaration, CancellationToken cancellationToken)
+    private protected override SyntaxFix? CreateFix(SyntaxNode root, Diagnostic diagnostic) =>
+        root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is TypeDeclarationSyntax declaration
+            ? new SyntaxFix("Make the type and its containing types partial", () => Fix(root, declaration))
+            : null;
+
+    private static SyntaxNode Fix(SyntaxNode root, TypeDeclarationSyntax declaration)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         TypeDeclarationSyntax[] targets = declaration.AncestorsAndSelf()
             .OfType<TypeDeclarationSyntax>()
             .Where(type => !type.Modifiers.Any(SyntaxKind.PartialKeyword))
             .ToArray();
-        SyntaxNode newRoot = root.ReplaceNodes(targets, (_, rewritten) => AddPartial(rewritten));
-        return Task.FromResult(document.WithSyntaxRoot(newRoot));
+        return root.ReplaceNodes(targets, (_, rewritten) => AddPartial(rewritten));
     }
 
     /// <summary>'partial' goes last among the modifiers, right before the type keyword, as the language requires.</summary>

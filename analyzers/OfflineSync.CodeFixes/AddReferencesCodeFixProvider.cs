@@ -1,10 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -15,36 +11,23 @@ namespace OfflineSync.CodeFixes;
 
 /// <summary>OSYNC007: declares the forgotten foreign key with <c>[References(typeof(X))]</c>.</summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddReferencesCodeFixProvider)), Shared]
-public sealed class AddReferencesCodeFixProvider : CodeFixProvider
+public sealed class AddReferencesCodeFixProvider : SyntaxCodeFixProvider
 {
-    private const string EquivalenceKey = "OSYNC007.AddReferences";
-
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.LikelyMissingReferences.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public AddReferencesCodeFixProvider()
+        : base(DiagnosticDescriptors.LikelyMissingReferences, "OSYNC007.AddReferences")
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            if (diagnostic.Properties.TryGetValue(ReferenceGraphAnalyzer.TargetProperty, out string? target)
-                && target is not null
-                && root?.FindToken(diagnostic.Location.SourceSpan.Start).Parent is PropertyDeclarationSyntax property)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create("Add [References]", ct => FixAsync(context.Document, root, property, target, ct), EquivalenceKey),
-                    diagnostic);
-            }
-        }
     }
 
-    private static Task<Document> FixAsync(Document document, SyntaxNode root, PropertyDeclarationSyntax property, string target, CancellationToken cancellationToken)
+    private protected override SyntaxFix? CreateFix(SyntaxNode root, Diagnostic diagnostic) =>
+        diagnostic.Properties.TryGetValue(ReferenceGraphAnalyzer.TargetProperty, out string? target)
+        && target is not null
+        && root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is PropertyDeclarationSyntax property
+            ? new SyntaxFix("Add [References]", () => Fix(root, property, target))
+            : null;
+
+    private static SyntaxNode Fix(SyntaxNode root, PropertyDeclarationSyntax property, string target)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         AttributeListSyntax attribute = SyntaxFactory.AttributeList(SyntaxFactory.SingletonSeparatedList(
             SyntaxFactory.Attribute(
                 SyntaxFactory.ParseName("global::OfflineSync.References").WithAdditionalAnnotations(Simplifier.Annotation),
@@ -64,6 +47,6 @@ public sealed class AddReferencesCodeFixProvider : CodeFixProvider
         PropertyDeclarationSyntax fixedProperty = property.AttributeLists.Count == 0
             ? property.WithLeadingTrivia(indent).AddAttributeLists(attribute.WithLeadingTrivia(leading).WithTrailingTrivia(newLine))
             : property.AddAttributeLists(attribute.WithLeadingTrivia(indent).WithTrailingTrivia(newLine));
-        return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(property, fixedProperty)));
+        return root.ReplaceNode(property, fixedProperty);
     }
 }

@@ -1,10 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -23,36 +19,24 @@ namespace OfflineSync.CodeFixes;
 /// non-nullable string and is dropped otherwise (the default of a value type, or null).
 /// </remarks>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(ChangeSlotTypeCodeFixProvider)), Shared]
-public sealed class ChangeSlotTypeCodeFixProvider : CodeFixProvider
+public sealed class ChangeSlotTypeCodeFixProvider : SyntaxCodeFixProvider
 {
-    private const string EquivalenceKey = "OSYNC002.ChangeSlotType";
-
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.SlotTypeMismatch.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public ChangeSlotTypeCodeFixProvider()
+        : base(DiagnosticDescriptors.SlotTypeMismatch, "OSYNC002.ChangeSlotType")
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        foreach (Diagnostic diagnostic in context.Diagnostics)
-        {
-            if (diagnostic.Properties.TryGetValue(ReferenceSlotAnalyzer.KeyTypeProperty, out string? keyType)
-                && keyType is not null
-                && root?.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is TypeSyntax slotType)
-            {
-                context.RegisterCodeFix(
-                    CodeAction.Create("Use the referenced key type", ct => FixAsync(context.Document, root, slotType, keyType, ct), EquivalenceKey),
-                    diagnostic);
-            }
-        }
     }
 
-    private static Task<Document> FixAsync(Document document, SyntaxNode root, TypeSyntax slotType, string keyTypeName, CancellationToken cancellationToken)
+    private protected override SyntaxFix? CreateFix(SyntaxNode root, Diagnostic diagnostic) =>
+        diagnostic.Properties.TryGetValue(ReferenceSlotAnalyzer.KeyTypeProperty, out string? keyType)
+        && keyType is not null
+        && root.FindNode(diagnostic.Location.SourceSpan, getInnermostNodeForTie: true) is TypeSyntax slotType
+        && slotType.Parent is not null
+            ? new SyntaxFix("Use the referenced key type", () => Fix(root, slotType, keyType))
+            : null;
+
+    private static SyntaxNode Fix(SyntaxNode root, TypeSyntax slotType, string keyTypeName)
     {
-        cancellationToken.ThrowIfCancellationRequested();
         TypeSyntax key = SyntaxFactory.ParseTypeName(keyTypeName).WithAdditionalAnnotations(Simplifier.Annotation);
         (TypeSyntax newType, TypeSyntax? oldElement, bool isScalar) = Reshape(slotType, key);
         newType = newType.WithTriviaFrom(slotType);
@@ -71,7 +55,7 @@ public sealed class ChangeSlotTypeCodeFixProvider : CodeFixProvider
             _ => declaration.ReplaceNode(slotType, newType),
         };
 
-        return Task.FromResult(document.WithSyntaxRoot(root.ReplaceNode(declaration, replaced)));
+        return root.ReplaceNode(declaration, replaced);
     }
 
     /// <summary>Sets the type and initializer, moving the trivia after "}" and ";" when an initializer appears or goes.</summary>

@@ -1,10 +1,6 @@
-using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
-using System.Threading;
-using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CodeActions;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -18,66 +14,35 @@ namespace OfflineSync.CodeFixes;
 /// removes <c>readonly</c> from a field. Computed properties and read-only collections get no fix.
 /// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(MakeSlotWritableCodeFixProvider)), Shared]
-public sealed class MakeSlotWritableCodeFixProvider : CodeFixProvider
+public sealed class MakeSlotWritableCodeFixProvider : SyntaxCodeFixProvider
 {
-    private const string EquivalenceKey = "OSYNC003.MakeWritable";
-
-    /// <inheritdoc />
-    public override ImmutableArray<string> FixableDiagnosticIds { get; } = ImmutableArray.Create(DiagnosticDescriptors.SlotNotWritable.Id);
-
-    /// <inheritdoc />
-    public override FixAllProvider GetFixAllProvider() => WellKnownFixAllProviders.BatchFixer;
-
-    /// <inheritdoc />
-    public override async Task RegisterCodeFixesAsync(CodeFixContext context)
+    /// <summary>Creates the provider.</summary>
+    public MakeSlotWritableCodeFixProvider()
+        : base(DiagnosticDescriptors.SlotNotWritable, "OSYNC003.MakeWritable")
     {
-        SyntaxNode? root = await context.Document.GetSyntaxRootAsync(context.CancellationToken).ConfigureAwait(false);
-        if (root is null)
+    }
+
+    private protected override SyntaxFix? CreateFix(SyntaxNode root, Diagnostic diagnostic)
+    {
+        if (!diagnostic.Properties.TryGetValue(ReferenceSlotAnalyzer.WriteFixProperty, out string? fix))
         {
-            return;
+            return null;
         }
 
-        foreach (Diagnostic diagnostic in context.Diagnostics)
+        SyntaxNode? node = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent;
+        (string Title, SyntaxNode Original, SyntaxNode Fixed)? change = (fix, node) switch
         {
-            if (!diagnostic.Properties.TryGetValue(ReferenceSlotAnalyzer.WriteFixProperty, out string? fix))
-            {
-                continue;
-            }
-
-            SyntaxNode? node = root.FindToken(diagnostic.Location.SourceSpan.Start).Parent;
-            (SyntaxNode Original, SyntaxNode Fixed)? change = (fix, node) switch
-            {
-                ("AddSetter", PropertyDeclarationSyntax property) => AddAccessor(property, SyntaxKind.SetAccessorDeclaration),
-                ("AddInit", PropertyDeclarationSyntax property) => AddAccessor(property, SyntaxKind.InitAccessorDeclaration),
-                ("InitToSet", PropertyDeclarationSyntax property) => InitToSet(property),
-                ("RemoveReadonly", VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax field }) => RemoveReadonly(field),
-                _ => null,
-            };
-            if (change is { } c)
-            {
-                string title = fix switch
-                {
-                    "AddSetter" => "Add a setter",
-                    "AddInit" => "Add an init accessor",
-                    "InitToSet" => "Use 'set' instead of 'init'",
-                    _ => "Remove 'readonly'",
-                };
-                context.RegisterCodeFix(
-                    CodeAction.Create(
-                        title,
-                        ct =>
-                        {
-                            ct.ThrowIfCancellationRequested();
-                            return Task.FromResult(context.Document.WithSyntaxRoot(root.ReplaceNode(c.Original, c.Fixed)));
-                        },
-                        EquivalenceKey),
-                    diagnostic);
-            }
-        }
+            ("AddSetter", PropertyDeclarationSyntax property) => AddAccessor("Add a setter", property, SyntaxKind.SetAccessorDeclaration),
+            ("AddInit", PropertyDeclarationSyntax property) => AddAccessor("Add an init accessor", property, SyntaxKind.InitAccessorDeclaration),
+            ("InitToSet", PropertyDeclarationSyntax property) => InitToSet(property),
+            ("RemoveReadonly", VariableDeclaratorSyntax { Parent.Parent: FieldDeclarationSyntax field }) => RemoveReadonly(field),
+            _ => null,
+        };
+        return change is { } c ? new SyntaxFix(c.Title, () => root.ReplaceNode(c.Original, c.Fixed)) : null;
     }
 
     /// <summary>Only auto-properties: adding a setter to a computed property would need a body we cannot write.</summary>
-    private static (SyntaxNode, SyntaxNode)? AddAccessor(PropertyDeclarationSyntax property, SyntaxKind kind)
+    private static (string, SyntaxNode, SyntaxNode)? AddAccessor(string title, PropertyDeclarationSyntax property, SyntaxKind kind)
     {
         if (property.AccessorList is not { } accessors
             || accessors.Accessors.Count != 1
@@ -90,10 +55,10 @@ public sealed class MakeSlotWritableCodeFixProvider : CodeFixProvider
         AccessorDeclarationSyntax added = SyntaxFactory.AccessorDeclaration(kind)
             .WithSemicolonToken(SyntaxFactory.Token(SyntaxFactory.TriviaList(), SyntaxKind.SemicolonToken, getter.GetTrailingTrivia()));
         AccessorDeclarationSyntax spacedGetter = getter.WithTrailingTrivia(SyntaxFactory.Space);
-        return (property, property.WithAccessorList(accessors.WithAccessors(SyntaxFactory.List(new[] { spacedGetter, added }))));
+        return (title, property, property.WithAccessorList(accessors.WithAccessors(SyntaxFactory.List(new[] { spacedGetter, added }))));
     }
 
-    private static (SyntaxNode, SyntaxNode)? InitToSet(PropertyDeclarationSyntax property)
+    private static (string, SyntaxNode, SyntaxNode)? InitToSet(PropertyDeclarationSyntax property)
     {
         AccessorDeclarationSyntax? init = property.AccessorList?.Accessors.FirstOrDefault(a => a.IsKind(SyntaxKind.InitAccessorDeclaration));
         if (init is null)
@@ -109,10 +74,10 @@ public sealed class MakeSlotWritableCodeFixProvider : CodeFixProvider
             init.Body,
             init.ExpressionBody,
             init.SemicolonToken);
-        return (property, property.ReplaceNode(init, setter));
+        return ("Use 'set' instead of 'init'", property, property.ReplaceNode(init, setter));
     }
 
-    private static (SyntaxNode, SyntaxNode)? RemoveReadonly(FieldDeclarationSyntax field)
+    private static (string, SyntaxNode, SyntaxNode)? RemoveReadonly(FieldDeclarationSyntax field)
     {
         int index = field.Modifiers.IndexOf(SyntaxKind.ReadOnlyKeyword);
         if (index < 0)
@@ -131,6 +96,6 @@ public sealed class MakeSlotWritableCodeFixProvider : CodeFixProvider
                 : fixedField.WithDeclaration(fixedField.Declaration.WithLeadingTrivia(readOnly.LeadingTrivia));
         }
 
-        return (field, fixedField);
+        return ("Remove 'readonly'", field, fixedField);
     }
 }
