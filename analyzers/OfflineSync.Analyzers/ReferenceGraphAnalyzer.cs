@@ -158,6 +158,15 @@ public sealed class ReferenceGraphAnalyzer : DiagnosticAnalyzer
                     Descend(member, nested);
                     break;
 
+                case SlotKind.HashSet when IsWalkableNested(shape.Element) && shape.Element.IsValueType:
+                    // A set hands out copies of its structs: a remapped copy cannot be put back in place.
+                    if (_graph.HoldsReferences(shape.Element))
+                    {
+                        ReportUnwalkable(member, $"a set of structs ({SymbolText.Display(memberType)}), whose elements cannot be written back", "use a List<T> or an array of the struct, or make it a class");
+                    }
+
+                    break;
+
                 case SlotKind.List or SlotKind.Array or SlotKind.IList or SlotKind.HashSet when IsWalkableNested(shape.Element):
                     Descend(member, (INamedTypeSymbol)shape.Element);
                     break;
@@ -165,18 +174,21 @@ public sealed class ReferenceGraphAnalyzer : DiagnosticAnalyzer
                 default:
                     if (_graph.MentionsReferences(memberType))
                     {
-                        Report(Diagnostic.Create(
-                            DiagnosticDescriptors.UnwalkableContainer,
-                            SymbolText.TypeLocation(member, _cancellationToken),
-                            SymbolText.Display(member.ContainingType),
-                            member.Name,
-                            DescribeContainer(shape, memberType),
-                            "hold nested objects directly or in a List<T>, T[], IList<T> or HashSet<T>"));
+                        ReportUnwalkable(member, DescribeContainer(shape, memberType), "hold nested objects directly or in a List<T>, T[], IList<T> or HashSet<T>");
                     }
 
                     break;
             }
         }
+
+        private void ReportUnwalkable(ISymbol member, string container, string fix) =>
+            Report(Diagnostic.Create(
+                DiagnosticDescriptors.UnwalkableContainer,
+                SymbolText.TypeLocation(member, _cancellationToken),
+                SymbolText.Display(member.ContainingType),
+                member.Name,
+                container,
+                fix));
 
         private bool IsWalkableNested(ITypeSymbol type) =>
             _graph.IsModelType(type) && type.TypeKind != TypeKind.Interface && type is INamedTypeSymbol;

@@ -106,8 +106,8 @@ public sealed class ReferenceSlotAnalyzer : DiagnosticAnalyzer
                 SymbolText.Display(keyType)));
         }
 
-        // Collections are rewritten in place; a single key is assigned, so its member must take a value.
-        if (shape.Kind is SlotKind.Single or SlotKind.Nullable)
+        // Collections are rewritten in place and only need to be reached; a single key is assigned.
+        if (shape.Kind is SlotKind.Single or SlotKind.Nullable || !Writability.IsReachable(member, known))
         {
             ReportIfNotWritable(context.ReportDiagnostic, member, known, string.Empty);
         }

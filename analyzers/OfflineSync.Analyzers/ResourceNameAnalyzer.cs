@@ -37,42 +37,58 @@ public sealed class ResourceNameAnalyzer : DiagnosticAnalyzer
             }
 
             var entities = new ConcurrentBag<Entity>();
+            var clients = new ConcurrentBag<INamedTypeSymbol>();
             start.RegisterSymbolAction(
                 symbol =>
                 {
                     var type = (INamedTypeSymbol)symbol.Symbol;
                     if (known.GetSyncableAttribute(type) is { } attribute && !type.IsGenericType)
                     {
-                        string resource = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string explicitName
+                        string resource = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string { Length: > 0 } explicitName
                             ? explicitName
                             : ResourceNames.Default(type.Name);
                         entities.Add(new Entity(type, resource, SymbolText.AttributeLocation(attribute, type, symbol.CancellationToken)));
+                    }
+                    else if (known.HasSyncClient(type))
+                    {
+                        clients.Add(type);
                     }
                 },
                 SymbolKind.NamedType);
             start.RegisterCompilationEndAction(end =>
             {
                 Entity[] sorted = entities.OrderBy(e => e.Type.ToDisplayString(), StringComparer.Ordinal).ToArray();
-                ReportSharedResources(end, sorted);
+                ReportShared(end, sorted, e => e.Resource, (entity, others, resource) => $"[Syncable] {entity} and {others} share the resource name '{resource}'", "give each its own name with [Syncable(\"...\")]");
+                if (!clients.IsEmpty)
+                {
+                    // The typed client names its sets after the entity's simple name (Todos, TodoSet).
+                    ReportShared(end, sorted, e => e.Type.Name, (entity, others, _) => $"[Syncable] {entity} and {others} have the same name, so their typed sets on the [SyncClient] would too", "rename one of them");
+                }
+
                 ReportGeneratedNameClashes(end, sorted, known);
             });
         });
     }
 
-    private static void ReportSharedResources(CompilationAnalysisContext context, Entity[] entities)
+    private static void ReportShared(
+        CompilationAnalysisContext context,
+        Entity[] entities,
+        Func<Entity, string> name,
+        Func<string, string, string, string> problem,
+        string fix)
     {
-        foreach (IGrouping<string, Entity> group in entities.GroupBy(e => e.Resource, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        foreach (IGrouping<string, Entity> group in entities.GroupBy(name, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             foreach (Entity entity in group)
             {
-                string others = string.Join(", ", group.Where(e => !ReferenceEquals(e, entity)).Select(e => SymbolText.Display(e.Type)));
-                context.ReportDiagnostic(Diagnostic.Create(
-                    DiagnosticDescriptors.NameCollision,
-                    entity.Location,
-                    $"[Syncable] {SymbolText.Display(entity.Type)} and {others} share the resource name '{group.Key}'",
-                    "give each its own name with [Syncable(\"...\")]"));
+                string others = string.Join(", ", group.Where(e => !ReferenceEquals(e, entity)).Select(e => Display(e.Type)));
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.NameCollision, entity.Location, problem(Display(entity.Type), others, group.Key), fix));
             }
         }
+
+        // Same-named entities live in different namespaces: name them in full there.
+        string Display(INamedTypeSymbol type) =>
+            entities.Count(e => e.Type.Name == type.Name) > 1 ? type.ToDisplayString() : SymbolText.Display(type);
     }
 
     private static void ReportGeneratedNameClashes(CompilationAnalysisContext context, Entity[] entities, KnownSymbols known)

@@ -12,6 +12,7 @@ internal sealed class KnownSymbols
         References = references;
         SyncKey = compilation.GetTypeByMetadataName("OfflineSync.SyncKeyAttribute");
         SyncIgnore = compilation.GetTypeByMetadataName("OfflineSync.SyncIgnoreAttribute");
+        SyncClient = compilation.GetTypeByMetadataName("OfflineSync.SyncClientAttribute");
         List = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
         IList = compilation.GetTypeByMetadataName("System.Collections.Generic.IList`1");
         HashSet = compilation.GetTypeByMetadataName("System.Collections.Generic.HashSet`1");
@@ -39,6 +40,8 @@ internal sealed class KnownSymbols
     public INamedTypeSymbol? SyncKey { get; }
 
     public INamedTypeSymbol? SyncIgnore { get; }
+
+    public INamedTypeSymbol? SyncClient { get; }
 
     public INamedTypeSymbol? List { get; }
 
@@ -73,6 +76,8 @@ internal sealed class KnownSymbols
     public AttributeData? GetReferencesAttribute(ISymbol member) => Find(member.GetAttributes(), References);
 
     public bool HasSyncKey(ISymbol member) => SyncKey is not null && Find(member.GetAttributes(), SyncKey) is not null;
+
+    public bool HasSyncClient(INamedTypeSymbol type) => SyncClient is not null && Find(type.GetAttributes(), SyncClient) is not null;
 
     public bool HasSyncIgnore(ISymbol member) => SyncIgnore is not null && Find(member.GetAttributes(), SyncIgnore) is not null;
 

@@ -40,7 +40,11 @@ internal sealed class ReferenceGraph
         return root is null || root.IsGlobalNamespace || (root.Name != "System" && root.Name != "Microsoft");
     }
 
-    /// <summary>The instance fields and properties the generated code sees, most derived first, [SyncIgnore] left out.</summary>
+    /// <summary>
+    /// The instance fields and properties the generated code sees, most derived first, [SyncIgnore] left out.
+    /// Private and protected members are out of its reach: a [References] one is reported on its own (OSYNC003),
+    /// any other one is not walked (a private backing field is reached through its public property).
+    /// </summary>
     public IEnumerable<ISymbol> InstanceMembers(INamedTypeSymbol type)
     {
         var seen = new HashSet<string>();
@@ -54,7 +58,10 @@ internal sealed class ReferenceGraph
                     IFieldSymbol field => !field.IsStatic && !field.IsConst && !field.IsImplicitlyDeclared,
                     _ => false,
                 };
-                if (candidate && seen.Add(member.Name) && !_known.HasSyncIgnore(member))
+                if (candidate
+                    && seen.Add(member.Name)
+                    && !_known.HasSyncIgnore(member)
+                    && (Writability.IsReachable(member, _known) || _known.GetReferencesAttribute(member) is not null))
                 {
                     yield return member;
                 }

@@ -3,20 +3,39 @@ using System;
 namespace OfflineSync.Analyzers.Model;
 
 /// <summary>
-/// The default resource name of a <c>[Syncable]</c> type: the type name in camelCase, pluralized with
-/// simple English rules (documented in docs/diagnostics.md#osync009; the generator uses the same rule).
+/// The default resource name of a <c>[Syncable]</c> type: the type name pluralized with simple English
+/// rules, then camelCased (documented in docs/diagnostics.md#osync009; the generator uses the same rule).
 /// </summary>
 internal static class ResourceNames
 {
-    public static string Default(string typeName)
+    public static string Default(string typeName) => ToCamelCase(Pluralize(typeName));
+
+    /// <summary>The conversion of <c>JsonNamingPolicy.CamelCase</c>: a leading run of capitals is lowered (<c>URLLink</c> → <c>urlLink</c>).</summary>
+    public static string ToCamelCase(string name)
     {
-        if (typeName.Length == 0)
+        if (name.Length == 0 || !char.IsUpper(name[0]))
         {
-            return typeName;
+            return name;
         }
 
-        string camel = char.ToLowerInvariant(typeName[0]) + typeName.Substring(1);
-        return Pluralize(camel);
+        char[] chars = name.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+        {
+            if (i == 1 && !char.IsUpper(chars[i]))
+            {
+                break;
+            }
+
+            // In "URLLink" the 'L' of "Link" starts the next word and keeps its capital.
+            if (i > 0 && i + 1 < chars.Length && !char.IsUpper(chars[i + 1]))
+            {
+                break;
+            }
+
+            chars[i] = char.ToLowerInvariant(chars[i]);
+        }
+
+        return new string(chars);
     }
 
     /// <summary>consonant + y → ies; s, x, z, ch, sh → es; anything else → s.</summary>

@@ -10,35 +10,42 @@ internal enum WriteProblem
     /// <summary>A property without a setter.</summary>
     GetOnly,
 
-    /// <summary>An <c>init</c> accessor in a type that is not a record (records are rebuilt with <c>with</c>).</summary>
+    /// <summary>An <c>init</c> accessor in a type that is not a record (records are written through generated accessors).</summary>
     InitOutsideRecord,
 
     /// <summary>A <c>readonly</c> (or <c>const</c>) field.</summary>
     ReadOnlyField,
 
-    /// <summary>A private setter or field in a type other than the entity, which the generated code cannot reach.</summary>
+    /// <summary>A private or protected member, getter or setter: the generated code lives in other types of the assembly.</summary>
     Inaccessible,
 }
 
-/// <summary>Decides whether the generated visitor can write a member back.</summary>
+/// <summary>Decides whether the generated visitor can reach and write a member back.</summary>
 internal static class Writability
 {
     /// <summary>
-    /// Checks a member as the generated code sees it. The generated code is part of the <c>[Syncable]</c>
-    /// type, so private setters of the entity's own members are fine; those of other types are not.
+    /// Whether generated code can read the member at all. The generated walkers are separate types of
+    /// the same assembly, so private and protected members are out of reach, even on the entity.
     /// </summary>
+    public static bool IsReachable(ISymbol member, KnownSymbols known) => member switch
+    {
+        IFieldSymbol field => IsAccessible(field, known),
+        IPropertySymbol property => property.GetMethod is { } getter && IsAccessible(getter, known),
+        _ => false,
+    };
+
+    /// <summary>Checks that generated code can read the member and assign it.</summary>
     public static WriteProblem Check(ISymbol member, KnownSymbols known)
     {
-        bool ownedByEntity = known.IsSyncable(member.ContainingType);
+        if (!IsReachable(member, known))
+        {
+            return WriteProblem.Inaccessible;
+        }
+
         switch (member)
         {
             case IFieldSymbol field:
-                if (field.IsReadOnly || field.IsConst)
-                {
-                    return WriteProblem.ReadOnlyField;
-                }
-
-                return !ownedByEntity && field.DeclaredAccessibility == Accessibility.Private ? WriteProblem.Inaccessible : WriteProblem.None;
+                return field.IsReadOnly || field.IsConst ? WriteProblem.ReadOnlyField : WriteProblem.None;
 
             case IPropertySymbol property:
                 IMethodSymbol? setter = property.SetMethod;
@@ -52,7 +59,7 @@ internal static class Writability
                     return WriteProblem.InitOutsideRecord;
                 }
 
-                return !ownedByEntity && setter.DeclaredAccessibility == Accessibility.Private ? WriteProblem.Inaccessible : WriteProblem.None;
+                return IsAccessible(setter, known) ? WriteProblem.None : WriteProblem.Inaccessible;
 
             default:
                 return WriteProblem.None;
@@ -65,7 +72,7 @@ internal static class Writability
         WriteProblem.GetOnly => "is get-only",
         WriteProblem.InitOutsideRecord => "is init-only in a type that is not a record",
         WriteProblem.ReadOnlyField => "is a readonly field",
-        WriteProblem.Inaccessible => "is private to a type the generated code is not part of",
+        WriteProblem.Inaccessible => "is private or protected (or has such a setter), out of reach of the generated code",
         _ => "is writable",
     };
 
@@ -75,7 +82,10 @@ internal static class Writability
         WriteProblem.GetOnly => inRecord ? "add an 'init' accessor or a setter" : "add a setter",
         WriteProblem.InitOutsideRecord => "use 'set' instead of 'init', or make the type a record",
         WriteProblem.ReadOnlyField => "remove 'readonly'",
-        WriteProblem.Inaccessible => "make the setter internal or public",
+        WriteProblem.Inaccessible => "make it and its setter internal or public",
         _ => string.Empty,
     };
+
+    private static bool IsAccessible(ISymbol symbol, KnownSymbols known) =>
+        known.Compilation.IsSymbolAccessibleWithin(symbol, known.Compilation.Assembly);
 }

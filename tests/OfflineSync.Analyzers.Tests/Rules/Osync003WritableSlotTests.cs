@@ -36,7 +36,7 @@ public sealed class Osync003WritableSlotTests
     }
 
     [Fact]
-    public Task InitOutsideRecord_ReadonlyField_ReadOnlyList_PrivateNestedSetter_Report()
+    public Task InitOutsideRecord_ReadonlyField_ReadOnlyList_PrivateMembers_Report()
     {
         const string source = """
             using System.Collections.Generic;
@@ -57,6 +57,20 @@ public sealed class Osync003WritableSlotTests
                 public IReadOnlyList<string> {|OSYNC003:Watchers|} { get; } = new List<string>();
 
                 public Assignment Assignee { get; set; } = new();
+            }
+
+            [Syncable]
+            public partial class Note
+            {
+                public string Id { get; set; } = "";
+
+                [References(typeof(User))]
+                public string? {|OSYNC003:AuthorId|} { get; private set; }
+
+                [References(typeof(User))]
+                private List<string> {|OSYNC003:_reviewerIds|} = new();
+
+                public int ReviewerCount => _reviewerIds.Count;
             }
 
             public class Assignment
@@ -96,7 +110,7 @@ public sealed class Osync003WritableSlotTests
     }
 
     [Fact]
-    public Task RecordInit_InPlaceCollections_EntityPrivateSetter_DoNotReport()
+    public Task RecordInit_InPlaceCollections_InternalSetter_PrivateBackingField_DoNotReport()
     {
         const string source = """
             using System.Collections.Generic;
@@ -124,7 +138,11 @@ public sealed class Osync003WritableSlotTests
                 public string Id { get; set; } = "";
 
                 [References(typeof(User))]
-                public string? AuthorId { get; private set; }
+                public string? AuthorId { get; internal set; }
+
+                private Assignment? _draft = new(null);
+
+                public Assignment? Draft => _draft;
             }
 
             public record Assignment([property: References(typeof(User))] string? UserId)

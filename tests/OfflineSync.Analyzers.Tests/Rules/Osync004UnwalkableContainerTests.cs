@@ -43,7 +43,7 @@ public sealed class Osync004UnwalkableContainerTests
     }
 
     [Fact]
-    public Task ObjectDynamicEnumerableSlotsAndNestedContainers_Report()
+    public Task ObjectDynamicEnumerableSlotsNestedContainersAndStructSets_Report()
     {
         const string source = """
             using System.Collections.Generic;
@@ -70,6 +70,14 @@ public sealed class Osync004UnwalkableContainerTests
                 public {|OSYNC004:IAssignee?|} Assignee { get; set; }
 
                 public {|OSYNC004:IEnumerable<Assignment>|} History { get; set; } = new List<Assignment>();
+
+                public {|OSYNC004:HashSet<Stamp>|} Stamps { get; set; } = new();
+            }
+
+            public struct Stamp
+            {
+                [References(typeof(User))]
+                public string? UserId { get; set; }
             }
 
             public class Assignment
@@ -106,6 +114,8 @@ public sealed class Osync004UnwalkableContainerTests
                 public Assignment[] Archive { get; set; } = System.Array.Empty<Assignment>();
                 public IList<Assignment> Queue { get; set; } = new List<Assignment>();
                 public HashSet<Assignment> Pool { get; set; } = new();
+                public List<Stamp> Stamps { get; set; } = new();
+                public HashSet<Point> Points { get; set; } = new();
                 public Dictionary<string, Note> NotesByAuthor { get; set; } = new();
                 public object? Payload { get; set; }
                 public IEnumerable<string> Words { get; set; } = new List<string>();
@@ -124,6 +134,14 @@ public sealed class Osync004UnwalkableContainerTests
             {
                 public string Text { get; set; } = "";
             }
+
+            public struct Stamp
+            {
+                [References(typeof(User))]
+                public string? UserId { get; set; }
+            }
+
+            public record struct Point(int X, int Y);
 
             """ + User;
 

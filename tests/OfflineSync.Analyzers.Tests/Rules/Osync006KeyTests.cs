@@ -29,7 +29,7 @@ public sealed class Osync006KeyTests
     }
 
     [Fact]
-    public Task UnsupportedKeyType_TwoSyncKeys_GetOnlyKey_Report()
+    public Task UnsupportedKeyType_TwoSyncKeys_GetOnlyAndPrivateSetterKeys_Report()
     {
         const string source = """
             using OfflineSync;
@@ -57,6 +57,12 @@ public sealed class Osync006KeyTests
             public partial class Ticket
             {
                 public {|OSYNC006:int?|} Id { get; set; }
+            }
+
+            [Syncable]
+            public partial class Voucher
+            {
+                public int {|OSYNC006:Id|} { get; private set; }
             }
             """;
 
@@ -93,7 +99,7 @@ public sealed class Osync006KeyTests
             [Syncable]
             public partial class Ticket
             {
-                public int Id { get; private set; }
+                public int Id { get; internal set; }
             }
             """;
 

@@ -35,6 +35,52 @@ public sealed class Osync009NameCollisionTests
     }
 
     [Fact]
+    public Task SameSimpleNameWithTypedClient_ReportsBoth()
+    {
+        const string source = """
+            using OfflineSync;
+
+            namespace Billing
+            {
+                [{|#0:Syncable("invoices")|}]
+                public partial class Invoice
+                {
+                    public string Id { get; set; } = "";
+                }
+            }
+
+            namespace Archive
+            {
+                [{|#1:Syncable("")|}]
+                public partial class Invoice
+                {
+                    public string Id { get; set; } = "";
+                }
+            }
+
+            [SyncClient]
+            public partial class AppSync
+            {
+            }
+            """;
+
+        return Verify.AnalyzerAsync(
+            source,
+            Verify.Diagnostic(DiagnosticDescriptors.NameCollision)
+                .WithLocation(1)
+                .WithArguments("[Syncable] Archive.Invoice and Billing.Invoice share the resource name 'invoices'", "give each its own name with [Syncable(\"...\")]"),
+            Verify.Diagnostic(DiagnosticDescriptors.NameCollision)
+                .WithLocation(0)
+                .WithArguments("[Syncable] Billing.Invoice and Archive.Invoice share the resource name 'invoices'", "give each its own name with [Syncable(\"...\")]"),
+            Verify.Diagnostic(DiagnosticDescriptors.NameCollision)
+                .WithLocation(1)
+                .WithArguments("[Syncable] Archive.Invoice and Billing.Invoice have the same name, so their typed sets on the [SyncClient] would too", "rename one of them"),
+            Verify.Diagnostic(DiagnosticDescriptors.NameCollision)
+                .WithLocation(0)
+                .WithArguments("[Syncable] Billing.Invoice and Archive.Invoice have the same name, so their typed sets on the [SyncClient] would too", "rename one of them"));
+    }
+
+    [Fact]
     public Task UserTypesNamedLikeGeneratedTypes_Report()
     {
         const string source = """
@@ -65,7 +111,7 @@ public sealed class Osync009NameCollisionTests
     }
 
     [Fact]
-    public Task DistinctNamesAndPartialExtensionOfGeneratedType_DoNotReport()
+    public Task DistinctNamesPartialExtensionAndSameNameWithoutClient_DoNotReport()
     {
         const string source = """
             using OfflineSync;
@@ -91,6 +137,15 @@ public sealed class Osync009NameCollisionTests
             {
                 public class CategoryPatch
                 {
+                }
+            }
+
+            namespace Archive
+            {
+                [Syncable("otherCategories")]
+                public partial class Category
+                {
+                    public string Id { get; set; } = "";
                 }
             }
             """;

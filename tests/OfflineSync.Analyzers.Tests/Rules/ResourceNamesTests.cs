@@ -16,6 +16,8 @@ public sealed class ResourceNamesTests
     [InlineData("Quiz", "quizes")]
     [InlineData("Person", "persons")]
     [InlineData("Todo", "todos")]
+    [InlineData("URLLink", "urlLinks")]
+    [InlineData("IOItem", "ioItems")]
     public void Default_IsCamelCasePlural(string typeName, string expected) =>
         Assert.Equal(expected, ResourceNames.Default(typeName));
 }
