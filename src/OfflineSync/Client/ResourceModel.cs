@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Text.Json;
+
 namespace OfflineSync;
 
 /// <summary>The non-generic face of one registered entity type, so the engine can hold all of them in one list.</summary>
@@ -8,9 +11,18 @@ internal abstract class ResourceModel
     public abstract Type EntityType { get; }
 
     public abstract SyncKeyKind KeyKind { get; }
+
+    /// <summary>Gets the process-wide index of the entity type; the engine's per-resource tables are arrays indexed by it.</summary>
+    public abstract int TypeId { get; }
+
+    /// <summary>Creates the engine's per-resource state (its local view among it). The one place views are made.</summary>
+    public abstract ResourceRuntime CreateRuntime(SyncEngine engine);
 }
 
-/// <summary>Bridges the static members of <typeparamref name="TEntity"/> to <see cref="ResourceModel"/>.</summary>
+/// <summary>
+/// Bridges the static members of <typeparamref name="TEntity"/> to <see cref="ResourceModel"/> and holds
+/// the generic payload operations of the engine: serialize, read back, remap through the generated visitors.
+/// </summary>
 internal sealed class ResourceModel<TEntity> : ResourceModel
     where TEntity : class, ISyncEntity<TEntity>
 {
@@ -19,4 +31,60 @@ internal sealed class ResourceModel<TEntity> : ResourceModel
     public override Type EntityType => typeof(TEntity);
 
     public override SyncKeyKind KeyKind => TEntity.KeyKind;
+
+    public override int TypeId => EntityTypeId<TEntity>.Value;
+
+    public override ResourceRuntime CreateRuntime(SyncEngine engine) => new ResourceRuntime<TEntity>(engine, this);
+
+    public static byte[] SerializeEntity(TEntity entity) => JsonSerializer.SerializeToUtf8Bytes(entity, TEntity.JsonTypeInfo);
+
+    public static TEntity DeserializeEntity(ReadOnlySpan<byte> json) =>
+        JsonSerializer.Deserialize(json, TEntity.JsonTypeInfo) ?? throw new JsonException($"A queued {TEntity.ResourceName} payload is null.");
+
+    public static byte[] SerializePatch(ISyncPatch<TEntity> patch)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            patch.WriteTo(writer);
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Reads a patch; the reader is handed to the generated code on the object's first token, as JSON converters expect.</summary>
+    public static ISyncPatch<TEntity> ReadPatch(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json);
+        if (!reader.Read())
+        {
+            throw new JsonException($"A {TEntity.ResourceName} patch is empty.");
+        }
+
+        return TEntity.ReadPatch(ref reader);
+    }
+
+    /// <summary>
+    /// Remaps the references of a queued payload through the generated visitor (S12–S14): the JSON is
+    /// read into the typed entity or patch, visited, and written again only when a key changed.
+    /// </summary>
+    public static ReadOnlyMemory<byte> RemapPayload(MutationKind kind, ReadOnlyMemory<byte> payload, IdMap map)
+    {
+        if (payload.IsEmpty || kind == MutationKind.Delete)
+        {
+            return payload;
+        }
+
+        var visitor = new RemappingVisitor(map);
+        if (kind == MutationKind.Create)
+        {
+            TEntity entity = DeserializeEntity(payload.Span);
+            TEntity.VisitReferences(entity, ref visitor);
+            return visitor.Changed ? SerializeEntity(entity) : payload;
+        }
+
+        ISyncPatch<TEntity> patch = ReadPatch(payload.Span);
+        patch.VisitReferences(ref visitor);
+        return visitor.Changed ? SerializePatch(patch) : payload;
+    }
 }

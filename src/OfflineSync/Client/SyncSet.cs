@@ -1,4 +1,9 @@
+using System.Collections;
+using System.Collections.Specialized;
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 
 namespace OfflineSync;
 
@@ -6,24 +11,90 @@ namespace OfflineSync;
 /// The local view of one entity type and the operations on it. The generated typed sets (for
 /// example <c>AppSync.TodoSet</c>) derive from it and add overloads typed by the key and the patch.
 /// </summary>
+/// <remarks>
+/// <para>
+/// <see cref="Items"/> is always the latest consistent snapshot: a <see cref="Create"/> shows in it
+/// before it returns (S1). For data binding the set is also a read-only list that raises
+/// <see cref="INotifyCollectionChanged.CollectionChanged"/> and <see cref="INotifyPropertyChanged.PropertyChanged"/>
+/// on the <see cref="SynchronizationContext"/> that was current when the set was made (the UI
+/// thread in WPF, MAUI or Avalonia), or on the thread that made the change when there was none.
+/// Enumerating the set gives the items as of the last notification, so a binding always sees
+/// indexes that match the notifications it received.
+/// </para>
+/// <para>Items are shared snapshots: treat them as read-only and change them through <c>Update</c>.</para>
+/// </remarks>
 /// <typeparam name="TEntity">The entity type.</typeparam>
-public abstract class SyncSet<TEntity>
+public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollectionChanged, INotifyPropertyChanged
     where TEntity : class, ISyncEntity<TEntity>
 {
-    private readonly ISyncEngine _engine;
+    private static readonly PropertyChangedEventArgs CountChanged = new(nameof(IReadOnlyCollection<TEntity>.Count));
+    private static readonly PropertyChangedEventArgs IndexerChanged = new("Item[]");
+    private static readonly PropertyChangedEventArgs ItemsChanged = new(nameof(Items));
+    private static readonly PropertyChangedEventArgs StatusChanged = new(nameof(Status));
+    private static readonly PropertyChangedEventArgs PendingCountChanged = new(nameof(PendingCount));
 
-    /// <summary>Creates the set over an engine.</summary>
+    private readonly ISyncEngine _engine;
+    private readonly LocalView<TEntity>? _view;
+    private readonly SynchronizationContext? _context;
+
+    // What the last notifications described; only the publishing thread writes these.
+    private IReadOnlyList<TEntity> _published;
+    private SyncSetStatus _publishedStatus;
+    private int _publishedPendingCount;
+
+    private int _publishRequests;
+    private int _posted;
+
+    /// <summary>Creates the set over an engine and captures the current <see cref="SynchronizationContext"/> for notifications.</summary>
     protected SyncSet(ISyncEngine engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
         _engine = engine;
+        _context = SynchronizationContext.Current;
+        _view = (engine as ILocalViewSource)?.ViewOf<TEntity>();
+        if (_view is null)
+        {
+            _published = Array.Empty<TEntity>();
+            _publishedStatus = SyncSetStatus.Offline;
+            return;
+        }
+
+        _published = _view.Items;
+        _publishedStatus = _view.Status;
+        _publishedPendingCount = _view.PendingCount;
+        _view.Changed += RequestPublish;
+        _view.StatusChanged += RequestPublish;
     }
+
+    /// <inheritdoc/>
+    public event NotifyCollectionChangedEventHandler? CollectionChanged;
+
+    /// <inheritdoc/>
+    public event PropertyChangedEventHandler? PropertyChanged;
+
+    /// <summary>
+    /// Raised after the items changed, with the new snapshot, on the same thread as the other
+    /// notifications. Several changes in a row may be reported once, with the latest snapshot.
+    /// </summary>
+    public event EventHandler<SyncSetChangedEventArgs<TEntity>>? Changed;
 
     /// <summary>Gets the resource name.</summary>
     public string Resource => TEntity.ResourceName;
 
-    /// <summary>Gets a snapshot of the items of the local view.</summary>
-    public IReadOnlyList<TEntity> Items => _engine.GetItems<TEntity>();
+    /// <summary>Gets the latest consistent snapshot of the items of the local view: server state with pending local changes on top.</summary>
+    public IReadOnlyList<TEntity> Items => _view?.Items ?? _engine.GetItems<TEntity>();
+
+    /// <summary>Gets where the set stands with the server's change feed.</summary>
+    public SyncSetStatus Status => _view?.Status ?? SyncSetStatus.Offline;
+
+    /// <summary>Gets the number of this set's local changes the server has not confirmed yet.</summary>
+    public int PendingCount => _view?.PendingCount ?? 0;
+
+    /// <inheritdoc/>
+    int IReadOnlyCollection<TEntity>.Count => Volatile.Read(ref _published).Count;
+
+    /// <inheritdoc/>
+    TEntity IReadOnlyList<TEntity>.this[int index] => Volatile.Read(ref _published)[index];
 
     /// <summary>
     /// Creates <paramref name="item"/> locally at once and queues its create. An item without a key
@@ -73,11 +144,141 @@ public abstract class SyncSet<TEntity>
         return _engine.TryGet(key, out item);
     }
 
+    /// <summary>
+    /// Streams snapshots of the items for consumers that are not bound to a UI: the current snapshot
+    /// first, then a new one after each change. A slow consumer skips intermediate snapshots and
+    /// always gets the latest.
+    /// </summary>
+    /// <param name="cancellationToken">Ends the stream; the enumeration then throws <see cref="OperationCanceledException"/>.</param>
+    public async IAsyncEnumerable<IReadOnlyList<TEntity>> WatchAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var signal = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
+        {
+            FullMode = BoundedChannelFullMode.DropWrite,
+            SingleReader = true,
+        });
+        Action onChanged = () => signal.Writer.TryWrite(true);
+        if (_view is not null)
+        {
+            _view.Changed += onChanged;
+        }
+
+        try
+        {
+            IReadOnlyList<TEntity> last = Items;
+            yield return last;
+            while (await signal.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                signal.Reader.TryRead(out _);
+                IReadOnlyList<TEntity> next = Items;
+                if (!ReferenceEquals(next, last))
+                {
+                    last = next;
+                    yield return next;
+                }
+            }
+        }
+        finally
+        {
+            if (_view is not null)
+            {
+                _view.Changed -= onChanged;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    IEnumerator<TEntity> IEnumerable<TEntity>.GetEnumerator() => Volatile.Read(ref _published).GetEnumerator();
+
+    /// <inheritdoc/>
+    IEnumerator IEnumerable.GetEnumerator() => Volatile.Read(ref _published).GetEnumerator();
+
     /// <summary>Applies a typed patch; the generated <c>Update(key, TPatch)</c> overloads call it.</summary>
     protected TEntity UpdateCore(string key, ISyncPatch<TEntity> patch, string? idempotencyKey)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(patch);
         return _engine.Update(key, patch, idempotencyKey);
+    }
+
+    private void RequestPublish()
+    {
+        if (_context is not null && SynchronizationContext.Current != _context)
+        {
+            // One post at a time: changes that arrive before it runs are published by it.
+            if (Interlocked.Exchange(ref _posted, 1) == 0)
+            {
+                _context.Post(static state => ((SyncSet<TEntity>)state!).PublishPosted(), this);
+            }
+
+            return;
+        }
+
+        Publish();
+    }
+
+    private void PublishPosted()
+    {
+        Volatile.Write(ref _posted, 0);
+        Publish();
+    }
+
+    /// <summary>
+    /// Raises the notifications for everything that changed since the last ones. Only one thread
+    /// publishes at a time, without a lock: a request that finds another thread publishing leaves
+    /// the work to it, so handlers never run concurrently and never under a lock.
+    /// </summary>
+    private void Publish()
+    {
+        if (Interlocked.Increment(ref _publishRequests) != 1)
+        {
+            return;
+        }
+
+        do
+        {
+            PublishOnce();
+        }
+        while (Interlocked.Decrement(ref _publishRequests) != 0);
+    }
+
+    private void PublishOnce()
+    {
+        LocalView<TEntity> view = _view!;
+        IReadOnlyList<TEntity> before = _published;
+        IReadOnlyList<TEntity> after = view.Items;
+        SyncSetStatus status = view.Status;
+        int pendingCount = view.PendingCount;
+
+        NotifyCollectionChangedEventArgs? change = CollectionDiff.Compute(before, after);
+        Volatile.Write(ref _published, after);
+        if (change is not null)
+        {
+            CollectionChanged?.Invoke(this, change);
+            if (before.Count != after.Count)
+            {
+                PropertyChanged?.Invoke(this, CountChanged);
+            }
+
+            PropertyChanged?.Invoke(this, IndexerChanged);
+            PropertyChanged?.Invoke(this, ItemsChanged);
+        }
+
+        if (status != _publishedStatus)
+        {
+            _publishedStatus = status;
+            PropertyChanged?.Invoke(this, StatusChanged);
+        }
+
+        if (pendingCount != _publishedPendingCount)
+        {
+            _publishedPendingCount = pendingCount;
+            PropertyChanged?.Invoke(this, PendingCountChanged);
+        }
+
+        if (change is not null)
+        {
+            Changed?.Invoke(this, new SyncSetChangedEventArgs<TEntity>(after));
+        }
     }
 }

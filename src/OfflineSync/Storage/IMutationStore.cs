@@ -33,6 +33,10 @@ public interface IMutationStore : IDisposable
     void Complete(long sequence, IdMapping? mapping);
 
     /// <summary>Records a mapping learned from the change feed (S3, S15).</summary>
+    /// <remarks>
+    /// Here and in <see cref="Complete"/>, the first mapping of a (resource, optimistic key) wins: a
+    /// later one for the same key is ignored, because the push answer and the feed event carry the same mapping.
+    /// </remarks>
     void AddMapping(IdMapping mapping);
 
     /// <summary>Returns the next value (1, 2, 3, …) of the optimistic-key counter of <paramref name="resource"/>, durably.</summary>

@@ -10,6 +10,7 @@ public sealed class InMemoryMutationStore : IMutationStore
     private readonly object _gate = new();
     private readonly SortedDictionary<long, StoredMutation> _queue = new();
     private readonly List<IdMapping> _mappings = new();
+    private readonly HashSet<(string Resource, string OptimisticKey)> _mapped = new();
     private readonly Dictionary<string, long> _counters = new(StringComparer.Ordinal);
     private readonly string _clientId = Guid.NewGuid().ToString("N");
     private long _lastSequence;
@@ -72,7 +73,7 @@ public sealed class InMemoryMutationStore : IMutationStore
             _queue.Remove(sequence);
             if (mapping is not null)
             {
-                _mappings.Add(mapping);
+                AddMappingLocked(mapping);
             }
         }
     }
@@ -83,7 +84,7 @@ public sealed class InMemoryMutationStore : IMutationStore
         ArgumentNullException.ThrowIfNull(mapping);
         lock (_gate)
         {
-            _mappings.Add(mapping);
+            AddMappingLocked(mapping);
         }
     }
 
@@ -105,6 +106,16 @@ public sealed class InMemoryMutationStore : IMutationStore
         lock (_gate)
         {
             _queue.Clear();
+        }
+    }
+
+    // The first mapping of an optimistic key wins: the push answer and the feed event (S3, S15)
+    // carry the same mapping, and whichever arrives second is a no-op.
+    private void AddMappingLocked(IdMapping mapping)
+    {
+        if (_mapped.Add((mapping.Resource, mapping.OptimisticKey)))
+        {
+            _mappings.Add(mapping);
         }
     }
 

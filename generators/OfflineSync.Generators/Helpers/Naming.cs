@@ -1,0 +1,57 @@
+using System;
+
+namespace OfflineSync.Generators;
+
+/// <summary>The naming rules of generated members: English plurals and System.Text.Json's camelCase.</summary>
+internal static class Naming
+{
+    /// <summary>Todo → Todos, Category → Categories, Box → Boxes, Day → Days.</summary>
+    public static string Pluralize(string name)
+    {
+        if (name.Length > 1 && name.EndsWith("y", StringComparison.Ordinal) && "aeiouAEIOU".IndexOf(name[name.Length - 2]) < 0)
+        {
+            return name.Substring(0, name.Length - 1) + "ies";
+        }
+
+        if (name.EndsWith("s", StringComparison.Ordinal) || name.EndsWith("x", StringComparison.Ordinal) || name.EndsWith("z", StringComparison.Ordinal)
+            || name.EndsWith("ch", StringComparison.Ordinal) || name.EndsWith("sh", StringComparison.Ordinal))
+        {
+            return name + "es";
+        }
+
+        return name + "s";
+    }
+
+    /// <summary>The same conversion as <c>JsonNamingPolicy.CamelCase</c>, so patch JSON names match the entity's.</summary>
+    public static string ToCamelCase(string name)
+    {
+        if (name.Length == 0 || !char.IsUpper(name[0]))
+        {
+            return name;
+        }
+
+        char[] chars = name.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+        {
+            if (i == 1 && !char.IsUpper(chars[i]))
+            {
+                break;
+            }
+
+            bool hasNext = i + 1 < chars.Length;
+            if (i > 0 && hasNext && !char.IsUpper(chars[i + 1]))
+            {
+                if (chars[i + 1] == ' ')
+                {
+                    chars[i] = char.ToLowerInvariant(chars[i]);
+                }
+
+                break;
+            }
+
+            chars[i] = char.ToLowerInvariant(chars[i]);
+        }
+
+        return new string(chars);
+    }
+}

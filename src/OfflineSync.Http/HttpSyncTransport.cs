@@ -1,0 +1,312 @@
+using System.Buffers;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+using OfflineSync.Http.Sse;
+
+namespace OfflineSync.Http;
+
+/// <summary>
+/// Speaks the OfflineSync HTTP protocol (docs/protocol.md): single writes with idempotency keys,
+/// ordered batches through <c>POST /sync/batch</c>, paged lists and the Server-Sent Events change feed.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Push never throws for an answer it did not like: connection errors, timeouts and malformed
+/// answers become <see cref="PushResult.Transient"/> or <see cref="PushResult.Rejected"/> results that
+/// quote the raw status and a short excerpt. Only cancellation through the caller's token throws.
+/// </para>
+/// <para>
+/// Authentication: pass an <see cref="HttpClient"/> built over a <see cref="DelegatingHandler"/> that
+/// sets the header (or register one with <c>AddHttpSyncTransport(...).AddHttpMessageHandler&lt;T&gt;()</c>);
+/// every request of the transport, the feed included, goes through it.
+/// </para>
+/// </remarks>
+public sealed class HttpSyncTransport : ISyncTransport, IDisposable
+{
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
+    private readonly HttpClient _http;
+    private readonly bool _ownsClient;
+    private readonly Uri _baseAddress;
+    private readonly HttpSyncTransportOptions _options;
+    private readonly PushResultMapper _mapper;
+
+    /// <summary>Creates a transport over an existing client, which must have a <see cref="HttpClient.BaseAddress"/>; the caller owns the client.</summary>
+    /// <param name="httpClient">The client, for example from <c>IHttpClientFactory</c>; its handlers (auth, logging) apply to every request.</param>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
+    /// <exception cref="ArgumentException"><paramref name="httpClient"/> has no base address.</exception>
+    public HttpSyncTransport(HttpClient httpClient, HttpSyncTransportOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        _http = httpClient;
+        _baseAddress = Normalize(httpClient.BaseAddress ?? throw new ArgumentException("The HttpClient needs a BaseAddress, the server's root URL.", nameof(httpClient)));
+        _options = (options ?? new HttpSyncTransportOptions()).Validated();
+        _mapper = new PushResultMapper(_options.ErrorExcerptLength);
+    }
+
+    /// <summary>Creates a transport with its own <see cref="HttpClient"/> for the server at <paramref name="baseAddress"/>.</summary>
+    /// <param name="baseAddress">The server's root URL, for example <c>http://127.0.0.1:5080/</c>.</param>
+    /// <param name="options">The options, or <see langword="null"/> for the defaults.</param>
+    public HttpSyncTransport(Uri baseAddress, HttpSyncTransportOptions? options = null)
+        : this(CreateClient(baseAddress), options) => _ownsClient = true;
+
+    /// <inheritdoc/>
+    public async Task<IReadOnlyList<PushResult>> PushAsync(IReadOnlyList<OutgoingMutation> batch, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.Count == 0)
+        {
+            return [];
+        }
+
+        if (batch.Count == 1)
+        {
+            return [await PushOneAsync(batch[0], cancellationToken).ConfigureAwait(false)];
+        }
+
+        var results = new List<PushResult>(batch.Count);
+        for (int start = 0; start < batch.Count; start += _options.MaxBatchSize)
+        {
+            int count = Math.Min(_options.MaxBatchSize, batch.Count - start);
+            List<PushResult> chunk = await PushBatchAsync(batch, start, count, cancellationToken).ConfigureAwait(false);
+            results.AddRange(chunk);
+            if (chunk.Count < count || chunk[^1] is not PushResult.Applied)
+            {
+                break; // The server stopped at a mutation; the rest wait for the next drain.
+            }
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="HttpRequestException">The server answered with an error or with something that is not a list page.</exception>
+    public async Task<ListPage> ListAsync(string resource, string? after, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resource);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        string query = string.Create(CultureInfo.InvariantCulture, $"sync/{Uri.EscapeDataString(resource)}?limit={limit}");
+        if (after is not null)
+        {
+            query += "&after=" + Uri.EscapeDataString(after);
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseAddress, query));
+        using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            string error = PushResultMapper.TryReadProblem(body)?.Describe((int)response.StatusCode) ?? _mapper.Excerpt(body);
+            throw new HttpRequestException($"Listing '{resource}' failed with HTTP {(int)response.StatusCode}: {error}", null, response.StatusCode);
+        }
+
+        try
+        {
+            return ListPageReader.Read(body);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new HttpRequestException($"Listing '{resource}' returned HTTP {(int)response.StatusCode} with a body that is not a list page ({e.Message}): {_mapper.Excerpt(body)}", e, response.StatusCode);
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Events are parsed from the response stream as they arrive. Unknown event types are skipped
+    /// (newer servers may send more); an event that cannot be read, or an answer that is not an event
+    /// stream, ends the feed with an <see cref="HttpRequestException"/> so the caller reconnects.
+    /// </remarks>
+    public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resource);
+        ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseAddress, $"sync/{Uri.EscapeDataString(resource)}/events"));
+        request.Headers.Accept.ParseAdd("text/event-stream");
+        if (afterSequence > 0)
+        {
+            request.Headers.TryAddWithoutValidation(SyncHeaders.LastEventId, afterSequence.ToString(CultureInfo.InvariantCulture));
+        }
+
+        using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+        {
+            byte[] body = await ReadLimitedAsync(response, 4096, cancellationToken).ConfigureAwait(false);
+            string error = PushResultMapper.TryReadProblem(body)?.Describe((int)response.StatusCode) ?? _mapper.Excerpt(body);
+            throw new HttpRequestException($"The change feed of '{resource}' answered HTTP {(int)response.StatusCode} ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}) instead of an event stream: {error}", null, response.StatusCode);
+        }
+
+        Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var parser = new SseParser(stream);
+            await foreach (SseEvent sse in parser.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                ChangeKind? kind = sse.Type switch
+                {
+                    "existing" => ChangeKind.Existing,
+                    "added" => ChangeKind.Added,
+                    "changed" => ChangeKind.Changed,
+                    "removed" => ChangeKind.Removed,
+                    "invalidate" => ChangeKind.Invalidate,
+                    _ => null,
+                };
+                if (kind is null)
+                {
+                    continue;
+                }
+
+                yield return ChangeEventReader.Read(resource, kind.Value, sse, _mapper);
+            }
+        }
+    }
+
+    /// <summary>Disposes the client when the transport created it.</summary>
+    public void Dispose()
+    {
+        if (_ownsClient)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private async Task<PushResult> PushOneAsync(OutgoingMutation mutation, CancellationToken cancellationToken)
+    {
+        string path = $"sync/{Uri.EscapeDataString(mutation.Resource)}";
+        using var request = mutation.Kind switch
+        {
+            MutationKind.Create => new HttpRequestMessage(HttpMethod.Post, new Uri(_baseAddress, path)),
+            MutationKind.Update => new HttpRequestMessage(HttpMethod.Patch, new Uri(_baseAddress, path + "/" + Uri.EscapeDataString(mutation.Key))),
+            _ => new HttpRequestMessage(HttpMethod.Delete, new Uri(_baseAddress, path + "/" + Uri.EscapeDataString(mutation.Key))),
+        };
+        request.Headers.TryAddWithoutValidation(SyncHeaders.IdempotencyKey, mutation.IdempotencyKey);
+        request.Headers.TryAddWithoutValidation(SyncHeaders.ClientId, mutation.ClientId);
+        if (mutation.Kind == MutationKind.Create && mutation.OptimisticKey is not null)
+        {
+            request.Headers.TryAddWithoutValidation(SyncHeaders.OptimisticId, mutation.OptimisticKey);
+        }
+
+        if (mutation.Kind != MutationKind.Create && mutation.BaseVersion is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", "\"" + mutation.BaseVersion + "\"");
+        }
+
+        if (mutation.Kind != MutationKind.Delete)
+        {
+            request.Content = new ReadOnlyMemoryContent(mutation.Payload);
+            request.Content.Headers.ContentType = JsonMediaType;
+        }
+
+        return await SendAsync(
+            request,
+            (response, body) => _mapper.Map(PushResultMapper.ReadResponse(response, body), mutation),
+            static failure => failure,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<List<PushResult>> PushBatchAsync(IReadOnlyList<OutgoingMutation> batch, int start, int count, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(4096 + (count * 256));
+        try
+        {
+            BatchProtocol.Write(buffer, batch, start, count);
+        }
+        catch (JsonException e)
+        {
+            return [new PushResult.Rejected($"A mutation of the batch has a payload that is not valid JSON: {e.Message}", 0)];
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseAddress, "sync/batch"));
+        request.Headers.TryAddWithoutValidation(SyncHeaders.ClientId, batch[start].ClientId);
+        request.Content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
+        request.Content.Headers.ContentType = JsonMediaType;
+
+        return await SendAsync(request, (response, body) => MapBatch(response, body, batch, start, count), static failure => [failure], cancellationToken).ConfigureAwait(false);
+    }
+
+    private List<PushResult> MapBatch(HttpResponseMessage response, ReadOnlyMemory<byte> body, IReadOnlyList<OutgoingMutation> batch, int start, int count)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            // The batch as a whole failed (413, 500, a proxy's error page): the first mutation carries the answer.
+            return [_mapper.Map(PushResultMapper.ReadResponse(response, body), batch[start])];
+        }
+
+        List<ServerAnswer> answers;
+        try
+        {
+            answers = BatchProtocol.ReadResults(body);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            return [new PushResult.Transient($"HTTP {(int)response.StatusCode} with a body that is not a batch answer ({e.Message}): {_mapper.Excerpt(body.Span)}", null)];
+        }
+
+        if (answers.Count == 0 || answers.Count > count)
+        {
+            return [new PushResult.Transient($"HTTP {(int)response.StatusCode} with {answers.Count} results for {count} mutations: {_mapper.Excerpt(body.Span)}", null)];
+        }
+
+        var results = new List<PushResult>(answers.Count);
+        for (int i = 0; i < answers.Count; i++)
+        {
+            results.Add(_mapper.Map(answers[i], batch[start + i]));
+        }
+
+        return results;
+    }
+
+    /// <summary>Sends a push request; connection errors and timeouts become a Transient result.</summary>
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, Func<HttpResponseMessage, ReadOnlyMemory<byte>, T> map, Func<PushResult, T> failed, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            return map(response, body);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException e)
+        {
+            return failed(new PushResult.Transient($"The request to {request.RequestUri} timed out: {e.Message}", null));
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            return failed(new PushResult.Transient($"The request to {request.RequestUri} failed: {e.Message}", null));
+        }
+    }
+
+    private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
+    {
+        Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        byte[] buffer = new byte[limit];
+        int total = 0;
+        int read;
+        while (total < limit && (read = await stream.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            total += read;
+        }
+
+        return buffer[..total];
+    }
+
+    private static HttpClient CreateClient(Uri baseAddress)
+    {
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        return new HttpClient(handler) { BaseAddress = Normalize(baseAddress), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    private static Uri Normalize(Uri baseAddress)
+    {
+        if (!baseAddress.IsAbsoluteUri)
+        {
+            throw new ArgumentException("The server address must be an absolute URL.", nameof(baseAddress));
+        }
+
+        return baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
+    }
+}

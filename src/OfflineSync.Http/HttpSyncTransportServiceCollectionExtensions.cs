@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using OfflineSync;
+using OfflineSync.Http;
+
+namespace Microsoft.Extensions.DependencyInjection;
+
+/// <summary>Registers <see cref="HttpSyncTransport"/> with <c>IHttpClientFactory</c>.</summary>
+public static class HttpSyncTransportServiceCollectionExtensions
+{
+    /// <summary>The name of the <see cref="HttpClient"/> the transport uses.</summary>
+    public const string HttpClientName = "OfflineSync";
+
+    /// <summary>
+    /// Registers a singleton <see cref="ISyncTransport"/> that talks to the server at
+    /// <paramref name="baseAddress"/> through a named <see cref="HttpClient"/>.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="baseAddress">The server's root URL.</param>
+    /// <param name="configure">Adjusts the transport options.</param>
+    /// <returns>The client builder: add handlers there, for example <c>.AddHttpMessageHandler&lt;AuthHandler&gt;()</c> to set an <c>Authorization</c> header.</returns>
+    public static IHttpClientBuilder AddHttpSyncTransport(this IServiceCollection services, Uri baseAddress, Action<HttpSyncTransportOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(baseAddress);
+        var options = new HttpSyncTransportOptions();
+        configure?.Invoke(options);
+        IHttpClientBuilder builder = services.AddHttpClient(HttpClientName, client =>
+            {
+                client.BaseAddress = baseAddress;
+                client.Timeout = TimeSpan.FromSeconds(30);
+            })
+            // The transport is a long-lived singleton: the pooled handler recycles connections instead of
+            // the factory rotating handlers under it, so DNS changes are still picked up.
+            .ConfigurePrimaryHttpMessageHandler(static () => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        services.TryAddSingleton<ISyncTransport>(sp => new HttpSyncTransport(sp.GetRequiredService<IHttpClientFactory>().CreateClient(HttpClientName), options));
+        return builder;
+    }
+}

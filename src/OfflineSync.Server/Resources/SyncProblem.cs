@@ -1,0 +1,75 @@
+using System.Text.Json;
+
+namespace OfflineSync.Server.Resources;
+
+/// <summary>
+/// An RFC 9457 problem. <see cref="Code"/> is the last part of the <c>type</c> URI
+/// (<c>urn:offlinesync:problem:{code}</c>); the codes are listed in docs/protocol.md.
+/// </summary>
+internal sealed record SyncProblem(int Status, string Code, string Title, string Detail)
+{
+    public const string TypePrefix = "urn:offlinesync:problem:";
+
+    /// <summary>Gets the row's current state for a conflict, as UTF-8 JSON.</summary>
+    public byte[]? Current { get; init; }
+
+    /// <summary>Gets the row's current version for a conflict.</summary>
+    public long? CurrentVersion { get; init; }
+
+    public static SyncProblem InvalidBody(string detail) => new(400, "invalid_body", "The request body is not valid.", detail);
+
+    public static SyncProblem InvalidHeader(string detail) => new(400, "invalid_header", "A request header is not valid.", detail);
+
+    public static SyncProblem OptimisticReference(string resource, string key) => new(400, "optimistic_reference",
+        "The mutation references an unconfirmed optimistic key.",
+        $"'{key}' is an optimistic key of '{resource}' that this request cannot resolve; send the mutation after the create that defines it is confirmed, or in the same batch after it.");
+
+    public static SyncProblem NotFound(string resource, string key) => new(404, "not_found", "The row does not exist.", $"No '{resource}' row has the key '{key}'.");
+
+    public static SyncProblem UnknownResource(string resource) => new(404, "unknown_resource", "The resource is not served.", $"The server does not serve a resource named '{resource}'.");
+
+    public static SyncProblem VersionConflict(string resource, string key, long? expected, StoredRowView current) => new(409, "version_conflict",
+        "The row changed since the client's base version.",
+        $"'{resource}/{key}' is at version {current.Version}; the request expected version {expected}.")
+    {
+        Current = current.Json,
+        CurrentVersion = current.Version,
+    };
+
+    public static SyncProblem Gone(string resource, string key) => new(409, "gone", "The row was deleted.", $"'{resource}/{key}' was deleted by another client.");
+
+    public static SyncProblem TooLarge(long limit) => new(413, "too_large", "The request is too large.", $"The body exceeds the limit of {limit} bytes.");
+
+    public static SyncProblem IdempotencyKeyReused(string key) => new(422, "idempotency_key_reused",
+        "The idempotency key was used with a different request.",
+        $"The idempotency key '{key}' was already used for a request with another method, target or body.");
+
+    public static SyncProblem KeySpaceExhausted(string resource) => new(507, "key_space_exhausted", "No key is left.", $"The key sequence of '{resource}' is exhausted.");
+
+    public static SyncProblem Internal(string detail) => new(500, "internal", "The server failed.", detail);
+
+    /// <summary>Writes the problem as a JSON object.</summary>
+    public void WriteTo(Utf8JsonWriter writer)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("type", TypePrefix + Code);
+        writer.WriteString("title", Title);
+        writer.WriteNumber("status", Status);
+        writer.WriteString("detail", Detail);
+        if (CurrentVersion is long version)
+        {
+            writer.WriteString("version", version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        if (Current is not null)
+        {
+            writer.WritePropertyName("current");
+            writer.WriteRawValue(Current, skipInputValidation: true);
+        }
+
+        writer.WriteEndObject();
+    }
+}
+
+/// <summary>The part of a stored row a conflict reports.</summary>
+internal readonly record struct StoredRowView(byte[]? Json, long Version);

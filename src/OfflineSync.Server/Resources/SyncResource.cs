@@ -1,0 +1,26 @@
+using OfflineSync.Server.Storage;
+
+namespace OfflineSync.Server.Resources;
+
+/// <summary>The non-generic face of one served entity type, so the batch endpoint can dispatch by resource name.</summary>
+internal abstract class SyncResource
+{
+    public abstract string Name { get; }
+
+    public abstract SyncKeyKind KeyKind { get; }
+
+    /// <summary>Applies a create, update or delete inside the caller's write transaction.</summary>
+    public MutationOutcome Apply(WriteSession session, in MutationRequest request, BatchScope? scope, TimeProvider time) => request.Kind switch
+    {
+        MutationKind.Create => Create(session, request, scope, time),
+        MutationKind.Update => Update(session, request, scope),
+        MutationKind.Delete => Delete(session, request, scope),
+        _ => throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown mutation kind."),
+    };
+
+    protected abstract MutationOutcome Create(WriteSession session, in MutationRequest request, BatchScope? scope, TimeProvider time);
+
+    protected abstract MutationOutcome Update(WriteSession session, in MutationRequest request, BatchScope? scope);
+
+    protected abstract MutationOutcome Delete(WriteSession session, in MutationRequest request, BatchScope? scope);
+}

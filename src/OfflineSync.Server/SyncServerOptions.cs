@@ -1,0 +1,66 @@
+namespace OfflineSync.Server;
+
+/// <summary>Configures the OfflineSync reference server.</summary>
+public sealed class SyncServerOptions
+{
+    /// <summary>Gets or sets the path of the SQLite database file; it is created when missing.</summary>
+    /// <value>The default is <c>offlinesync-server.db</c> in the working directory.</value>
+    public string DatabasePath { get; set; } = "offlinesync-server.db";
+
+    /// <summary>Gets or sets how long a stored idempotent response is replayed.</summary>
+    /// <value>The default is 24 hours.</value>
+    public TimeSpan IdempotencyRetention { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>Gets or sets how long change-log entries are kept; a feed resuming from an older position gets <c>invalidate</c>.</summary>
+    /// <value>The default is 7 days.</value>
+    public TimeSpan ChangeRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Gets or sets the largest number of change-log entries kept, whatever their age; <see langword="null"/> for no limit.</summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public long? MaxRetainedChanges { get; set; }
+
+    /// <summary>Gets or sets the interval of heartbeat comments on an idle change feed.</summary>
+    /// <value>The default is 15 seconds.</value>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>Gets or sets the largest accepted body of a single create or update, in bytes.</summary>
+    /// <value>The default is 1 MiB.</value>
+    public long MaxRequestBodySize { get; set; } = 1024 * 1024;
+
+    /// <summary>Gets or sets the largest accepted body of <c>POST /sync/batch</c>, in bytes.</summary>
+    /// <value>The default is 16 MiB.</value>
+    public long MaxBatchBodySize { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>Gets or sets the largest number of mutations in one batch.</summary>
+    /// <value>The default is 1,000.</value>
+    public int MaxBatchSize { get; set; } = 1000;
+
+    /// <summary>Gets or sets the largest page a list request may ask for.</summary>
+    /// <value>The default is 1,000.</value>
+    public int MaxPageSize { get; set; } = 1000;
+
+    /// <summary>Gets or sets whether every commit is flushed to disk (SQLite <c>synchronous=FULL</c>) before the answer is sent.</summary>
+    /// <value>The default is <see langword="true"/>: an acknowledged write survives a power loss. <see langword="false"/> uses <c>synchronous=NORMAL</c>, which survives a process crash only.</value>
+    public bool FlushEachCommit { get; set; } = true;
+
+    /// <summary>Gets or sets the clock used for expiries and retention.</summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    internal void Validate()
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(DatabasePath, nameof(DatabasePath));
+        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdempotencyRetention, TimeSpan.Zero, nameof(IdempotencyRetention));
+        ArgumentOutOfRangeException.ThrowIfLessThan(ChangeRetention, TimeSpan.Zero, nameof(ChangeRetention));
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBodySize, 1, nameof(MaxRequestBodySize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchBodySize, 1, nameof(MaxBatchBodySize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPageSize, 1, nameof(MaxPageSize));
+        if (MaxRetainedChanges is < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRetainedChanges), MaxRetainedChanges, "MaxRetainedChanges must be null or at least 0.");
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using OfflineSync.Server.Feed;
+using OfflineSync.Server.Resources;
+using OfflineSync.Server.Storage;
+
+namespace OfflineSync.Server;
+
+/// <summary>The server's singletons: options, store, mutation processor, served resources and the feed notifier.</summary>
+internal sealed class SyncServerState : IDisposable
+{
+    private readonly Dictionary<string, SyncResource> _resources = new(StringComparer.Ordinal);
+
+    public SyncServerState(IOptions<SyncServerOptions> options, ILoggerFactory? loggerFactory = null)
+    {
+        Options = options.Value;
+        Store = new SqliteSyncStore(Options);
+        Processor = new MutationProcessor(Options);
+        Store.Committed += _ => Notifier.Notify();
+        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OfflineSync.Server");
+    }
+
+    public SyncServerOptions Options { get; }
+
+    public SqliteSyncStore Store { get; }
+
+    public MutationProcessor Processor { get; }
+
+    public ChangeNotifier Notifier { get; } = new();
+
+    public ILogger Logger { get; }
+
+    /// <summary>Gets or sets whether <c>POST /sync/batch</c> is mapped already.</summary>
+    public bool BatchMapped { get; set; }
+
+    public void Add(SyncResource resource)
+    {
+        lock (_resources)
+        {
+            if (!_resources.TryAdd(resource.Name, resource))
+            {
+                throw new InvalidOperationException($"The resource '{resource.Name}' is mapped twice.");
+            }
+        }
+    }
+
+    public SyncResource? Find(string name)
+    {
+        lock (_resources)
+        {
+            return _resources.GetValueOrDefault(name);
+        }
+    }
+
+    public void Dispose() => Store.Dispose();
+}

@@ -1,0 +1,84 @@
+using Microsoft.Data.Sqlite;
+
+namespace OfflineSync.Sqlite;
+
+/// <summary>Reads the queue and the ID map in one pass each; runs once per engine start.</summary>
+internal static class StoreReader
+{
+    public static (string ClientId, long LastSequence) ReadMeta(SqliteConnection connection)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT client_id, last_sequence FROM client_meta WHERE id = 1";
+        using SqliteDataReader reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            throw new SyncStoreException("The store has no client_meta row: it is damaged. Restore it from a backup, or move it away and let OfflineSync create a new store.");
+        }
+
+        return (reader.GetString(0), reader.GetInt64(1));
+    }
+
+    public static List<StoredMutation> ReadMutations(SqliteConnection connection)
+    {
+        using SqliteCommand count = connection.CreateCommand();
+        count.CommandText = "SELECT count(*) FROM mutations";
+        var pending = new List<StoredMutation>(checked((int)(long)count.ExecuteScalar()!));
+
+        // Resource names repeat on every row: keep one string per name, not one per row.
+        var resources = new Dictionary<string, string>(StringComparer.Ordinal);
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT seq, resource, kind, entity_key, payload, idempotency_key, app_idempotency_key, base_version, " +
+            "status, attempts, last_error, failure_reason, resends, enqueued_at FROM mutations ORDER BY seq";
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            byte[] payload = reader.GetFieldValue<byte[]>(4);
+            pending.Add(new StoredMutation
+            {
+                Sequence = reader.GetInt64(0),
+                Resource = Dedupe(resources, reader.GetString(1)),
+                Kind = ColumnCodes.ToKind(reader.GetInt64(2)),
+                Key = reader.GetString(3),
+                Payload = payload.Length == 0 ? ReadOnlyMemory<byte>.Empty : payload,
+                IdempotencyKey = reader.GetString(5),
+                AppIdempotencyKey = reader.IsDBNull(6) ? null : reader.GetString(6),
+                BaseVersion = reader.IsDBNull(7) ? null : reader.GetString(7),
+                Status = ColumnCodes.ToStatus(reader.GetInt64(8)),
+                Attempts = checked((int)reader.GetInt64(9)),
+                LastError = reader.IsDBNull(10) ? null : reader.GetString(10),
+                FailureReason = reader.IsDBNull(11) ? null : ColumnCodes.ToReason(reader.GetInt64(11)),
+                Resends = checked((int)reader.GetInt64(12)),
+                EnqueuedAt = new DateTimeOffset(reader.GetInt64(13), TimeSpan.Zero),
+            });
+        }
+
+        return pending;
+    }
+
+    public static List<IdMapping> ReadMappings(SqliteConnection connection)
+    {
+        var resources = new Dictionary<string, string>(StringComparer.Ordinal);
+        var mappings = new List<IdMapping>();
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT resource, optimistic_key, server_key FROM id_map";
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            mappings.Add(new IdMapping(Dedupe(resources, reader.GetString(0)), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return mappings;
+    }
+
+    private static string Dedupe(Dictionary<string, string> names, string name)
+    {
+        if (names.TryGetValue(name, out string? known))
+        {
+            return known;
+        }
+
+        names.Add(name, name);
+        return name;
+    }
+}

@@ -1,0 +1,145 @@
+namespace OfflineSync;
+
+/// <summary>
+/// Applies <see cref="SyncOptions.ConflictStrategy"/> to a conflict the server reported (S10, S11, F3):
+/// ServerWins drops the mutation and shows the server's row, ClientWins re-sends on top of the server's
+/// version, Manual asks <see cref="SyncOptions.OnConflict"/> and holds the queue until it answers.
+/// </summary>
+/// <remarks>Every method but <see cref="AskAsync"/> runs under the engine's lock.</remarks>
+internal sealed class ConflictResolver(SyncEngine engine)
+{
+    private readonly SyncEngine _engine = engine;
+
+    public BatchOutcome OnConflict(QueuedMutation mutation, PushResult.Conflict conflict, EngineEvents events)
+    {
+        mutation.Attempts++;
+        ConflictStrategy strategy = _engine.Options.ConflictStrategy;
+        PendingMutation snapshot = mutation.ToPending(_engine.IdMap);
+        var details = new SyncConflict(snapshot, mutation.Payload, conflict.ServerState, conflict.Version, conflict.Error, strategy);
+        SyncTelemetry.Count(SyncTelemetry.Conflicts, mutation.Resource.Name);
+        Log.Conflict(_engine.Logger, mutation.Sequence, mutation.Kind, mutation.Resource.Name, snapshot.Key, strategy, conflict.Error);
+        events.Add(details);
+
+        switch (strategy)
+        {
+            case ConflictStrategy.ClientWins when mutation.Kind == MutationKind.Create:
+                // Re-sending cannot fix a broken server constraint.
+                _engine.FailPermanently(mutation, FailureReason.Conflict, conflict.Error, events);
+                break;
+            case ConflictStrategy.ClientWins:
+                Resend(mutation, conflict.Version);
+                break;
+            case ConflictStrategy.Manual:
+                // The item keeps its optimistic state and nothing overtakes the mutation until the app answers.
+                mutation.Status = MutationStatus.Conflicted;
+                mutation.LastError = conflict.Error;
+                _engine.Store.Update(mutation.ToStored());
+                events.Add(new ConflictCallback(mutation, details));
+                return BatchOutcome.Blocked;
+            default:
+                Discard(mutation, conflict.ServerState, conflict.Version, events);
+                break;
+        }
+
+        return BatchOutcome.Progress;
+    }
+
+    /// <summary>Asks the app's <see cref="SyncOptions.OnConflict"/>, then applies its answer and resumes the drain.</summary>
+    public async Task AskAsync(ConflictCallback callback)
+    {
+        ConflictResolution? resolution = null;
+        Exception? error = null;
+        try
+        {
+            resolution = await _engine.Options.OnConflict!(callback.Conflict).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("SyncOptions.OnConflict returned null; return ConflictResolution.Discard, .Retry or .Replace(data).");
+        }
+        catch (Exception exception)
+        {
+            error = exception;
+        }
+
+        var events = new EngineEvents();
+        lock (_engine.Gate)
+        {
+            QueuedMutation mutation = callback.Mutation;
+            if (_engine.IsDisposed || mutation.Removed || mutation.Status != MutationStatus.Conflicted)
+            {
+                return;
+            }
+
+            SyncConflict conflict = callback.Conflict;
+            try
+            {
+                if (error is not null)
+                {
+                    throw error;
+                }
+
+                switch (resolution!.Kind)
+                {
+                    case ConflictResolutionKind.Discard:
+                        Discard(mutation, conflict.ServerState, conflict.ServerVersion, events);
+                        break;
+                    case ConflictResolutionKind.Replace when mutation.Kind != MutationKind.Delete:
+                        mutation.Resource.Replace(mutation, resolution.Data!, conflict.ServerState);
+                        Resend(mutation, conflict.ServerVersion);
+                        break;
+                    default:
+                        Resend(mutation, conflict.ServerVersion);
+                        break;
+                }
+            }
+            catch (Exception exception)
+            {
+                // F3: the app could not answer; the mutation fails and stays visible until retried or discarded.
+                _engine.FailPermanently(mutation, FailureReason.Conflict, $"OnConflict failed: {exception.Message}", events);
+            }
+        }
+
+        _engine.Fire(events);
+        _engine.Drain.Kick();
+    }
+
+    /// <summary>S11: a re-send is a new attempt on top of the server's version, with a key derived from the original.</summary>
+    private void Resend(QueuedMutation mutation, string? serverVersion)
+    {
+        mutation.Resends++;
+        mutation.IdempotencyKey = IdempotencyKeys.ForResend(mutation.OriginalIdempotencyKey, mutation.Resends);
+        if (mutation.Kind != MutationKind.Create)
+        {
+            mutation.BaseVersion = serverVersion;
+            mutation.BaseFromPrevious = false;
+        }
+
+        mutation.Status = MutationStatus.Pending;
+        _engine.Store.Update(mutation.ToStored());
+    }
+
+    /// <summary>
+    /// ServerWins and Discard: the mutation goes and the view takes the server's row. A dropped create takes
+    /// its optimistic item with it, and what depends on it fails (S11).
+    /// </summary>
+    private void Discard(QueuedMutation mutation, ReadOnlyMemory<byte> serverState, string? serverVersion, EngineEvents events)
+    {
+        string key = mutation.CurrentKey(_engine.IdMap);
+        _engine.Store.Remove([mutation.Sequence]);
+        _engine.Unqueue(mutation, discardInView: true);
+        if (mutation.Kind == MutationKind.Create)
+        {
+            _engine.FailDependents(mutation, events);
+            return;
+        }
+
+        mutation.Resource.SetServerRow(key, serverVersion, serverState);
+
+        // Edits queued on top of the dropped one were made on the same stale row: they keep its base version,
+        // so the server reports them as conflicts too instead of applying them over its state.
+        if (mutation.Object.Mutations.Count > 0 && mutation.Object.Mutations[0] is { BaseFromPrevious: true } next)
+        {
+            next.BaseVersion = mutation.BaseVersion;
+            next.BaseFromPrevious = false;
+            _engine.Store.Update(next.ToStored());
+        }
+    }
+}

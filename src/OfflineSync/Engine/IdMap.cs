@@ -1,0 +1,126 @@
+using System.Diagnostics.CodeAnalysis;
+
+namespace OfflineSync;
+
+/// <summary>
+/// The confirmed mappings optimistic (or proposed) key → server key, one table per resource (S3, S13).
+/// Tables are found by the entity type's index, and each table also keeps its mappings typed by the
+/// resource's key type, so the remapping visitor neither hashes resource names nor formats keys.
+/// </summary>
+/// <remarks>Not thread-safe: the engine reads and writes it under its lock.</remarks>
+internal sealed class IdMap
+{
+    private readonly Table?[] _tables;
+    private readonly Dictionary<string, int> _typeIdByResource = new(StringComparer.Ordinal);
+    private int _count;
+
+    public IdMap(IReadOnlyList<ResourceModel> resources)
+    {
+        int size = 0;
+        foreach (ResourceModel resource in resources)
+        {
+            size = Math.Max(size, resource.TypeId + 1);
+        }
+
+        _tables = new Table?[size];
+        foreach (ResourceModel resource in resources)
+        {
+            _tables[resource.TypeId] = new Table(resource.KeyKind);
+            _typeIdByResource[resource.Resource] = resource.TypeId;
+        }
+    }
+
+    /// <summary>Gets the number of mappings of every resource.</summary>
+    public int Count => _count;
+
+    public bool TryGetTypeId(string resource, out int typeId) => _typeIdByResource.TryGetValue(resource, out typeId);
+
+    /// <summary>Adds a mapping; returns <see langword="false"/> when it was known already (the push answer and the feed both confirm it).</summary>
+    public bool Add(int typeId, string optimisticKey, string serverKey)
+    {
+        Table table = _tables[typeId] ?? throw new InvalidOperationException($"Entity type {typeId} is not registered.");
+        if (!table.ByString.TryAdd(optimisticKey, serverKey))
+        {
+            return false;
+        }
+
+        table.AddTyped(optimisticKey, serverKey);
+        _count++;
+        return true;
+    }
+
+    public bool TryResolve(int typeId, string key, [NotNullWhen(true)] out string? serverKey)
+    {
+        if (_count != 0 && (uint)typeId < (uint)_tables.Length && _tables[typeId] is { } table)
+        {
+            return table.ByString.TryGetValue(key, out serverKey);
+        }
+
+        serverKey = null;
+        return false;
+    }
+
+    /// <summary>Resolves <paramref name="key"/> when it is mapped; otherwise returns it unchanged.</summary>
+    public string Resolve(int typeId, string key) => TryResolve(typeId, key, out string? server) ? server : key;
+
+    /// <summary>Resolves a key slot of any key type; the hot path of <see cref="RemappingVisitor"/>.</summary>
+    public bool TryResolve<TKey>(int typeId, TKey key, [NotNullWhen(true)] out TKey? serverKey)
+        where TKey : notnull
+    {
+        if (_count != 0 && (uint)typeId < (uint)_tables.Length && _tables[typeId] is { Count: > 0 } table)
+        {
+            if (typeof(TKey) == typeof(string))
+            {
+                if (key is not null && table.ByString.TryGetValue((string)(object)key, out string? found))
+                {
+                    serverKey = (TKey)(object)found;
+                    return true;
+                }
+            }
+            else if (table.Typed is Dictionary<TKey, TKey> typed)
+            {
+                return typed.TryGetValue(key, out serverKey);
+            }
+            else if (table.ByString.TryGetValue(SyncKeys.Format(key), out string? found))
+            {
+                // A slot whose type differs from the target's key type (a long slot for an int key).
+                serverKey = SyncKeys.Parse<TKey>(found);
+                return true;
+            }
+        }
+
+        serverKey = default;
+        return false;
+    }
+
+    private sealed class Table(SyncKeyKind kind)
+    {
+        public Dictionary<string, string> ByString { get; } = new(StringComparer.Ordinal);
+
+        public object? Typed { get; } = kind switch
+        {
+            SyncKeyKind.Guid => new Dictionary<Guid, Guid>(),
+            SyncKeyKind.Int64 => new Dictionary<long, long>(),
+            SyncKeyKind.Int32 => new Dictionary<int, int>(),
+            _ => null,
+        };
+
+        public int Count => ByString.Count;
+
+        public void AddTyped(string optimisticKey, string serverKey)
+        {
+            switch (Typed)
+            {
+                case Dictionary<Guid, Guid> guids when Guid.TryParse(optimisticKey, out Guid o) && Guid.TryParse(serverKey, out Guid s):
+                    guids[o] = s;
+                    break;
+                case Dictionary<long, long> longs when SyncKeys.IsValid(SyncKeyKind.Int64, optimisticKey) && SyncKeys.IsValid(SyncKeyKind.Int64, serverKey):
+                    longs[SyncKeys.Parse<long>(optimisticKey)] = SyncKeys.Parse<long>(serverKey);
+                    break;
+                case Dictionary<int, int> ints when SyncKeys.IsValid(SyncKeyKind.Int32, optimisticKey) && SyncKeys.IsValid(SyncKeyKind.Int32, serverKey):
+                    ints[SyncKeys.Parse<int>(optimisticKey)] = SyncKeys.Parse<int>(serverKey);
+                    break;
+            }
+        }
+    }
+}

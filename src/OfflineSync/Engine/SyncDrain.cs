@@ -1,0 +1,308 @@
+using System.Diagnostics;
+using Polly;
+using Polly.Retry;
+
+namespace OfflineSync;
+
+/// <summary>
+/// Pushes the queue to the server, one drain at a time, in batches taken from the head (S5, S8). Transient
+/// failures of the head pause the drain through a Polly retry pipeline whose delays follow
+/// <see cref="SyncRetryOptions"/> and the server's <c>Retry-After</c> (S9); nothing overtakes the head.
+/// </summary>
+internal sealed class SyncDrain : IAsyncDisposable
+{
+    private readonly SyncEngine _engine;
+    private readonly ResiliencePipeline<BatchOutcome> _pipeline;
+    private readonly List<Task> _background = [];
+    private CancellationTokenSource _backoff;
+    private TaskCompletionSource _quiet = NewQuiet(completed: true);
+    private Task _loop = Task.CompletedTask;
+    private bool _running;
+    private int _generation;
+    private bool _waiting;
+    private int _synced;
+    private int _failed;
+
+    public SyncDrain(SyncEngine engine)
+    {
+        _engine = engine;
+        _backoff = CancellationTokenSource.CreateLinkedTokenSource(engine.Lifetime);
+        _pipeline = new ResiliencePipelineBuilder<BatchOutcome> { TimeProvider = engine.TimeProvider }
+            .AddRetry(new RetryStrategyOptions<BatchOutcome>
+            {
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result.Kind == BatchOutcomeKind.Transient),
+                MaxRetryAttempts = int.MaxValue,
+
+                // Attempts are counted per mutation (MaxAttempts), not per drain: the delay comes from the head's count.
+                DelayGenerator = static args => ValueTask.FromResult<TimeSpan?>(args.Outcome.Result.Delay),
+                OnRetry = args => OnBackoffAsync(),
+            })
+            .Build();
+    }
+
+    /// <summary>Held while a batch is in flight and its answers are applied; Clear and Discard wait for it.</summary>
+    public SemaphoreSlim PushGate { get; } = new(1, 1);
+
+    /// <summary>Gets whether a drain is running (pushing or waiting for a backoff timer). Read under the engine's lock.</summary>
+    public bool IsRunning => _running;
+
+    public void CountSynced() => _synced++;
+
+    public void CountFailed() => _failed++;
+
+    /// <summary>Starts a drain unless one is running; a running drain picks up new mutations by itself (S8).</summary>
+    public void Kick()
+    {
+        lock (_engine.Gate)
+        {
+            StartLocked();
+        }
+    }
+
+    /// <summary>Runs a drain if needed and waits until the queue is empty or its head waits (S8).</summary>
+    public Task RunUntilQuietAsync(CancellationToken cancellationToken)
+    {
+        Task quiet;
+        lock (_engine.Gate)
+        {
+            if (!_running && _engine.Queue.Head is null)
+            {
+                return Task.CompletedTask;
+            }
+
+            StartLocked();
+            quiet = _quiet.Task;
+        }
+
+        return quiet.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Cancels a pending backoff timer so the head is retried at once; starts a drain if none runs.</summary>
+    public void RetryNow()
+    {
+        CancellationTokenSource previous;
+        lock (_engine.Gate)
+        {
+            if (_engine.IsDisposed)
+            {
+                return;
+            }
+
+            previous = _backoff;
+            _backoff = CancellationTokenSource.CreateLinkedTokenSource(_engine.Lifetime);
+            StartLocked();
+        }
+
+        previous.Cancel();
+        previous.Dispose();
+    }
+
+    /// <summary>Keeps a background task (a conflict callback, a feed stop) so disposal can wait for it.</summary>
+    public void Track(Task task)
+    {
+        lock (_background)
+        {
+            _background.RemoveAll(static t => t.IsCompleted);
+            _background.Add(task);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Task loop;
+        lock (_engine.Gate)
+        {
+            loop = _loop;
+        }
+
+        await Task.WhenAll(Snapshot(loop)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        lock (_engine.Gate)
+        {
+            _quiet.TrySetResult();
+            _backoff.Dispose();
+        }
+    }
+
+    private static TaskCompletionSource NewQuiet(bool completed)
+    {
+        var source = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (completed)
+        {
+            source.SetResult();
+        }
+
+        return source;
+    }
+
+    private List<Task> Snapshot(Task loop)
+    {
+        lock (_background)
+        {
+            return [loop, .. _background];
+        }
+    }
+
+    private void StartLocked()
+    {
+        if (_engine.IsDisposed || _running || _engine.Queue.Head is null)
+        {
+            return;
+        }
+
+        _running = true;
+        _generation++;
+        _synced = 0;
+        _failed = 0;
+        if (_quiet.Task.IsCompleted)
+        {
+            _quiet = NewQuiet(completed: false);
+        }
+
+        int generation = _generation;
+        _loop = Task.Run(() => RunAsync(generation));
+    }
+
+    private async Task RunAsync(int generation)
+    {
+        try
+        {
+            while (true)
+            {
+                CancellationToken backoff;
+                lock (_engine.Gate)
+                {
+                    backoff = _backoff.Token;
+                }
+
+                BatchOutcome outcome;
+                try
+                {
+                    outcome = await _pipeline.ExecuteAsync(static (drain, _) => drain.PushOnceAsync(), this, backoff).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!_engine.Lifetime.IsCancellationRequested)
+                {
+                    // RetryNow cancelled the backoff timer: retry the head at once.
+                    continue;
+                }
+
+                if (outcome.Kind is BatchOutcomeKind.Idle or BatchOutcomeKind.Blocked)
+                {
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_engine.Lifetime.IsCancellationRequested)
+        {
+            // Disposed: mutations in flight stay queued for the next start.
+        }
+        catch (Exception exception)
+        {
+            Log.DrainCrashed(_engine.Logger, exception);
+        }
+        finally
+        {
+            var events = new EngineEvents();
+            lock (_engine.Gate)
+            {
+                // Normally the last push step stopped the drain already; a new drain may run by now.
+                if (_running && _generation == generation)
+                {
+                    Stop(events);
+                }
+            }
+
+            _engine.Fire(events);
+        }
+    }
+
+    /// <summary>Marks the drain stopped and wakes <see cref="RunUntilQuietAsync"/>; call under the lock.</summary>
+    private void Stop(EngineEvents events)
+    {
+        _running = false;
+        _engine.SetDrainStatus(running: false, events);
+        events.Add(new SyncCompletedEventArgs(_synced, _failed, _engine.Queue.Count));
+        _quiet.TrySetResult();
+    }
+
+    private ValueTask OnBackoffAsync()
+    {
+        // The head now waits on a timer: SyncAsync returns (S8).
+        lock (_engine.Gate)
+        {
+            _waiting = true;
+            _quiet.TrySetResult();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>One step: take a batch under the lock, push it outside the lock, apply the answers under the lock.</summary>
+    private async ValueTask<BatchOutcome> PushOnceAsync()
+    {
+        var events = new EngineEvents();
+        await PushGate.WaitAsync(_engine.Lifetime).ConfigureAwait(false);
+        try
+        {
+            List<QueuedMutation>? batch;
+            List<OutgoingMutation> outgoing;
+            BatchOutcome outcome;
+            lock (_engine.Gate)
+            {
+                batch = _engine.TakeBatch(out outgoing, out outcome);
+                if (batch is null)
+                {
+                    // Decided under the same lock that Kick takes, so a mutation queued now starts a new drain.
+                    Stop(events);
+                    return outcome;
+                }
+
+                if (_waiting && _quiet.Task.IsCompleted)
+                {
+                    _quiet = NewQuiet(completed: false);
+                }
+
+                _waiting = false;
+                _engine.SetDrainStatus(running: true, events);
+            }
+
+            _engine.Fire(events);
+            Log.Pushing(_engine.Logger, batch.Count, batch[0].Sequence);
+            using Activity? activity = SyncTelemetry.ActivitySource.StartActivity("OfflineSync.Push");
+            activity?.SetTag("offlinesync.batch.size", batch.Count);
+            activity?.SetTag("offlinesync.client_id", _engine.ClientId);
+
+            IReadOnlyList<PushResult>? results = null;
+            Exception? error = null;
+            try
+            {
+                results = await _engine.Transport.PushAsync(outgoing, _engine.Lifetime).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_engine.Lifetime.IsCancellationRequested)
+            {
+                lock (_engine.Gate)
+                {
+                    _engine.ResetInFlight(batch, 0);
+                }
+
+                throw;
+            }
+            catch (Exception exception)
+            {
+                error = exception;
+            }
+
+            lock (_engine.Gate)
+            {
+                outcome = _engine.ApplyResults(batch, results, error, events);
+            }
+
+            activity?.SetTag("offlinesync.outcome", outcome.Kind.ToString());
+            return outcome;
+        }
+        finally
+        {
+            PushGate.Release();
+            _engine.Fire(events);
+        }
+    }
+}

@@ -1,0 +1,215 @@
+namespace OfflineSync;
+
+/// <summary>The engine's side of a push: build the next batch, apply the server's answers (S3, S5, S9–S11).</summary>
+internal sealed partial class SyncEngine
+{
+    /// <summary>
+    /// Takes the next batch from the head of the queue, in order, at most <see cref="SyncOptions.BatchSize"/>
+    /// mutations, stopping before a mutation that waits for a conflict answer. Keys and references are
+    /// remapped here, at send time; a mutation that references a create still unconfirmed follows that
+    /// create in queue order, so it is in the same batch or a later one, never before it (S5).
+    /// </summary>
+    /// <returns>The batch, or <see langword="null"/> with <paramref name="outcome"/> when nothing can be sent.</returns>
+    internal List<QueuedMutation>? TakeBatch(out List<OutgoingMutation> outgoing, out BatchOutcome outcome)
+    {
+        outgoing = [];
+        QueuedMutation? head = _queue.Head;
+        if (_disposed || head is null)
+        {
+            outcome = BatchOutcome.Idle;
+            return null;
+        }
+
+        if (head.Status == MutationStatus.Conflicted)
+        {
+            outcome = BatchOutcome.Blocked;
+            return null;
+        }
+
+        var batch = new List<QueuedMutation>(Math.Min(_options.BatchSize, _queue.Count));
+        for (QueuedMutation? mutation = head; mutation is not null && batch.Count < _options.BatchSize; mutation = mutation.Next)
+        {
+            if (mutation.Status == MutationStatus.Conflicted)
+            {
+                break;
+            }
+
+            string key = _idMap.Resolve(mutation.Resource.TypeId, mutation.Key);
+            outgoing.Add(new OutgoingMutation(
+                mutation.Resource.Name,
+                mutation.Kind,
+                key,
+                mutation.Kind == MutationKind.Create ? mutation.Key : null,
+                mutation.Resource.PayloadForSend(mutation, _idMap),
+                mutation.IdempotencyKey,
+                mutation.Kind == MutationKind.Create ? null : mutation.BaseVersion,
+                ClientId));
+            mutation.Status = MutationStatus.InFlight;
+            batch.Add(mutation);
+        }
+
+        outcome = BatchOutcome.Progress;
+        return batch;
+    }
+
+    /// <summary>
+    /// Applies the answers to a batch: applied mutations leave the queue in order; the first answer that is
+    /// not <see cref="PushResult.Applied"/> is handled and the rest of the batch goes back to waiting.
+    /// </summary>
+    internal BatchOutcome ApplyResults(List<QueuedMutation> batch, IReadOnlyList<PushResult>? results, Exception? error, EngineEvents events)
+    {
+        if (error is not null)
+        {
+            ResetInFlight(batch, 0);
+            if (!IsTransient(error))
+            {
+                // A bug or a broken server answer: retrying the same bytes would fail the same way.
+                FailPermanently(batch[0], FailureReason.Rejected, $"The transport failed: {error.GetType().Name}: {error.Message}", events);
+                return BatchOutcome.Progress;
+            }
+
+            // A thrown transport error is a transient failure of every mutation of the batch.
+            TimeSpan? delay = null;
+            foreach (QueuedMutation mutation in batch)
+            {
+                if (!mutation.Removed && mutation.Status != MutationStatus.PermanentlyFailed)
+                {
+                    TimeSpan? own = RecordTransient(mutation, error.Message, null, events);
+                    delay ??= own;
+                }
+            }
+
+            RecordTransientFailure(events);
+            return delay is { } wait ? new BatchOutcome(BatchOutcomeKind.Transient, wait) : BatchOutcome.Progress;
+        }
+
+        int count = Math.Min(results!.Count, batch.Count);
+        for (int i = 0; i < count; i++)
+        {
+            QueuedMutation mutation = batch[i];
+            PushResult result = results[i];
+            RecordServerAnswer();
+            if (result is PushResult.Applied applied)
+            {
+                Confirm(mutation, applied, events);
+                continue;
+            }
+
+            ResetInFlight(batch, i);
+            switch (result)
+            {
+                case PushResult.Conflict conflict:
+                    return _conflicts.OnConflict(mutation, conflict, events);
+                case PushResult.Rejected rejected:
+                    mutation.Attempts++;
+                    FailPermanently(mutation, FailureReason.Rejected, rejected.Error, events);
+                    return BatchOutcome.Progress;
+                case PushResult.Transient transient:
+                    TimeSpan? delay = RecordTransient(mutation, transient.Error, transient.RetryAfter, events);
+                    RecordTransientFailure(events);
+                    return delay is { } wait ? new BatchOutcome(BatchOutcomeKind.Transient, wait) : BatchOutcome.Progress;
+                default:
+                    throw new InvalidOperationException($"Unknown push result {result.GetType().Name}.");
+            }
+        }
+
+        // The server answered fewer mutations than were sent: the rest were not applied and go again.
+        ResetInFlight(batch, count);
+        return BatchOutcome.Progress;
+    }
+
+    /// <summary>Puts mutations of a batch that got no answer back to waiting; call under the lock.</summary>
+    internal void ResetInFlight(List<QueuedMutation> batch, int from)
+    {
+        for (int i = from; i < batch.Count; i++)
+        {
+            QueuedMutation mutation = batch[i];
+            if (mutation.Status == MutationStatus.InFlight)
+            {
+                mutation.Status = mutation.Attempts > 0 ? MutationStatus.Failed : MutationStatus.Pending;
+            }
+        }
+    }
+
+    private static bool IsTransient(Exception error) =>
+        error is HttpRequestException or IOException or TimeoutException or OperationCanceledException;
+
+    /// <summary>
+    /// S9/F1: counts the attempt and keeps the mutation queued as <see cref="MutationStatus.Failed"/>, or fails
+    /// it with <see cref="FailureReason.Exhausted"/> after the last attempt. Returns the backoff, or
+    /// <see langword="null"/> when it failed for good.
+    /// </summary>
+    private TimeSpan? RecordTransient(QueuedMutation mutation, string error, TimeSpan? retryAfter, EngineEvents events)
+    {
+        mutation.Attempts++;
+        mutation.LastError = error;
+        if (mutation.Attempts >= _options.MaxAttempts)
+        {
+            FailPermanently(mutation, FailureReason.Exhausted, error, events);
+            return null;
+        }
+
+        mutation.Status = MutationStatus.Failed;
+        _store.Update(mutation.ToStored());
+        TimeSpan delay = Backoff.Delay(_options.Retry, mutation.Attempts, retryAfter, Random.Shared.NextDouble());
+        Log.Transient(_logger, mutation.Sequence, mutation.Kind, mutation.Resource.Name, mutation.Key, mutation.Attempts, error, delay);
+        return delay;
+    }
+
+    /// <summary>
+    /// The server applied a mutation (S3): a create's mapping is stored in the same store call that removes
+    /// it, the views re-key the item and every reference to it, and the next queued mutation of the object
+    /// takes the answered version as its base (S10).
+    /// </summary>
+    private void Confirm(QueuedMutation mutation, PushResult.Applied applied, EngineEvents events)
+    {
+        mutation.Attempts++;
+        ResourceRuntime runtime = mutation.Resource;
+        string serverKey = applied.ServerKey;
+        IdMapping? mapping = null;
+        if (mutation.Kind == MutationKind.Create && serverKey != mutation.Key && !_idMap.TryResolve(runtime.TypeId, mutation.Key, out _))
+        {
+            mapping = new IdMapping(runtime.Name, mutation.Key, serverKey);
+        }
+
+        _store.Complete(mutation.Sequence, mapping);
+        PendingMutation? snapshot = MutationSynced is null ? null : mutation.ToPending(_idMap);
+
+        // The mapping goes into the ID map before the view hears of the create, so a mapping the view
+        // reports back while re-keying is recognized as known.
+        if (mapping is not null)
+        {
+            RecordMapping(runtime.TypeId, mapping, mutation);
+        }
+
+        Unqueue(mutation, discardInView: false);
+        QueuedMutation? next = mutation.Object.Mutations.Count > 0 ? mutation.Object.Mutations[0] : null;
+        runtime.Confirm(mutation.Sequence, serverKey, applied.Version, applied.State);
+        if (mutation.Absorbed is { } absorbed)
+        {
+            foreach (long sequence in absorbed)
+            {
+                runtime.Confirm(sequence, serverKey, applied.Version, applied.State);
+            }
+        }
+
+        if (mapping is not null)
+        {
+            PublishMapping(mapping, events);
+        }
+
+        if (next is { BaseFromPrevious: true, Status: not MutationStatus.InFlight } && next.Kind != MutationKind.Create)
+        {
+            next.BaseVersion = applied.Version;
+            next.BaseFromPrevious = false;
+            _store.Update(next.ToStored());
+        }
+
+        _drain.CountSynced();
+        SyncTelemetry.Count(SyncTelemetry.Synced, runtime.Name);
+        if (snapshot is not null)
+        {
+            events.Add(new MutationSyncedEventArgs(snapshot with { Key = serverKey }, serverKey, applied.Version));
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace OfflineSync;
+
+/// <summary>Reads, copies and patches entities through their generated JSON contract (no reflection).</summary>
+internal static class EntityJson<TEntity>
+    where TEntity : class, ISyncEntity<TEntity>
+{
+    /// <summary>Reads a server row and stamps it with the key and version the server sent beside it.</summary>
+    public static TEntity ReadRow(ReadOnlyMemory<byte> json, string key, string? version)
+    {
+        TEntity entity = JsonSerializer.Deserialize(json.Span, TEntity.JsonTypeInfo)
+            ?? throw new JsonException($"The server sent null for {TEntity.ResourceName} '{key}'.");
+        TEntity.SetKey(entity, key);
+        if (version is not null)
+        {
+            TEntity.SetVersion(entity, version);
+        }
+
+        return entity;
+    }
+
+    /// <summary>Returns a deep copy, so the view can hold or rewrite it without touching the caller's instance.</summary>
+    public static TEntity Clone(TEntity entity) =>
+        JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(entity, TEntity.JsonTypeInfo), TEntity.JsonTypeInfo)
+        ?? throw new JsonException($"A {TEntity.ResourceName} item serialized to null.");
+
+    /// <summary>Returns a copy of <paramref name="patch"/> made through its JSON form.</summary>
+    public static ISyncPatch<TEntity> Clone(ISyncPatch<TEntity> patch)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            patch.WriteTo(writer);
+        }
+
+        var reader = new Utf8JsonReader(buffer.WrittenSpan);
+        reader.Read();
+        return TEntity.ReadPatch(ref reader);
+    }
+
+    /// <summary>
+    /// Makes an item from nothing but a key: what <c>AddUpdate</c> answers for a row the view has not
+    /// loaded yet (a replay after a restart runs before the refetch).
+    /// </summary>
+    public static TEntity Empty(string key) => ReadRow("{}"u8.ToArray(), key, version: null);
+}

@@ -1,0 +1,131 @@
+namespace OfflineSync;
+
+/// <summary>What the change feed tells the view (S15–S19).</summary>
+internal sealed partial class LocalView<TEntity>
+{
+    /// <summary>Applies one feed event to the server rows; the overlay stays on top (S16, S17).</summary>
+    /// <remarks><see cref="ChangeKind.Invalidate"/> carries no row: the follower refetches and calls <see cref="ReplaceServerRows"/>.</remarks>
+    internal void ApplyEvent(ChangeEvent change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        if (change.Kind == ChangeKind.Invalidate || change.Key is null)
+        {
+            return;
+        }
+
+        IdMapping? learned = null;
+        lock (_gate)
+        {
+            string key = change.Key;
+            switch (change.Kind)
+            {
+                case ChangeKind.Existing or ChangeKind.Added:
+                    if (_tombstones.Contains(key))
+                    {
+                        return;
+                    }
+
+                    learned = LearnFromOrigin(change.OriginOptimisticKey, key);
+                    _rows[key] = new ServerRow<TEntity>(EntityJson<TEntity>.ReadRow(change.Data, key, change.Version), change.Version, change.OriginOptimisticKey);
+                    break;
+                case ChangeKind.Changed:
+                    if (_tombstones.Contains(key))
+                    {
+                        return;
+                    }
+
+                    learned = LearnFromOrigin(change.OriginOptimisticKey, key);
+                    ServerRow<TEntity>? held = _rows.GetValueOrDefault(key);
+                    TEntity entity = held is null
+                        ? EntityJson<TEntity>.ReadRow(change.Data, key, change.Version)
+                        : ChangeMerger.Merge(held.Entity, change.Data, key, change.Version);
+                    PutRow(key, new ServerRow<TEntity>(entity, change.Version, change.OriginOptimisticKey ?? held?.OriginOptimisticKey), ordered: true);
+                    break;
+                case ChangeKind.Removed:
+                    // The removal this client's confirmed delete left a tombstone for: later events are news again.
+                    _tombstones.Remove(key);
+                    _rows.Remove(key);
+                    break;
+            }
+
+            _snapshot = null;
+        }
+
+        if (learned is not null)
+        {
+            MappingLearned?.Invoke(learned);
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>
+    /// Replaces every server row with a fresh list (first load, reconnect, <c>invalidate</c> or a
+    /// retention gap, S19): rows deleted meanwhile disappear, the overlay is re-applied on top.
+    /// </summary>
+    internal void ReplaceServerRows(IReadOnlyList<ListItem> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        List<IdMapping>? learned = null;
+        lock (_gate)
+        {
+            _rows.Clear();
+            var listed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (ListItem row in rows)
+            {
+                listed.Add(row.Key);
+
+                // A list read before this client's delete reached the server still holds the row.
+                if (_tombstones.Contains(row.Key))
+                {
+                    continue;
+                }
+
+                if (LearnFromOrigin(row.OriginOptimisticKey, row.Key) is IdMapping mapping)
+                {
+                    (learned ??= new List<IdMapping>()).Add(mapping);
+                }
+
+                _rows[row.Key] = new ServerRow<TEntity>(EntityJson<TEntity>.ReadRow(row.Data, row.Key, row.Version), row.Version, row.OriginOptimisticKey);
+            }
+
+            _tombstones.IntersectWith(listed);
+            _snapshot = null;
+        }
+
+        foreach (IdMapping mapping in learned ?? [])
+        {
+            MappingLearned?.Invoke(mapping);
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <summary>
+    /// A row created from optimistic key <paramref name="origin"/> confirms the mapping of an item this
+    /// view holds under that key, whether or not the push answer came first (S3, S18). Caller holds the lock.
+    /// </summary>
+    private IdMapping? LearnFromOrigin(string? origin, string serverKey)
+    {
+        if (origin is null || origin == serverKey || _aliases.ContainsKey(origin) || !HoldsPendingKey(origin))
+        {
+            return null;
+        }
+
+        var mapping = new IdMapping(TEntity.ResourceName, origin, serverKey);
+        return LearnMapping(mapping) ? mapping : null;
+    }
+
+    private bool HoldsPendingKey(string key)
+    {
+        foreach (PendingChange<TEntity> change in _overlay.Values)
+        {
+            if (change.Key == key)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

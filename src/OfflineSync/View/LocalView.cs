@@ -1,0 +1,510 @@
+using System.Collections.ObjectModel;
+using System.Diagnostics.CodeAnalysis;
+
+namespace OfflineSync;
+
+/// <summary>
+/// The local view of one resource: server rows plus an overlay of pending local changes keyed by
+/// queue sequence. An item is shown as its server row with the pending changes re-applied on top,
+/// in queue order (S17); a pending delete hides it whatever the feed says (S16); a pending create
+/// shows until its row arrives, then the row replaces it under the server key (S18).
+/// </summary>
+/// <remarks>
+/// Thread-safe: the engine, the feed follower and readers may call it from any thread. Every
+/// mutation happens under one lock; events (<see cref="Changed"/>, <see cref="MappingLearned"/>,
+/// <see cref="StatusChanged"/>) are raised after the lock is released. Items handed out are never
+/// changed afterwards: rewriting an entity replaces it with a copy.
+/// </remarks>
+/// <typeparam name="TEntity">The entity type.</typeparam>
+internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
+    where TEntity : class, ISyncEntity<TEntity>
+{
+    private readonly Lock _gate = new();
+    private readonly SortedDictionary<string, ServerRow<TEntity>> _rows = new(KeyOrder.For(TEntity.KeyKind));
+    private readonly SortedDictionary<long, PendingChange<TEntity>> _overlay = new();
+
+    // Optimistic key → server key of this resource, so TryGet and new changes still find a re-keyed item (S3).
+    private readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal);
+
+    // Every resource's mappings: references in changes queued after a mapping are rewritten on arrival (S3, S13).
+    private readonly MappingTable _mappings = new();
+
+    // Rows whose delete the server confirmed: a late event from before the delete must not show them again (S16).
+    private readonly HashSet<string> _tombstones = new(StringComparer.Ordinal);
+
+    private Snapshot? _snapshot;
+    private SyncSetStatus _status = SyncSetStatus.Loading;
+
+    /// <summary>Raised after the visible items may have changed.</summary>
+    internal event Action? Changed;
+
+    /// <summary>
+    /// Raised when a feed event or list row carrying an origin optimistic key confirms the mapping of
+    /// an item this view holds under that key (S3, S15). The view has already re-keyed the item; the
+    /// engine stores the mapping, fires <c>IdRemapped</c> and calls <see cref="ApplyMapping"/> on every view.
+    /// </summary>
+    internal event Action<IdMapping>? MappingLearned;
+
+    /// <summary>Raised when <see cref="Status"/> changes.</summary>
+    internal event Action? StatusChanged;
+
+    /// <summary>Gets the state of the feed that fills the view.</summary>
+    internal SyncSetStatus Status
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _status;
+            }
+        }
+    }
+
+    /// <summary>Gets the number of local changes the server has not confirmed yet.</summary>
+    internal int PendingCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _overlay.Count;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<TEntity> Items
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return CurrentSnapshot().Items;
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public void AddCreate(long sequence, TEntity item)
+    {
+        ArgumentNullException.ThrowIfNull(item);
+        TEntity owned = EntityJson<TEntity>.Clone(item);
+        lock (_gate)
+        {
+            owned = ReferenceRewriter.Rewrite(owned, _mappings);
+            _overlay[sequence] = new PendingChange<TEntity>(MutationKind.Create, TEntity.GetKey(owned), owned, null);
+            _snapshot = null;
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <inheritdoc/>
+    public TEntity AddUpdate(long sequence, string key, ISyncPatch<TEntity> patch)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        ArgumentNullException.ThrowIfNull(patch);
+        ISyncPatch<TEntity> owned = EntityJson<TEntity>.Clone(patch);
+        TEntity? shown;
+        string resolved;
+        lock (_gate)
+        {
+            resolved = Resolve(key);
+            owned = ReferenceRewriter.Rewrite(owned, _mappings);
+            _overlay[sequence] = new PendingChange<TEntity>(MutationKind.Update, resolved, null, owned);
+            _snapshot = null;
+            shown = ComputeVisible(resolved);
+        }
+
+        Changed?.Invoke();
+
+        // A replay after a restart runs before the refetch: the row is not loaded yet, so the answer is
+        // the patch on an empty item; the view shows the real row with the patch once the list arrives.
+        if (shown is null)
+        {
+            shown = EntityJson<TEntity>.Empty(resolved);
+            owned.ApplyTo(shown);
+        }
+
+        return shown;
+    }
+
+    /// <inheritdoc/>
+    public void AddDelete(long sequence, string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_gate)
+        {
+            _overlay[sequence] = new PendingChange<TEntity>(MutationKind.Delete, Resolve(key), null, null);
+            _snapshot = null;
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <inheritdoc/>
+    public void ReplaceUpdate(long sequence, ISyncPatch<TEntity> mergedPatch)
+    {
+        ArgumentNullException.ThrowIfNull(mergedPatch);
+        ISyncPatch<TEntity> owned = EntityJson<TEntity>.Clone(mergedPatch);
+        lock (_gate)
+        {
+            if (!_overlay.TryGetValue(sequence, out PendingChange<TEntity>? change) || change.Kind != MutationKind.Update)
+            {
+                return;
+            }
+
+            _overlay[sequence] = change with { Patch = ReferenceRewriter.Rewrite(owned, _mappings) };
+            _snapshot = null;
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <inheritdoc/>
+    public void Confirm(long sequence, string serverKey, string? version, ReadOnlyMemory<byte> state)
+    {
+        ArgumentNullException.ThrowIfNull(serverKey);
+        lock (_gate)
+        {
+            _overlay.Remove(sequence, out PendingChange<TEntity>? change);
+            switch (change?.Kind)
+            {
+                case MutationKind.Create:
+                    if (change.Key != serverKey)
+                    {
+                        // The engine records the mapping and calls ApplyMapping on every view; re-keying here
+                        // as well means no reader ever sees the item twice in between (S18).
+                        LearnMapping(new IdMapping(TEntity.ResourceName, change.Key, serverKey));
+                    }
+
+                    TEntity created = state.IsEmpty ? WithKey(change.Entity!, serverKey) : EntityJson<TEntity>.ReadRow(state, serverKey, version);
+                    _tombstones.Remove(serverKey);
+                    PutRow(serverKey, new ServerRow<TEntity>(created, version, change.Key != serverKey ? change.Key : null), ordered: true);
+                    break;
+                case MutationKind.Delete:
+                    _rows.Remove(Resolve(serverKey));
+                    _rows.Remove(change.Key);
+                    _tombstones.Add(change.Key);
+                    break;
+                default:
+                    // An update, or a mutation this view never saw: the answer is the row as the server stores it.
+                    if (!state.IsEmpty)
+                    {
+                        string key = Resolve(serverKey);
+                        PutRow(key, new ServerRow<TEntity>(EntityJson<TEntity>.ReadRow(state, key, version), version, _rows.GetValueOrDefault(key)?.OriginOptimisticKey), ordered: true);
+                    }
+
+                    break;
+            }
+
+            _snapshot = null;
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <inheritdoc/>
+    public void Discard(long sequence)
+    {
+        lock (_gate)
+        {
+            if (!_overlay.Remove(sequence))
+            {
+                return;
+            }
+
+            _snapshot = null;
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <inheritdoc/>
+    public void SetServerRow(string key, string? version, ReadOnlyMemory<byte> state)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_gate)
+        {
+            string resolved = Resolve(key);
+            if (state.IsEmpty)
+            {
+                _rows.Remove(resolved);
+            }
+            else
+            {
+                PutRow(resolved, new ServerRow<TEntity>(EntityJson<TEntity>.ReadRow(state, resolved, version), version, _rows.GetValueOrDefault(resolved)?.OriginOptimisticKey), ordered: true);
+            }
+
+            _snapshot = null;
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <inheritdoc/>
+    public void ApplyMapping(IdMapping mapping)
+    {
+        ArgumentNullException.ThrowIfNull(mapping);
+        lock (_gate)
+        {
+            if (!LearnMapping(mapping))
+            {
+                return;
+            }
+        }
+
+        Changed?.Invoke();
+    }
+
+    /// <inheritdoc/>
+    public bool TryGet(string key, [NotNullWhen(true)] out TEntity? item)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_gate)
+        {
+            string resolved = Resolve(key);
+            if (_snapshot is not null)
+            {
+                return _snapshot.ByKey.TryGetValue(resolved, out item);
+            }
+
+            item = ComputeVisible(resolved);
+            return item is not null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public string? GetServerVersion(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_gate)
+        {
+            return _rows.GetValueOrDefault(Resolve(key))?.Version;
+        }
+    }
+
+    /// <summary>Sets the feed status; the follower calls it.</summary>
+    internal void SetStatus(SyncSetStatus status)
+    {
+        lock (_gate)
+        {
+            if (_status == status)
+            {
+                return;
+            }
+
+            _status = status;
+        }
+
+        StatusChanged?.Invoke();
+    }
+
+    private string Resolve(string key) => _aliases.GetValueOrDefault(key, key);
+
+    /// <summary>
+    /// Records a mapping: aliases and re-keys this resource's overlay entries, and rewrites reference
+    /// slots of every item and pending change that point at the mapped key. Returns whether anything
+    /// was new. Caller holds the lock.
+    /// </summary>
+    private bool LearnMapping(IdMapping mapping)
+    {
+        if (mapping.OptimisticKey == mapping.ServerKey || !_mappings.Add(mapping))
+        {
+            return false;
+        }
+
+        if (mapping.Resource == TEntity.ResourceName)
+        {
+            _aliases[mapping.OptimisticKey] = mapping.ServerKey;
+            if (_rows.Remove(mapping.OptimisticKey, out ServerRow<TEntity>? stray) && !_rows.ContainsKey(mapping.ServerKey))
+            {
+                PutRow(mapping.ServerKey, stray with { Entity = WithKey(stray.Entity, mapping.ServerKey) }, ordered: false);
+            }
+        }
+
+        MappingTable single = MappingTable.Of(mapping);
+        foreach ((long sequence, PendingChange<TEntity> change) in _overlay.ToArray())
+        {
+            PendingChange<TEntity> rewritten = change;
+            if (mapping.Resource == TEntity.ResourceName && change.Key == mapping.OptimisticKey)
+            {
+                rewritten = rewritten with
+                {
+                    Key = mapping.ServerKey,
+                    Entity = change.Entity is null ? null : WithKey(change.Entity, mapping.ServerKey),
+                };
+            }
+
+            if (rewritten.Entity is not null)
+            {
+                rewritten = rewritten with { Entity = ReferenceRewriter.Rewrite(rewritten.Entity, single) };
+            }
+
+            if (rewritten.Patch is not null)
+            {
+                rewritten = rewritten with { Patch = ReferenceRewriter.Rewrite(rewritten.Patch, single) };
+            }
+
+            if (!ReferenceEquals(rewritten, change))
+            {
+                _overlay[sequence] = rewritten;
+            }
+        }
+
+        // Rows come from the server and hold no optimistic keys, except a create confirmed without a state.
+        foreach ((string key, ServerRow<TEntity> row) in _rows.ToArray())
+        {
+            TEntity entity = ReferenceRewriter.Rewrite(row.Entity, single);
+            if (!ReferenceEquals(entity, row.Entity))
+            {
+                _rows[key] = row with { Entity = entity };
+            }
+        }
+
+        _snapshot = null;
+        return true;
+    }
+
+    private static TEntity WithKey(TEntity entity, string key)
+    {
+        if (TEntity.GetKey(entity) == key)
+        {
+            return entity;
+        }
+
+        TEntity copy = EntityJson<TEntity>.Clone(entity);
+        TEntity.SetKey(copy, key);
+        return copy;
+    }
+
+    /// <summary>Stores a row; with <paramref name="ordered"/>, a state known to be older than the held one is ignored.</summary>
+    private void PutRow(string key, ServerRow<TEntity> row, bool ordered)
+    {
+        if (ordered && _rows.TryGetValue(key, out ServerRow<TEntity>? held) && VersionOrder.IsOlder(row.Version, held.Version))
+        {
+            return;
+        }
+
+        _rows[key] = row;
+    }
+
+    /// <summary>Computes the visible item of one key from its row and its pending changes. Caller holds the lock.</summary>
+    private TEntity? ComputeVisible(string key)
+    {
+        TEntity? current = _rows.GetValueOrDefault(key)?.Entity;
+        bool copied = false;
+        foreach (PendingChange<TEntity> change in _overlay.Values)
+        {
+            if (change.Key == key)
+            {
+                Apply(change, ref current, ref copied);
+            }
+        }
+
+        return current;
+    }
+
+    /// <summary>Applies one pending change on top of the item as the changes before it left it (S16, S17).</summary>
+    private static void Apply(PendingChange<TEntity> change, ref TEntity? current, ref bool copied)
+    {
+        switch (change.Kind)
+        {
+            case MutationKind.Create:
+                // Once the server row exists it is the base (S18); the create only shows without one.
+                if (current is null)
+                {
+                    current = change.Entity;
+                    copied = false;
+                }
+
+                break;
+            case MutationKind.Update:
+                if (current is not null)
+                {
+                    if (!copied)
+                    {
+                        current = EntityJson<TEntity>.Clone(current);
+                        copied = true;
+                    }
+
+                    change.Patch!.ApplyTo(current);
+                }
+
+                break;
+            case MutationKind.Delete:
+                current = null;
+                copied = false;
+                break;
+        }
+    }
+
+    /// <summary>Returns the cached snapshot, building it when a change dropped it. Caller holds the lock.</summary>
+    private Snapshot CurrentSnapshot()
+    {
+        if (_snapshot is not null)
+        {
+            return _snapshot;
+        }
+
+        // Group pending changes by key, keeping queue order within a key and first-seen order across keys.
+        var pending = new Dictionary<string, List<PendingChange<TEntity>>>(StringComparer.Ordinal);
+        var createdOrder = new List<string>();
+        foreach (PendingChange<TEntity> change in _overlay.Values)
+        {
+            if (!pending.TryGetValue(change.Key, out List<PendingChange<TEntity>>? changes))
+            {
+                pending[change.Key] = changes = new List<PendingChange<TEntity>>();
+                if (!_rows.ContainsKey(change.Key))
+                {
+                    createdOrder.Add(change.Key);
+                }
+            }
+
+            changes.Add(change);
+        }
+
+        var items = new List<TEntity>(_rows.Count + createdOrder.Count);
+        var byKey = new Dictionary<string, TEntity>(items.Capacity, StringComparer.Ordinal);
+        foreach ((string key, ServerRow<TEntity> row) in _rows)
+        {
+            TEntity? visible = row.Entity;
+            if (pending.TryGetValue(key, out List<PendingChange<TEntity>>? changes))
+            {
+                bool copied = false;
+                foreach (PendingChange<TEntity> change in changes)
+                {
+                    Apply(change, ref visible, ref copied);
+                }
+            }
+
+            if (visible is not null)
+            {
+                items.Add(visible);
+                byKey[key] = visible;
+            }
+        }
+
+        // Items the server does not hold yet: pending creates, shown after the rows in queue order.
+        foreach (string key in createdOrder)
+        {
+            TEntity? visible = null;
+            bool copied = false;
+            foreach (PendingChange<TEntity> change in pending[key])
+            {
+                Apply(change, ref visible, ref copied);
+            }
+
+            if (visible is not null)
+            {
+                items.Add(visible);
+                byKey[key] = visible;
+            }
+        }
+
+        _snapshot = new Snapshot(new ReadOnlyCollection<TEntity>(items), byKey);
+        return _snapshot;
+    }
+
+    private sealed record Snapshot(IReadOnlyList<TEntity> Items, Dictionary<string, TEntity> ByKey);
+}

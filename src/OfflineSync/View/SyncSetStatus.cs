@@ -1,0 +1,20 @@
+namespace OfflineSync;
+
+/// <summary>Where a set's local view stands with the server's change feed (S15).</summary>
+public enum SyncSetStatus
+{
+    /// <summary>The first list of the resource has not arrived yet; only pending local changes are shown.</summary>
+    Loading,
+
+    /// <summary>The view follows the change feed: server changes show up as they happen.</summary>
+    Live,
+
+    /// <summary>The feed connection dropped; the view keeps its items and reconnects with backoff.</summary>
+    Reconnecting,
+
+    /// <summary>Reconnecting failed repeatedly, or the client is offline: the view shows what it last knew plus pending changes.</summary>
+    Offline,
+
+    /// <summary>The feed failed in a way retrying is unlikely to fix (for example rows the model cannot read); retries continue at the longest backoff.</summary>
+    Error,
+}

@@ -1,0 +1,21 @@
+using OfflineSync.Analyzers.Model;
+
+namespace OfflineSync.Analyzers.Tests.Rules;
+
+/// <summary>The default resource name rule OSYNC009 compares (documented in docs/diagnostics.md#osync009).</summary>
+public sealed class ResourceNamesTests
+{
+    [Theory]
+    [InlineData("TodoItem", "todoItems")]
+    [InlineData("Category", "categories")]
+    [InlineData("Key", "keys")]
+    [InlineData("Box", "boxes")]
+    [InlineData("Status", "statuses")]
+    [InlineData("Match", "matches")]
+    [InlineData("Dish", "dishes")]
+    [InlineData("Quiz", "quizes")]
+    [InlineData("Person", "persons")]
+    [InlineData("Todo", "todos")]
+    public void Default_IsCamelCasePlural(string typeName, string expected) =>
+        Assert.Equal(expected, ResourceNames.Default(typeName));
+}

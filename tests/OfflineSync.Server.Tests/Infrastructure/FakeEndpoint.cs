@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace OfflineSync.Server.Tests.Infrastructure;
+
+/// <summary>A tiny HTTP endpoint on 127.0.0.1 that answers every request with a scripted response: the misbehaving server or proxy.</summary>
+public sealed class FakeEndpoint : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private FakeEndpoint(WebApplication app, Uri address)
+    {
+        _app = app;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public static async Task<FakeEndpoint> StartAsync(RequestDelegate handler)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        WebApplication app = builder.Build();
+        app.Run(handler);
+        await app.StartAsync();
+        string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new FakeEndpoint(app, new Uri(bound + "/"));
+    }
+
+    public static Task<FakeEndpoint> RespondAsync(int status, string contentType, string body, Action<HttpResponse>? headers = null) =>
+        StartAsync(async context =>
+        {
+            context.Response.StatusCode = status;
+            context.Response.ContentType = contentType;
+            headers?.Invoke(context.Response);
+            await context.Response.WriteAsync(body);
+        });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
