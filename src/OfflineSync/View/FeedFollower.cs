@@ -27,8 +27,10 @@ internal sealed class FeedFollower<TEntity>
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
     private CancellationTokenSource? _stop;
+    private CancellationTokenSource? _connection;
     private Task _loop = Task.CompletedTask;
     private long _lastSequence;
+    private int _refetchRequested;
 
     /// <summary>Creates a follower; nothing happens until <see cref="Start"/>.</summary>
     public FeedFollower(ISyncTransport transport, LocalView<TEntity> view, TimeProvider timeProvider, ILogger logger)
@@ -41,6 +43,7 @@ internal sealed class FeedFollower<TEntity>
         _view = view;
         _timeProvider = timeProvider;
         _logger = logger;
+        _view.RefetchRequested += RequestRefetch;
     }
 
     /// <summary>Raised when <see cref="Status"/> changes.</summary>
@@ -120,27 +123,45 @@ internal sealed class FeedFollower<TEntity>
         _view.SetStatus(SyncSetStatus.Offline);
     }
 
+    /// <summary>Ends the current connection so the loop lists again at once (the view cannot tell whether a row exists).</summary>
+    private void RequestRefetch()
+    {
+        Volatile.Write(ref _refetchRequested, 1);
+        lock (_gate)
+        {
+            // Asynchronously: the view raised this on the engine's thread, which must not run the loop.
+            _ = _connection?.CancelAsync();
+        }
+    }
+
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         int failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
             bool sawEvent = false;
+            using var connection = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            lock (_gate)
+            {
+                _connection = connection;
+            }
+
             try
             {
                 // Every (re)connection starts from a fresh list: rows that vanished while the client was
                 // away disappear, and the feed resumes from the point the list is consistent with.
-                await RefetchAsync(cancellationToken).ConfigureAwait(false);
+                Volatile.Write(ref _refetchRequested, 0);
+                await RefetchAsync(connection.Token).ConfigureAwait(false);
                 failures = 0;
                 _view.SetStatus(SyncSetStatus.Live);
-                await foreach (ChangeEvent change in _transport.FollowAsync(TEntity.ResourceName, LastSequence, cancellationToken).ConfigureAwait(false))
+                await foreach (ChangeEvent change in _transport.FollowAsync(TEntity.ResourceName, LastSequence, connection.Token).ConfigureAwait(false))
                 {
                     sawEvent = true;
                     if (change.Kind == ChangeKind.Invalidate)
                     {
                         // Past the server's retention (S19): relist, then follow from the event's sequence.
                         _logger.LogInformation("The {Resource} feed was invalidated at {Sequence}; refetching.", TEntity.ResourceName, change.Sequence);
-                        await RefetchAsync(cancellationToken).ConfigureAwait(false);
+                        await RefetchAsync(connection.Token).ConfigureAwait(false);
                         Interlocked.Exchange(ref _lastSequence, Math.Max(change.Sequence, LastSequence));
                         continue;
                     }
@@ -161,6 +182,10 @@ internal sealed class FeedFollower<TEntity>
             {
                 return;
             }
+            catch (OperationCanceledException) when (Volatile.Read(ref _refetchRequested) == 1)
+            {
+                continue;
+            }
             catch (Exception exception)
             {
                 failures++;
@@ -172,6 +197,13 @@ internal sealed class FeedFollower<TEntity>
                 if (!transient)
                 {
                     failures = Math.Max(failures, 30); // straight to the longest delay
+                }
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    _connection = null;
                 }
             }
 

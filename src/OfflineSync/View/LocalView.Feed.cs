@@ -25,7 +25,7 @@ internal sealed partial class LocalView<TEntity>
                         return;
                     }
 
-                    learned = LearnFromOrigin(change.OriginOptimisticKey, key);
+                    learned = Acknowledge(change.OriginOptimisticKey, key);
                     _rows[key] = new ServerRow<TEntity>(EntityJson<TEntity>.ReadRow(change.Data, key, change.Version), change.Version, change.OriginOptimisticKey);
                     break;
                 case ChangeKind.Changed:
@@ -34,7 +34,7 @@ internal sealed partial class LocalView<TEntity>
                         return;
                     }
 
-                    learned = LearnFromOrigin(change.OriginOptimisticKey, key);
+                    learned = Acknowledge(change.OriginOptimisticKey, key);
                     ServerRow<TEntity>? held = _rows.GetValueOrDefault(key);
                     TEntity entity = held is null
                         ? EntityJson<TEntity>.ReadRow(change.Data, key, change.Version)
@@ -81,7 +81,7 @@ internal sealed partial class LocalView<TEntity>
                     continue;
                 }
 
-                if (LearnFromOrigin(row.OriginOptimisticKey, row.Key) is IdMapping mapping)
+                if (Acknowledge(row.OriginOptimisticKey, row.Key) is IdMapping mapping)
                 {
                     (learned ??= new List<IdMapping>()).Add(mapping);
                 }
@@ -90,6 +90,13 @@ internal sealed partial class LocalView<TEntity>
             }
 
             _tombstones.IntersectWith(listed);
+            foreach ((long sequence, PendingChange<TEntity> change) in _overlay.ToArray())
+            {
+                if (change.Kind == MutationKind.Create && !change.Acknowledged)
+                {
+                    _overlay[sequence] = change with { ListedWithoutRow = true };
+                }
+            }
             _snapshot = null;
         }
 
@@ -102,18 +109,33 @@ internal sealed partial class LocalView<TEntity>
     }
 
     /// <summary>
-    /// A row created from optimistic key <paramref name="origin"/> confirms the mapping of an item this
-    /// view holds under that key, whether or not the push answer came first (S3, S18). Caller holds the lock.
+    /// A row created from key <paramref name="origin"/> acknowledges the creates made with it, and
+    /// confirms the mapping of an item this view holds under that key, whether or not the push answer
+    /// came first (S3, S18). Returns the mapping when it is new. Caller holds the lock.
     /// </summary>
-    private IdMapping? LearnFromOrigin(string? origin, string serverKey)
+    private IdMapping? Acknowledge(string? origin, string serverKey)
     {
-        if (origin is null || origin == serverKey || _aliases.ContainsKey(origin) || !HoldsPendingKey(origin))
+        if (origin is null)
         {
             return null;
         }
 
-        var mapping = new IdMapping(TEntity.ResourceName, origin, serverKey);
-        return LearnMapping(mapping) ? mapping : null;
+        IdMapping? learned = null;
+        if (origin != serverKey && !_aliases.ContainsKey(origin) && HoldsPendingKey(origin))
+        {
+            var mapping = new IdMapping(TEntity.ResourceName, origin, serverKey);
+            learned = LearnMapping(mapping) ? mapping : null;
+        }
+
+        foreach ((long sequence, PendingChange<TEntity> change) in _overlay.ToArray())
+        {
+            if (change.Kind == MutationKind.Create && change.Origin == origin && !change.Acknowledged)
+            {
+                _overlay[sequence] = change with { Acknowledged = true };
+            }
+        }
+
+        return learned;
     }
 
     private bool HoldsPendingKey(string key)

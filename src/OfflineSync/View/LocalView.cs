@@ -48,6 +48,12 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     /// <summary>Raised when <see cref="Status"/> changes.</summary>
     internal event Action? StatusChanged;
 
+    /// <summary>
+    /// Raised when only a fresh list can tell whether a row exists: a create confirmed after a list
+    /// that did not hold its row (see <see cref="PendingChange{TEntity}.ListedWithoutRow"/>).
+    /// </summary>
+    internal event Action? RefetchRequested;
+
     /// <summary>Gets the state of the feed that fills the view.</summary>
     internal SyncSetStatus Status
     {
@@ -165,6 +171,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     public void Confirm(long sequence, string serverKey, string? version, ReadOnlyMemory<byte> state)
     {
         ArgumentNullException.ThrowIfNull(serverKey);
+        bool refetch = false;
         lock (_gate)
         {
             _overlay.Remove(sequence, out PendingChange<TEntity>? change);
@@ -178,27 +185,42 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
                         LearnMapping(new IdMapping(TEntity.ResourceName, change.Key, serverKey));
                     }
 
-                    TEntity created = state.IsEmpty ? WithKey(change.Entity!, serverKey) : EntityJson<TEntity>.ReadRow(state, serverKey, version);
-                    _tombstones.Remove(serverKey);
-                    PutRow(serverKey, new ServerRow<TEntity>(created, version, change.Key != serverKey ? change.Key : null), ordered: true);
+                    // Once the feed or a list showed the row, they are its truth: a late answer must not
+                    // bring back a row the feed removed since (S16).
+                    if (!change.Acknowledged)
+                    {
+                        TEntity created = state.IsEmpty ? WithKey(change.Entity!, serverKey) : EntityJson<TEntity>.ReadRow(state, serverKey, version);
+                        PutRow(serverKey, new ServerRow<TEntity>(created, version, change.Origin), ordered: true);
+                        refetch = change.ListedWithoutRow;
+                    }
+
                     break;
                 case MutationKind.Delete:
-                    _rows.Remove(Resolve(serverKey));
-                    _rows.Remove(change.Key);
-                    _tombstones.Add(change.Key);
+                    // Events older than the delete may still be on their way; a row the view does not hold has none coming.
+                    if (_rows.Remove(Resolve(serverKey)) | _rows.Remove(change.Key))
+                    {
+                        _tombstones.Add(Resolve(serverKey));
+                    }
+
                     break;
                 default:
-                    // An update, or a mutation this view never saw: the answer is the row as the server stores it.
-                    if (!state.IsEmpty)
+                    // An update: the answer is the row as the server stores it. Only a row the view holds
+                    // takes it; a row the feed removed meanwhile stays removed.
+                    string key = Resolve(serverKey);
+                    if (!state.IsEmpty && _rows.TryGetValue(key, out ServerRow<TEntity>? held))
                     {
-                        string key = Resolve(serverKey);
-                        PutRow(key, new ServerRow<TEntity>(EntityJson<TEntity>.ReadRow(state, key, version), version, _rows.GetValueOrDefault(key)?.OriginOptimisticKey), ordered: true);
+                        PutRow(key, held with { Entity = EntityJson<TEntity>.ReadRow(state, key, version), Version = version }, ordered: true);
                     }
 
                     break;
             }
 
             _snapshot = null;
+        }
+
+        if (refetch)
+        {
+            RefetchRequested?.Invoke();
         }
 
         Changed?.Invoke();
@@ -221,19 +243,25 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     }
 
     /// <inheritdoc/>
+    /// <remarks>Only a row the view holds is replaced: the list and the feed decide which rows exist.</remarks>
     public void SetServerRow(string key, string? version, ReadOnlyMemory<byte> state)
     {
         ArgumentNullException.ThrowIfNull(key);
         lock (_gate)
         {
             string resolved = Resolve(key);
+            if (!_rows.TryGetValue(resolved, out ServerRow<TEntity>? held))
+            {
+                return;
+            }
+
             if (state.IsEmpty)
             {
                 _rows.Remove(resolved);
             }
             else
             {
-                PutRow(resolved, new ServerRow<TEntity>(EntityJson<TEntity>.ReadRow(state, resolved, version), version, _rows.GetValueOrDefault(resolved)?.OriginOptimisticKey), ordered: true);
+                PutRow(resolved, held with { Entity = EntityJson<TEntity>.ReadRow(state, resolved, version), Version = version }, ordered: true);
             }
 
             _snapshot = null;
@@ -411,8 +439,9 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
         switch (change.Kind)
         {
             case MutationKind.Create:
-                // Once the server row exists it is the base (S18); the create only shows without one.
-                if (current is null)
+                // Once the server row exists it is the base (S18); the create only shows without one,
+                // and never again once the server was seen holding it.
+                if (current is null && !change.Acknowledged)
                 {
                     current = change.Entity;
                     copied = false;

@@ -10,4 +10,22 @@ namespace OfflineSync;
 /// <param name="Entity">For a create, the item as the app created it (a private copy).</param>
 /// <param name="Patch">For an update, the patch (a private copy).</param>
 internal sealed record PendingChange<TEntity>(MutationKind Kind, string Key, TEntity? Entity, ISyncPatch<TEntity>? Patch)
-    where TEntity : class, ISyncEntity<TEntity>;
+    where TEntity : class, ISyncEntity<TEntity>
+{
+    /// <summary>Gets, for a create, the key it was made with; rows carry it as their origin optimistic key (S15).</summary>
+    public string Origin { get; init; } = Key;
+
+    /// <summary>
+    /// Gets whether the server was seen holding the created row (a list row or feed event with this
+    /// create's origin key). From then on the row, not the create, is the item: when the feed
+    /// removes the row the item goes, and the late push answer does not bring it back.
+    /// </summary>
+    public bool Acknowledged { get; init; }
+
+    /// <summary>
+    /// Gets whether a list replaced the rows while this create was pending and did not hold its row.
+    /// The create may then have been applied and deleted before that list, so a late push answer
+    /// cannot prove the row still exists: the view asks for a refetch when it arrives.
+    /// </summary>
+    public bool ListedWithoutRow { get; init; }
+}
