@@ -290,6 +290,7 @@ public sealed partial class SyncGenerator
                     || property.SetMethod is not { DeclaredAccessibility: Accessibility.Public }
                     || HasAttribute(property, _known.SyncIgnoreAttribute)
                     || IsJsonIgnored(property)
+                    || ContainsErrorType(property.Type)
                     || GetWrite(property) is not { } write)
                 {
                     continue;
@@ -592,6 +593,15 @@ public sealed partial class SyncGenerator
 
             return (null, null);
         }
+
+        /// <summary>An unresolved type is the user's compile error already; repeating it in generated code only adds noise.</summary>
+        private static bool ContainsErrorType(ITypeSymbol type) => type switch
+        {
+            { TypeKind: TypeKind.Error } => true,
+            IArrayTypeSymbol array => ContainsErrorType(array.ElementType),
+            INamedTypeSymbol named => named.TypeArguments.Any(ContainsErrorType),
+            _ => false,
+        };
 
         private static ITypeSymbol? UnwrapNullable(ITypeSymbol type) =>
             type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable

@@ -16,7 +16,7 @@ public interface ISyncEngine
     TEntity Update<TEntity>(string key, ISyncPatch<TEntity> patch, string? idempotencyKey)
         where TEntity : class, ISyncEntity<TEntity>;
 
-    /// <summary>Deletes an item locally and queues the delete (S1, S6).</summary>
+    /// <summary>Deletes an item locally and queues the delete (S1, S6); deleting an item the view does not show does nothing.</summary>
     void Delete<TEntity>(string key, string? idempotencyKey)
         where TEntity : class, ISyncEntity<TEntity>;
 

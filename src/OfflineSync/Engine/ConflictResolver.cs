@@ -35,7 +35,10 @@ internal sealed class ConflictResolver(SyncEngine engine)
                 mutation.LastError = conflict.Error;
                 _engine.Store.Update(mutation.ToStored());
                 events.Add(new ConflictCallback(mutation, details));
-                return BatchOutcome.Blocked;
+
+                // The drain looks at the head again under the lock and stops there, so an answer that comes
+                // back at once is never missed.
+                break;
             default:
                 Discard(mutation, conflict.ServerState, conflict.Version, events);
                 break;

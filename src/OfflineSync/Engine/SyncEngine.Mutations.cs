@@ -131,7 +131,8 @@ internal sealed partial class SyncEngine
 
             if (!runtime.View.TryGet(resolved, out _))
             {
-                throw new KeyNotFoundException($"No {TEntity.ResourceName} item has the key '{key}'.");
+                // Already gone (a repeated click after a cancelled create, a row deleted elsewhere): nothing to do.
+                return;
             }
 
             if (entry is not null && CancelsNeverSentCreate(entry))

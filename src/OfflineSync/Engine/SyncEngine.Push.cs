@@ -88,7 +88,11 @@ internal sealed partial class SyncEngine
         {
             QueuedMutation mutation = batch[i];
             PushResult result = results[i];
-            RecordServerAnswer();
+            if (result is not PushResult.Transient)
+            {
+                RecordServerAnswer();
+            }
+
             if (result is PushResult.Applied applied)
             {
                 Confirm(mutation, applied, events);

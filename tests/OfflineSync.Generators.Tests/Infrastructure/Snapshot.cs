@@ -1,0 +1,46 @@
+using System.Runtime.CompilerServices;
+using System.Text.RegularExpressions;
+
+namespace OfflineSync.Generators.Tests.Infrastructure;
+
+/// <summary>
+/// A small stand-in for Verify: compares text with <c>Snapshots/{name}.verified.cs</c>, writes
+/// <c>{name}.received.cs</c> on a mismatch, and accepts the received text when
+/// <c>OFFLINESYNC_ACCEPT=1</c>. The generator version is scrubbed so a version bump changes nothing.
+/// </summary>
+internal static partial class Snapshot
+{
+    public static void Verify(string name, string actual, [CallerFilePath] string callerPath = "")
+    {
+        string directory = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots");
+        string verifiedPath = Path.Combine(directory, name + ".verified.cs");
+        string receivedPath = Path.Combine(directory, name + ".received.cs");
+        string scrubbed = Scrub(actual);
+
+        string? verified = File.Exists(verifiedPath) ? File.ReadAllText(verifiedPath).ReplaceLineEndings("\n") : null;
+        if (verified == scrubbed)
+        {
+            File.Delete(receivedPath);
+            return;
+        }
+
+        Directory.CreateDirectory(directory);
+        if (Environment.GetEnvironmentVariable("OFFLINESYNC_ACCEPT") == "1")
+        {
+            File.WriteAllText(verifiedPath, scrubbed);
+            File.Delete(receivedPath);
+            return;
+        }
+
+        File.WriteAllText(receivedPath, scrubbed);
+        Assert.Fail(verified is null
+            ? $"No snapshot {verifiedPath}; wrote {receivedPath}. Review it and rerun with OFFLINESYNC_ACCEPT=1 to accept."
+            : $"Generated source differs from {verifiedPath}; wrote {receivedPath}. Diff them and rerun with OFFLINESYNC_ACCEPT=1 to accept.");
+    }
+
+    private static string Scrub(string text) =>
+        VersionPattern().Replace(text.ReplaceLineEndings("\n").TrimStart('\uFEFF'), "GeneratedCode(\"OfflineSync\", \"{version}\")");
+
+    [GeneratedRegex("GeneratedCode\\(\"OfflineSync\", \"[^\"]*\"\\)")]
+    private static partial Regex VersionPattern();
+}

@@ -1,0 +1,89 @@
+using Microsoft.CodeAnalysis;
+using OfflineSync.Generators.Tests.Infrastructure;
+
+namespace OfflineSync.Generators.Tests;
+
+/// <summary>
+/// What the analyzers report (OSYNC001–009) the generator skips: it never throws and never emits
+/// code that does not compile.
+/// </summary>
+public sealed class RobustnessTests
+{
+    public static TheoryData<string, string> InvalidModels => new()
+    {
+        { "not partial (OSYNC005)", """[Syncable] public class A { public string Id { get; set; } = ""; }""" },
+        { "nested in a non-partial type (OSYNC005)", """public class Outer { [Syncable] public partial class A { public string Id { get; set; } = ""; } }""" },
+        { "no key (OSYNC006)", """[Syncable] public partial class A { public string Name { get; set; } = ""; }""" },
+        { "unsupported key type (OSYNC006)", """[Syncable] public partial class A { public decimal Id { get; set; } }""" },
+        { "get-only key", """[Syncable] public partial class A { public string Id { get; } = ""; }""" },
+        { "generic entity", """[Syncable] public partial class A<T> { public string Id { get; set; } = ""; }""" },
+        { "target not syncable (OSYNC001)", """public class B { } [Syncable] public partial class A { public string Id { get; set; } = ""; [References(typeof(B))] public string? BId { get; set; } }""" },
+        { "slot cannot hold the key (OSYNC002)", """[Syncable] public partial class B { public string Id { get; set; } = ""; } [Syncable] public partial class A { public string Id { get; set; } = ""; [References(typeof(B))] public int BId { get; set; } [References(typeof(B))] public uint[] More { get; set; } = []; }""" },
+        { "slot not writable (OSYNC003)", """[Syncable] public partial class B { public string Id { get; set; } = ""; } [Syncable] public partial class A { public string Id { get; set; } = ""; [References(typeof(B))] public string BId { get; } = ""; [References(typeof(B))] public string CId { get; init; } = ""; [References(typeof(B))] public readonly string DId = ""; }""" },
+        { "container not walkable (OSYNC004)", """[Syncable] public partial class B { public string Id { get; set; } = ""; } [Syncable] public partial class A { public string Id { get; set; } = ""; [References(typeof(B))] public object? BId { get; set; } [References(typeof(B))] public Dictionary<string, int> Map { get; set; } = new(); [References(typeof(B))] public IEnumerable<string> Seq { get; set; } = []; public object? Anything { get; set; } }""" },
+        { "client on a record", """[SyncClient] public partial record C;""" },
+        { "client not partial", """[SyncClient] public class C { }""" },
+        { "unresolved types", """[Syncable] public partial class A { public string Id { get; set; } = ""; [References(typeof(Missing))] public string? X { get; set; } public Unknown Y { get; set; } }""" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidModels))]
+    public void Generate_InvalidModel_NeverThrowsAndEmitsNoBrokenCode(string because, string source)
+    {
+        string file = "using System.Collections.Generic;\nusing OfflineSync;\n\nnamespace Invalid;\n\n" + source;
+
+        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Invalid.cs", file)));
+
+        GeneratorRunResult result = Assert.Single(run.Results);
+        Assert.Null(result.Exception);
+        HashSet<SyntaxTree> generated = [.. output.SyntaxTrees.Where(static t => t.FilePath.EndsWith(".g.cs", StringComparison.Ordinal))];
+        Diagnostic[] inGenerated = output.GetDiagnostics()
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning && d.Location.SourceTree is { } tree && generated.Contains(tree))
+            .ToArray();
+        Assert.True(inGenerated.Length == 0, because + ": " + string.Join("\n", inGenerated.Select(static d => d.ToString())));
+    }
+
+    [Fact]
+    public void Generate_EntityWithAnInvalidSlot_StillGetsItsMembers_WithoutThatSlot()
+    {
+        const string source = """
+            using OfflineSync;
+            namespace Partly;
+            [Syncable] public partial class B { public string Id { get; set; } = ""; }
+            [Syncable] public partial class A
+            {
+                public string Id { get; set; } = "";
+                [References(typeof(B))] public string? Good { get; set; }
+                [References(typeof(B))] public int Bad { get; set; }
+            }
+            """;
+
+        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Partly.cs", source)));
+
+        string generated = run.Results[0].GeneratedSources.Single(static s => s.HintName == "Partly.A.Sync.g.cs").SourceText.ToString();
+        Assert.Contains("value.Good", generated, StringComparison.Ordinal);
+        Assert.DoesNotContain("value.Bad", generated, StringComparison.Ordinal);
+        Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    [Fact]
+    public void Generate_EntityNestedInPartialTypesInTheGlobalNamespace_Compiles()
+    {
+        const string source = """
+            using OfflineSync;
+            public static partial class Outer
+            {
+                internal partial class Inner
+                {
+                    [Syncable] internal partial record Item(string Id, [property: References(typeof(Item))] string? ParentId);
+                }
+            }
+            [SyncClient] internal partial class GlobalSync { }
+            """;
+
+        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Nested.cs", source)));
+
+        Assert.Contains(run.Results[0].GeneratedSources, static s => s.HintName == "Outer.Inner.Item.Sync.g.cs");
+        Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Time.Testing;
+using OfflineSync.Tests.Model;
+
+namespace OfflineSync.Tests.Support;
+
+/// <summary>A <see cref="TestSync"/> client over a <see cref="ScriptedTransport"/>, an in-memory store and a fake clock.</summary>
+public sealed class SyncHarness : IAsyncDisposable
+{
+    public SyncHarness(Action<SyncOptions>? configure = null, IMutationStore? store = null, ScriptedTransport? transport = null, bool autoSync = false)
+    {
+        Transport = transport ?? new ScriptedTransport();
+        Store = store ?? new InMemoryMutationStore();
+        Options = new SyncOptions
+        {
+            Transport = Transport,
+            Store = Store,
+            TimeProvider = Time,
+            AutoSync = autoSync,
+        };
+        Options.Retry.JitterRatio = 0;
+        configure?.Invoke(Options);
+        Client = new TestSync(Options);
+    }
+
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+
+    public ScriptedTransport Transport { get; }
+
+    public IMutationStore Store { get; }
+
+    public SyncOptions Options { get; }
+
+    public TestSync Client { get; }
+
+    internal SyncEngine Engine => Client.SyncEngine;
+
+    /// <summary>Starts a second client on the same store, as after a restart.</summary>
+    public TestSync Restart(IMutationStore store) => new(new SyncOptions { Transport = Transport, Store = store, TimeProvider = Time, AutoSync = false });
+
+    /// <summary>Skips backoff timers until the transport has received <paramref name="pushes"/> batches, then lets the drain settle.</summary>
+    public async Task RetryUntilAsync(int pushes)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (Transport.PushCount < pushes)
+        {
+            Client.RetryNow();
+            await Task.Delay(2, timeout.Token);
+        }
+
+        await Client.SyncAsync(timeout.Token);
+    }
+
+    /// <summary>
+    /// Advances the fake clock in <paramref name="step"/>s until the transport has received <paramref name="pushes"/>
+    /// batches; returns the fake time of each push seen by <see cref="RecordPushTimes"/>.
+    /// </summary>
+    public async Task AdvanceUntilAsync(int pushes, TimeSpan step)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (Transport.PushCount < pushes)
+        {
+            Time.Advance(step);
+            await Task.Delay(1, timeout.Token);
+        }
+    }
+
+    /// <summary>Records the fake time of every push.</summary>
+    public List<DateTimeOffset> RecordPushTimes()
+    {
+        var times = new List<DateTimeOffset>();
+        Transport.OnPush = _ =>
+        {
+            lock (times)
+            {
+                times.Add(Time.GetUtcNow());
+            }
+
+            return Task.CompletedTask;
+        };
+        return times;
+    }
+
+    public ValueTask DisposeAsync() => Client.DisposeAsync();
+}
