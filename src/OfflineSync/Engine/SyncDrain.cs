@@ -208,6 +208,13 @@ internal sealed class SyncDrain : IAsyncDisposable
                 if (_running && _generation == generation)
                 {
                     Stop(events);
+
+                    // A conflict answered while this drain was winding down (OnConflict completing synchronously)
+                    // made the head sendable again, and its Kick found the drain still running: start anew.
+                    if (_engine.Queue.Head is { Status: MutationStatus.Pending })
+                    {
+                        StartLocked();
+                    }
                 }
             }
 
