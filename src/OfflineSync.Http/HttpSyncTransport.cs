@@ -115,7 +115,9 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     /// <remarks>
     /// Events are parsed from the response stream as they arrive. Unknown event types are skipped
     /// (newer servers may send more); an event that cannot be read, or an answer that is not an event
-    /// stream, ends the feed with an <see cref="HttpRequestException"/> so the caller reconnects.
+    /// stream, ends the feed with an <see cref="HttpRequestException"/> so the caller reconnects. A feed
+    /// silent for longer than <see cref="HttpSyncTransportOptions.FeedIdleTimeout"/>, heartbeats included,
+    /// ends with a <see cref="TimeoutException"/>: the connection is dead even if the socket does not know.
     /// </remarks>
     public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -139,7 +141,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var parser = new SseParser(stream);
+            var parser = new SseParser(stream, idleTimeout: _options.FeedIdleTimeout);
             await foreach (SseEvent sse in parser.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 ChangeKind? kind = sse.Type switch
