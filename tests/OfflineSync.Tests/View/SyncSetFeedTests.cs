@@ -62,6 +62,36 @@ public sealed class SyncSetFeedTests : IAsyncDisposable
         Assert.True(_harness.Client.Todos.TryGet(optimistic, out _));
     }
 
+    [Fact]
+    public async Task AppliedAnswerWithAnUnreadableRow_DrainGoesOn_ItemKeptUnderTheServerKey_AndTheSetRefetches()
+    {
+        // Issue 6: a malformed answer is never an exception in the drain. The server applied the create, so it is
+        // confirmed; the view keeps the local data under the server key and asks the list for the server's truth.
+        string optimistic = _harness.Client.Todos.Create(new Todo { Title = "Ship" }).Id;
+        string other = _harness.Client.Todos.Create(new Todo { Title = "Next" }).Id;
+        await Poll.Until(() => Follower.Status == SyncSetStatus.Live, "the feed is followed");
+        _harness.Transport.Then(m =>
+        {
+            if (m.Key != optimistic)
+            {
+                return null;
+            }
+
+            _harness.Transport.Seed("todos", "stored-1", "1", """{"id":"stored-1","title":"Ship (as stored)","version":"1"}""");
+            return new PushResult.Applied("stored-1", "1", "{\"title\":5}"u8.ToArray());
+        });
+
+        await _harness.Client.SyncAsync();
+
+        Assert.Equal(0, _harness.Client.PendingCount);
+        Assert.True(_harness.Client.Todos.TryGet(optimistic, out Todo? kept));
+        Assert.Equal("stored-1", kept.Id);
+        Assert.True(_harness.Client.Todos.TryGet(other, out Todo? next));
+        Assert.NotEqual(other, next.Id);
+        await Poll.Until(() => _harness.Client.Todos.TryGet("stored-1", out Todo? row) && row.Title == "Ship (as stored)", "the set lists again");
+        Assert.Equal(2, _harness.Client.Todos.Items.Count);
+    }
+
     private static ChangeEvent Event(ChangeKind kind, long sequence, string key, string origin, string title) =>
         new("todos", kind, sequence, key, origin, "1", JsonSerializer.SerializeToUtf8Bytes(new Todo { Id = key, Title = title, Version = "1" }, Todo.JsonTypeInfo));
 }
