@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -66,15 +67,26 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         }
 
         var results = new List<PushResult>(batch.Count);
-        for (int start = 0; start < batch.Count; start += _options.MaxBatchSize)
+        int size = _options.MaxBatchSize;
+        int start = 0;
+        while (start < batch.Count)
         {
-            int count = Math.Min(_options.MaxBatchSize, batch.Count - start);
-            List<PushResult> chunk = await PushBatchAsync(batch, start, count, cancellationToken).ConfigureAwait(false);
+            int count = Math.Min(size, batch.Count - start);
+            List<PushResult>? chunk = await PushBatchAsync(batch, start, count, cancellationToken).ConfigureAwait(false);
+            if (chunk is null)
+            {
+                // 413 for the chunk: the server's batch limit is smaller; only a single mutation can be too large for good.
+                size = Math.Max(1, count / 2);
+                continue;
+            }
+
             results.AddRange(chunk);
             if (chunk.Count < count || chunk[^1] is not PushResult.Applied)
             {
                 break; // The server stopped at a mutation; the rest wait for the next drain.
             }
+
+            start += count;
         }
 
         return results;
@@ -115,7 +127,9 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     /// <remarks>
     /// Events are parsed from the response stream as they arrive. Unknown event types are skipped
     /// (newer servers may send more); an event that cannot be read, or an answer that is not an event
-    /// stream, ends the feed with an <see cref="HttpRequestException"/> so the caller reconnects.
+    /// stream, ends the feed with an <see cref="HttpRequestException"/> so the caller reconnects. A feed
+    /// silent for longer than <see cref="HttpSyncTransportOptions.FeedIdleTimeout"/>, heartbeats included,
+    /// ends with a <see cref="TimeoutException"/>: the connection is dead even if the socket does not know.
     /// </remarks>
     public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -139,7 +153,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            var parser = new SseParser(stream);
+            var parser = new SseParser(stream, idleTimeout: _options.FeedIdleTimeout);
             await foreach (SseEvent sse in parser.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 ChangeKind? kind = sse.Type switch
@@ -204,7 +218,8 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<List<PushResult>> PushBatchAsync(IReadOnlyList<OutgoingMutation> batch, int start, int count, CancellationToken cancellationToken)
+    /// <summary>Sends one chunk through <c>POST /sync/batch</c>; <see langword="null"/> when the server found the chunk of several mutations too large (413).</summary>
+    private async Task<List<PushResult>?> PushBatchAsync(IReadOnlyList<OutgoingMutation> batch, int start, int count, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(4096 + (count * 256));
         try
@@ -221,11 +236,16 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         request.Content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
         request.Content.Headers.ContentType = JsonMediaType;
 
-        return await SendAsync(request, (response, body) => MapBatch(response, body, batch, start, count), static failure => [failure], cancellationToken).ConfigureAwait(false);
+        return await SendAsync<List<PushResult>?>(request, (response, body) => MapBatch(response, body, batch, start, count), static failure => [failure], cancellationToken).ConfigureAwait(false);
     }
 
-    private List<PushResult> MapBatch(HttpResponseMessage response, ReadOnlyMemory<byte> body, IReadOnlyList<OutgoingMutation> batch, int start, int count)
+    private List<PushResult>? MapBatch(HttpResponseMessage response, ReadOnlyMemory<byte> body, IReadOnlyList<OutgoingMutation> batch, int start, int count)
     {
+        if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge && count > 1)
+        {
+            return null;
+        }
+
         if (!response.IsSuccessStatusCode)
         {
             // The batch as a whole failed (413, 500, a proxy's error page): the first mutation carries the answer.

@@ -11,8 +11,22 @@ public sealed class HttpSyncTransportOptions
     /// <value>The default is 200.</value>
     public int ErrorExcerptLength { get; set; } = 200;
 
+    /// <summary>
+    /// Gets or sets how long the change feed may stay silent before the connection is taken for dead
+    /// and <c>FollowAsync</c> fails with a <see cref="TimeoutException"/>, so the set reconnects. The
+    /// reference server sends a heartbeat comment every 15 seconds while idle; keep this a few times longer
+    /// than the server's <c>HeartbeatInterval</c>. <see cref="Timeout.InfiniteTimeSpan"/> waits forever.
+    /// </summary>
+    /// <value>The default is 60 seconds.</value>
+    public TimeSpan FeedIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
     internal HttpSyncTransportOptions Validated()
     {
+        if (FeedIdleTimeout <= TimeSpan.Zero && FeedIdleTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(FeedIdleTimeout), FeedIdleTimeout, "FeedIdleTimeout must be positive or Timeout.InfiniteTimeSpan.");
+        }
+
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(ErrorExcerptLength, 16, nameof(ErrorExcerptLength));
         return this;

@@ -15,7 +15,8 @@ public static class SyncEndpointRouteBuilderExtensions
     /// <summary>
     /// Serves entity <typeparamref name="T"/> (a <c>[Syncable]</c> type) under <c>/sync/{resource}</c>:
     /// create, update, delete, read, list and the change feed. The first call also maps
-    /// <c>POST /sync/batch</c>, which dispatches to every mapped resource.
+    /// <c>POST /sync/batch</c>, which dispatches to every mapped resource and holds each item to the
+    /// authorization policies of its resource's group.
     /// </summary>
     /// <typeparam name="T">The entity type; its generated static members describe it.</typeparam>
     /// <param name="endpoints">The app or a route group.</param>
@@ -45,7 +46,8 @@ public static class SyncEndpointRouteBuilderExtensions
         var handlers = new ResourceEndpoints(state, resource);
         var feed = new FeedEndpoint(state, name);
         RouteGroupBuilder group = endpoints.MapGroup("/sync/" + name);
-        group.MapPost("/", handlers.CreateAsync).WithDisplayName($"OfflineSync create {name}");
+        group.MapPost("/", handlers.CreateAsync).WithDisplayName($"OfflineSync create {name}")
+            .Finally(builder => resource.EndpointMetadata = builder.Metadata.ToArray());
         group.MapGet("/", handlers.ListAsync).WithDisplayName($"OfflineSync list {name}");
         group.MapGet("/events", feed.HandleAsync).WithDisplayName($"OfflineSync feed {name}");
         group.MapGet("/{key}", handlers.GetAsync).WithDisplayName($"OfflineSync get {name}");

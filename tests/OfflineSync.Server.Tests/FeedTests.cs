@@ -87,6 +87,26 @@ public sealed class FeedTests
     }
 
     [Fact]
+    public async Task LiveFeed_OvertakenByRetention_SendsInvalidateThenFollows()
+    {
+        // S19 mid-stream: one commit appends more changes than are retained; a connected reader cannot be caught up by events.
+        await using TestServer server = await TestServer.StartAsync(o => o.MaxRetainedChanges = 3);
+        var m = new Mutations();
+        Results.Single(await server.Transport.PushAsync([m.Create(new Folder { Id = "first", Name = "x" })], default));
+        await using var feed = new FeedReader(server.Transport, "folders", 0);
+        Assert.Equal(ChangeKind.Existing, Assert.Single(await feed.TakeAsync(1)).Kind);
+
+        IReadOnlyList<PushResult> batch = await server.Transport.PushAsync(Enumerable.Range(0, 10).Select(i => m.Create(new Folder { Id = $"f{i}", Name = "x" })).ToArray(), default);
+        Assert.Equal(10, batch.Count);
+        ChangeEvent invalidate = Assert.Single(await feed.TakeAsync(1));
+        Results.Single(await server.Transport.PushAsync([m.Create(new Folder { Id = "late", Name = "x" })], default));
+        ChangeEvent next = Assert.Single(await feed.TakeAsync(1));
+
+        Assert.Equal((ChangeKind.Invalidate, 11L), (invalidate.Kind, invalidate.Sequence));
+        Assert.Equal((ChangeKind.Added, "late", 12L), (next.Kind, next.Key, next.Sequence));
+    }
+
+    [Fact]
     public async Task Resume_WithinRetention_NoInvalidate()
     {
         await using TestServer server = await TestServer.StartAsync(o => o.MaxRetainedChanges = 3);

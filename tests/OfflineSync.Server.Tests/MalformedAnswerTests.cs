@@ -189,6 +189,36 @@ public sealed class MalformedAnswerTests
     }
 
     [Fact]
+    public async Task Feed_SilentPastTheIdleTimeout_EndsWithTimeoutException()
+    {
+        // A half-open connection (a sleeping laptop, a dropped Wi-Fi) sends no heartbeat: the feed must not hang "live" forever.
+        await using FakeEndpoint fake = await FakeEndpoint.StartAsync(async context =>
+        {
+            context.Response.ContentType = "text/event-stream";
+            await context.Response.WriteAsync(": hello\n\nid: 1\nevent: added\ndata: {\"key\":\"a\",\"version\":\"1\",\"data\":{\"id\":\"a\"}}\n\n");
+            await context.Response.Body.FlushAsync();
+            await Task.Delay(Timeout.Infinite, context.RequestAborted);
+        });
+        using var transport = new HttpSyncTransport(fake.Address, new HttpSyncTransportOptions { FeedIdleTimeout = TimeSpan.FromMilliseconds(300) });
+        var received = new List<ChangeEvent>();
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(async () =>
+        {
+            await foreach (ChangeEvent e in transport.FollowAsync("folders", 0, default))
+            {
+                received.Add(e);
+            }
+        });
+
+        Assert.Equal("a", Assert.Single(received).Key);
+        Assert.Contains("heartbeat", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FeedIdleTimeout_ZeroOrNegative_Refused() =>
+        Assert.Throws<ArgumentOutOfRangeException>(() => new HttpSyncTransport(new Uri("http://127.0.0.1:1/"), new HttpSyncTransportOptions { FeedIdleTimeout = TimeSpan.Zero }));
+
+    [Fact]
     public async Task Feed_HtmlInsteadOfEventStream_HttpRequestExceptionWithExcerpt()
     {
         await using FakeEndpoint fake = await FakeEndpoint.RespondAsync(200, "text/html", Html);

@@ -119,6 +119,33 @@ public sealed class PushRoundTripTests
     }
 
     [Fact]
+    public async Task Batch_OverTheServersBodyLimit_SplitIntoSmallerChunks_NothingRejected()
+    {
+        // A 413 for a chunk says the chunk is too large, not that its first mutation is: halve and go on.
+        await using TestServer server = await TestServer.StartAsync(o => o.MaxBatchBodySize = 2048);
+        var mutations = new Mutations();
+        OutgoingMutation[] batch = Enumerable.Range(0, 20).Select(i => mutations.Create(new Counter { Id = -(i + 1), Name = new string('x', 200) + i })).ToArray();
+
+        IReadOnlyList<PushResult> results = await server.Transport.PushAsync(batch, default);
+
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture)), results.Select(r => Results.Applied(r).ServerKey));
+    }
+
+    [Fact]
+    public async Task Batch_OneMutationOverTheLimitAlone_RejectedWith413()
+    {
+        await using TestServer server = await TestServer.StartAsync(o => o.MaxBatchBodySize = 2048);
+        var mutations = new Mutations();
+        OutgoingMutation[] batch = [mutations.Create(new Counter { Id = -1, Name = new string('x', 4000) }), mutations.Create(new Counter { Id = -2, Name = "small" })];
+
+        IReadOnlyList<PushResult> results = await server.Transport.PushAsync(batch, default);
+
+        PushResult.Rejected rejected = Assert.IsType<PushResult.Rejected>(Assert.Single(results));
+        Assert.Equal(413, rejected.Status);
+        Assert.Empty(await Results.ListAllAsync(server.Transport, "counters"));
+    }
+
+    [Fact]
     public async Task Server_RestartedOnSameFile_KeepsRowsVersionsAndSequences()
     {
         await using TestServer server = await TestServer.StartAsync();

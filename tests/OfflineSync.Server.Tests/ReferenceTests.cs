@@ -86,6 +86,31 @@ public sealed class ReferenceTests
     }
 
     [Fact]
+    public async Task Batch_ProposedKeyTakenAndReplaced_LaterItemsFollowTheNewRowNotTheTakenOne()
+    {
+        // S2: a taken proposed key is replaced; within the batch the client's key means its own new row.
+        await using TestServer server = await TestServer.StartAsync();
+        Results.Single(await server.Transport.PushAsync([new Mutations("other").Create(new Folder { Id = "f-1", Name = "theirs" })], default));
+        var m = new Mutations();
+        OutgoingMutation[] batch =
+        [
+            m.Create(new Folder { Id = "f-1", Name = "mine" }) with { OptimisticKey = "f-1" },
+            m.Create(new Note { Id = OptimisticKeys.NewString(), Title = "n", FolderId = "f-1" }),
+            m.Update("f-1", new NamePatch<Folder> { Name = "mine, renamed" }),
+        ];
+
+        IReadOnlyList<PushResult> results = await server.Transport.PushAsync(batch, default);
+
+        string mine = Results.Applied(results[0]).ServerKey;
+        Assert.NotEqual("f-1", mine);
+        Assert.Equal(mine, Results.Read<Note>(Results.Applied(results[1]).State).FolderId);
+        Assert.Equal(mine, Results.Applied(results[2]).ServerKey);
+        Dictionary<string, string> names = (await Results.ListAllAsync(server.Transport, "folders")).ToDictionary(r => r.Key, r => Results.Read<Folder>(r.Data).Name);
+        Assert.Equal("theirs", names["f-1"]);
+        Assert.Equal("mine, renamed", names[mine]);
+    }
+
+    [Fact]
     public async Task Batch_OptimisticKeyOfAnotherClient_Rejected400()
     {
         // Only the same client's creates resolve.

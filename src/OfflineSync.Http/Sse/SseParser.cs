@@ -10,12 +10,15 @@ namespace OfflineSync.Http.Sse;
 /// <c>\r\n</c>, <c>\n</c> or <c>\r</c>; a blank line dispatches the event; <c>:</c> starts a
 /// comment; <c>data</c> lines are joined with <c>\n</c>; <c>id</c> persists; an unfinished event at
 /// the end of the stream is dropped. Only the current line and event are buffered, never the stream.
+/// A stream that stays silent longer than the idle timeout (not even a heartbeat comment) is taken
+/// for a dead connection.
 /// </summary>
 internal sealed class SseParser
 {
     private const int MinRead = 4096;
     private readonly Stream _stream;
     private readonly int _maxEventBytes;
+    private readonly TimeSpan _idleTimeout;
     private readonly ArrayBufferWriter<byte> _data = new(1024);
     private byte[] _buffer = new byte[16 * 1024];
     private int _start;
@@ -28,10 +31,12 @@ internal sealed class SseParser
     /// <summary>Creates a parser over <paramref name="stream"/>.</summary>
     /// <param name="stream">The response stream.</param>
     /// <param name="maxEventBytes">The largest line or event accepted; a larger one fails with <see cref="InvalidDataException"/>.</param>
-    public SseParser(Stream stream, int maxEventBytes = 16 * 1024 * 1024)
+    /// <param name="idleTimeout">How long a read may wait for bytes before the stream counts as dead; <see cref="Timeout.InfiniteTimeSpan"/> (the default) waits forever.</param>
+    public SseParser(Stream stream, int maxEventBytes = 16 * 1024 * 1024, TimeSpan? idleTimeout = null)
     {
         _stream = stream;
         _maxEventBytes = maxEventBytes;
+        _idleTimeout = idleTimeout ?? Timeout.InfiniteTimeSpan;
     }
 
     /// <summary>Gets the last event id seen (the value to send as <c>Last-Event-ID</c> on reconnect).</summary>
@@ -45,8 +50,10 @@ internal sealed class SseParser
 
     /// <summary>Reads events until the stream ends.</summary>
     /// <exception cref="InvalidDataException">A line or event exceeds the size limit.</exception>
+    /// <exception cref="TimeoutException">No byte arrived within the idle timeout.</exception>
     public async IAsyncEnumerable<SseEvent> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         while (true)
         {
             while (TryReadLine(out int lineStart, out int lineLength))
@@ -62,7 +69,7 @@ internal sealed class SseParser
                 yield break; // An event without its blank line is incomplete: dropped, as the spec says.
             }
 
-            await FillAsync(cancellationToken).ConfigureAwait(false);
+            await FillAsync(idle, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -184,7 +191,7 @@ internal sealed class SseParser
         return false;
     }
 
-    private async ValueTask FillAsync(CancellationToken cancellationToken)
+    private async ValueTask FillAsync(CancellationTokenSource idle, CancellationToken cancellationToken)
     {
         if (_start > 0)
         {
@@ -199,7 +206,18 @@ internal sealed class SseParser
             Array.Resize(ref _buffer, _buffer.Length * 2);
         }
 
-        int read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancellationToken).ConfigureAwait(false);
+        int read;
+        try
+        {
+            // Restarts the timer: every read, a heartbeat's included, proves the connection alive.
+            idle.CancelAfter(_idleTimeout);
+            read = await _stream.ReadAsync(_buffer.AsMemory(_end), idle.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (idle.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException(string.Create(CultureInfo.InvariantCulture, $"The event stream sent nothing, not even a heartbeat, for {_idleTimeout.TotalSeconds:0.###} s: the connection is taken for dead."), e);
+        }
+
         if (read == 0)
         {
             _eof = true;

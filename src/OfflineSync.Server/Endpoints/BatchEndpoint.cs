@@ -35,6 +35,12 @@ internal sealed class BatchEndpoint
             return;
         }
 
+        if (await BatchAuthorization.CheckAsync(context, _state, items.Select(static i => i.Resource)).ConfigureAwait(false) is { } denied)
+        {
+            await HttpIo.WriteProblemAsync(context, denied).ConfigureAwait(false);
+            return;
+        }
+
         List<(BatchItem Item, MutationOutcome Outcome)> results = await _state.Store.WriteAsync(session =>
         {
             var scope = new BatchScope();

@@ -1,8 +1,9 @@
 namespace OfflineSync.Server.Resources;
 
 /// <summary>
-/// The optimistic keys created so far in one <c>POST /sync/batch</c>, so later mutations of the
-/// same client in that batch may reference them; nothing outside the batch can.
+/// The client keys (optimistic or proposed) of the rows created so far in one <c>POST /sync/batch</c>,
+/// with the keys the server stored, so later mutations of the same client in that batch may reference
+/// them; nothing outside the batch can.
 /// </summary>
 internal sealed class BatchScope
 {

@@ -1,9 +1,10 @@
 namespace OfflineSync.Server.Resources;
 
 /// <summary>
-/// Walks the reference slots of an entity or patch through the generated visitor: rewrites optimistic
-/// keys created earlier in the same batch by the same client, and records the first one it cannot
-/// resolve, which the server then refuses (it never stores an optimistic key).
+/// Walks the reference slots of an entity or patch through the generated visitor: rewrites keys of
+/// rows created earlier in the same batch by the same client (optimistic keys, and proposed keys the
+/// server replaced because they were taken), and records the first optimistic key it cannot resolve,
+/// which the server then refuses (it never stores an optimistic key).
 /// </summary>
 internal struct ReferenceGuard : IReferenceVisitor
 {
@@ -30,14 +31,15 @@ internal struct ReferenceGuard : IReferenceVisitor
         }
 
         string text = SyncKeys.Format(key);
-        if (!TTarget.IsOptimisticKey(text))
+        if (_scope is not null && _scope.TryResolve(TTarget.ResourceName, _clientId, text, out string serverKey))
         {
+            // A proposed key that was taken means this client's new row, not the row that holds it.
+            key = SyncKeys.Parse<TKey>(serverKey);
             return;
         }
 
-        if (_scope is not null && _scope.TryResolve(TTarget.ResourceName, _clientId, text, out string serverKey))
+        if (!TTarget.IsOptimisticKey(text))
         {
-            key = SyncKeys.Parse<TKey>(serverKey);
             return;
         }
 

@@ -24,6 +24,10 @@ internal sealed record SyncProblem(int Status, string Code, string Title, string
         "The mutation references an unconfirmed optimistic key.",
         $"'{key}' is an optimistic key of '{resource}' that this request cannot resolve; send the mutation after the create that defines it is confirmed, or in the same batch after it.");
 
+    public static SyncProblem Unauthorized(string resource) => new(401, "unauthorized", "Authentication is required.", $"Writing '{resource}' requires an authenticated caller; the batch was not applied.");
+
+    public static SyncProblem Forbidden(string resource) => new(403, "forbidden", "The caller may not write this resource.", $"The caller is not allowed to write '{resource}'; the batch was not applied.");
+
     public static SyncProblem NotFound(string resource, string key) => new(404, "not_found", "The row does not exist.", $"No '{resource}' row has the key '{key}'.");
 
     public static SyncProblem UnknownResource(string resource) => new(404, "unknown_resource", "The resource is not served.", $"The server does not serve a resource named '{resource}'.");

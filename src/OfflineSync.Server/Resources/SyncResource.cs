@@ -9,6 +9,12 @@ internal abstract class SyncResource
 
     public abstract SyncKeyKind KeyKind { get; }
 
+    /// <summary>
+    /// Gets or sets the metadata of the resource's create endpoint once every convention ran, the app's
+    /// authorization policies included, so the batch endpoint can hold the resource's items to them.
+    /// </summary>
+    public IReadOnlyList<object> EndpointMetadata { get; set; } = [];
+
     /// <summary>Applies a create, update or delete inside the caller's write transaction.</summary>
     public MutationOutcome Apply(WriteSession session, in MutationRequest request, BatchScope? scope, TimeProvider time) => request.Kind switch
     {

@@ -116,11 +116,14 @@ internal sealed class SyncResource<T> : SyncResource
         return new MutationOutcome(204) { Key = key, OptimisticKey = row.OriginOptimisticKey };
     }
 
-    /// <summary>An update or delete may target a row created earlier in the same batch by its optimistic key.</summary>
+    /// <summary>
+    /// An update or delete may target a row created earlier in the same batch by the key the client
+    /// gave it: an optimistic key, or a proposed key the server replaced because it was taken.
+    /// </summary>
     private string ResolveTarget(in MutationRequest request, BatchScope? scope)
     {
         string key = request.Key ?? "";
-        if (scope is not null && T.IsOptimisticKey(key) && scope.TryResolve(Name, request.ClientId, key, out string serverKey))
+        if (scope is not null && scope.TryResolve(Name, request.ClientId, key, out string serverKey))
         {
             return serverKey;
         }

@@ -21,6 +21,25 @@ internal static class EntityJson<TEntity>
         return entity;
     }
 
+    /// <summary>
+    /// Reads a row that came with a push answer. The server applied the mutation whatever its answer's body
+    /// says, so a body that is not this entity (a misbehaving server or proxy) must not fail the drain:
+    /// the caller keeps what it has and asks for a refetch.
+    /// </summary>
+    public static bool TryReadRow(ReadOnlyMemory<byte> json, string key, string? version, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TEntity? entity)
+    {
+        try
+        {
+            entity = ReadRow(json, key, version);
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            entity = null;
+            return false;
+        }
+    }
+
     /// <summary>Returns a deep copy, so the view can hold or rewrite it without touching the caller's instance.</summary>
     public static TEntity Clone(TEntity entity) =>
         JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(entity, TEntity.JsonTypeInfo), TEntity.JsonTypeInfo)

@@ -189,9 +189,14 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
                     // bring back a row the feed removed since (S16).
                     if (!change.Acknowledged)
                     {
-                        TEntity created = state.IsEmpty ? WithKey(change.Entity!, serverKey) : EntityJson<TEntity>.ReadRow(state, serverKey, version);
-                        PutRow(serverKey, new ServerRow<TEntity>(created, version, change.Origin), ordered: true);
                         refetch = change.ListedWithoutRow;
+                        if (state.IsEmpty || !EntityJson<TEntity>.TryReadRow(state, serverKey, version, out TEntity? created))
+                        {
+                            refetch |= !state.IsEmpty;
+                            created = WithKey(change.Entity!, serverKey);
+                        }
+
+                        PutRow(serverKey, new ServerRow<TEntity>(created, version, change.Origin), ordered: true);
                     }
 
                     break;
@@ -209,7 +214,14 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
                     string key = Resolve(serverKey);
                     if (!state.IsEmpty && _rows.TryGetValue(key, out ServerRow<TEntity>? held))
                     {
-                        PutRow(key, held with { Entity = EntityJson<TEntity>.ReadRow(state, key, version), Version = version }, ordered: true);
+                        if (EntityJson<TEntity>.TryReadRow(state, key, version, out TEntity? updated))
+                        {
+                            PutRow(key, held with { Entity = updated, Version = version }, ordered: true);
+                        }
+                        else
+                        {
+                            refetch = true;
+                        }
                     }
 
                     break;
@@ -247,6 +259,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     public void SetServerRow(string key, string? version, ReadOnlyMemory<byte> state)
     {
         ArgumentNullException.ThrowIfNull(key);
+        bool refetch = false;
         lock (_gate)
         {
             string resolved = Resolve(key);
@@ -259,12 +272,21 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
             {
                 _rows.Remove(resolved);
             }
+            else if (EntityJson<TEntity>.TryReadRow(state, resolved, version, out TEntity? current))
+            {
+                PutRow(resolved, held with { Entity = current, Version = version }, ordered: true);
+            }
             else
             {
-                PutRow(resolved, held with { Entity = EntityJson<TEntity>.ReadRow(state, resolved, version), Version = version }, ordered: true);
+                refetch = true;
             }
 
             _snapshot = null;
+        }
+
+        if (refetch)
+        {
+            RefetchRequested?.Invoke();
         }
 
         Changed?.Invoke();

@@ -219,6 +219,24 @@ public class LocalViewOverlayTests
     }
 
     [Fact]
+    public void UnreadableRowInAnUpdateAnswerOrAConflict_KeepsTheHeldRow_AndAsksForARefetch()
+    {
+        // A malformed answer must not throw in the drain: the list, not the answer, then says what the row is.
+        var view = new LocalView<ViewTodo>();
+        int refetches = 0;
+        view.RefetchRequested += () => refetches++;
+        view.ApplyEvent(Event(ChangeKind.Existing, 1, Todo("a", "A", "1")));
+        view.AddUpdate(2, "a", Title("Mine"));
+
+        view.Confirm(2, "a", "2", Json("""{"title":5}"""));
+        view.SetServerRow("a", "3", Json("[1,2]"));
+
+        Assert.Equal(2, refetches);
+        Assert.Equal(("a", "A"), (Assert.Single(view.Items).Id, view.Items[0].Title));
+        Assert.Equal(0, view.PendingCount);
+    }
+
+    [Fact]
     public void Items_IsACachedImmutableSnapshot()
     {
         var view = new LocalView<ViewTodo>();

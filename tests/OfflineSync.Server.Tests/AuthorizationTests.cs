@@ -1,0 +1,125 @@
+using System.Net;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using OfflineSync.Server.Tests.Model;
+
+namespace OfflineSync.Server.Tests;
+
+/// <summary>Authorization put on a resource's route group also holds for that resource's items in <c>POST /sync/batch</c>.</summary>
+public sealed class AuthorizationTests : IAsyncLifetime
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("offlinesync-auth-").FullName;
+    private WebApplication _app = null!;
+    private HttpClient _http = null!;
+
+    public async Task InitializeAsync()
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddAuthentication("Test").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("Test", null);
+        builder.Services.AddAuthorization();
+        builder.Services.AddOfflineSyncServer(o => o.DatabasePath = Path.Combine(_directory, "server.db"));
+        _app = builder.Build();
+        _app.UseAuthentication();
+        _app.UseAuthorization();
+        _app.MapSyncResource<Folder>().RequireAuthorization();
+        _app.MapSyncResource<Note>();
+        _app.MapSyncResource<Ticket>().RequireAuthorization(policy => policy.RequireRole("admin"));
+        await _app.StartAsync();
+        string bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _http = new HttpClient { BaseAddress = new Uri(bound + "/") };
+    }
+
+    public async Task DisposeAsync()
+    {
+        _http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Batch_ItemOfAProtectedResource_WithoutCredentials_401AndNothingApplied()
+    {
+        using HttpResponseMessage single = await _http.PostAsync("sync/folders", Json("""{"id":"f","name":"x"}"""));
+        Assert.Equal(HttpStatusCode.Unauthorized, single.StatusCode);
+
+        using HttpResponseMessage batch = await _http.PostAsync("sync/batch", Json(Batch("notes", "n1") + "," + Batch("folders", "f1")));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, batch.StatusCode);
+        Assert.Equal("application/problem+json", batch.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("folders", await batch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using HttpResponseMessage notes = await _http.GetAsync("sync/notes");
+        Assert.Contains("\"items\":[]", await notes.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_ItemOfAResourceTheCallerMayNotWrite_403AndNothingApplied()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "sync/batch") { Content = Json(Batch("notes", "n1") + "," + Batch("tickets", Guid.NewGuid().ToString())) };
+        request.Headers.Add(HeaderAuthentication.Header, "alice");
+
+        using HttpResponseMessage batch = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, batch.StatusCode);
+        Assert.Contains("urn:offlinesync:problem:forbidden", await batch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using HttpResponseMessage notes = await _http.GetAsync("sync/notes");
+        Assert.Contains("\"items\":[]", await notes.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_OnlyUnprotectedResources_WithoutCredentials_Applied()
+    {
+        using HttpResponseMessage batch = await _http.PostAsync("sync/batch", Json(Batch("notes", "n1")));
+
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+        Assert.Contains("\"status\":201", await batch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_ItemOfAProtectedResource_WithCredentials_Applied()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "sync/batch") { Content = Json(Batch("folders", "f1")) };
+        request.Headers.Add(HeaderAuthentication.Header, "alice");
+
+        using HttpResponseMessage batch = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+        Assert.Contains("\"status\":201", await batch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static string Batch(string resource, string key) =>
+        $$$"""{"resource":"{{{resource}}}","kind":"create","key":"{{{key}}}","data":{"id":"{{{key}}}","name":"x","title":"x"}}""";
+
+    private static StringContent Json(string itemsOrBody) =>
+        new(itemsOrBody.StartsWith("{\"resource\"", StringComparison.Ordinal) ? "{\"mutations\":[" + itemsOrBody + "]}" : itemsOrBody, Encoding.UTF8, "application/json");
+
+    /// <summary>Authenticates whoever names themselves in a header: enough to tell "signed in" from "not".</summary>
+    private sealed class HeaderAuthentication(IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder)
+        : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+    {
+        public const string Header = "X-Test-User";
+
+        protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+        {
+            string? user = Request.Headers[Header];
+            if (string.IsNullOrEmpty(user))
+            {
+                return Task.FromResult(AuthenticateResult.NoResult());
+            }
+
+            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, user)], Scheme.Name);
+            return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme.Name)));
+        }
+    }
+}
