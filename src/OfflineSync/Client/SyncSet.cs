@@ -235,14 +235,18 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
 
     /// <summary>
     /// Changes a handler list. A first listener gets notifications relative to the current items,
-    /// not to what the set held when it last published.
+    /// not to what the set held when it last published; checked after the change, so a change that
+    /// found no listener while this one was being added is caught up too.
     /// </summary>
     private void Listen(Action change)
     {
         lock (_listenersGate)
         {
-            CatchUpUnobserved();
             change();
+            if (Interlocked.Exchange(ref _stale, 0) == 1)
+            {
+                CatchUp();
+            }
         }
     }
 
@@ -251,10 +255,15 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
     {
         if (!HasListeners && Interlocked.Exchange(ref _stale, 0) == 1)
         {
-            Volatile.Write(ref _published, _view!.Items);
-            _publishedStatus = _view.Status;
-            _publishedPendingCount = _view.PendingCount;
+            CatchUp();
         }
+    }
+
+    private void CatchUp()
+    {
+        Volatile.Write(ref _published, _view!.Items);
+        _publishedStatus = _view.Status;
+        _publishedPendingCount = _view.PendingCount;
     }
 
     private void RequestPublish()
@@ -262,7 +271,12 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
         if (!HasListeners)
         {
             Volatile.Write(ref _stale, 1);
-            return;
+
+            // A listener added meanwhile either sees the flag (Listen) or is seen here.
+            if (!HasListeners)
+            {
+                return;
+            }
         }
 
         if (_context is not null && SynchronizationContext.Current != _context)
