@@ -1,4 +1,13 @@
 using BenchmarkDotNet.Running;
+using OfflineSync.Benchmarks.Server;
+
+// Not BenchmarkDotNet: the bounded load run of the server (docs/benchmarks.md, "Server").
+//   dotnet run -c Release --project benchmarks/OfflineSync.Benchmarks -- server-load
+if (args is ["server-load", ..])
+{
+    return await ServerLoad.RunAsync(args[1..]);
+}
 
 // Run all: dotnet run -c Release --project benchmarks/OfflineSync.Benchmarks -- --filter '*'
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+return 0;

@@ -45,6 +45,14 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
     private int _publishRequests;
     private int _posted;
 
+    // Set when changes went unpublished because nobody listened: the list catches up when it is read.
+    // A burst of changes (a drain, a feed catching up) then costs no snapshot per change.
+    private int _stale;
+    private readonly Lock _listenersGate = new();
+    private NotifyCollectionChangedEventHandler? _collectionChanged;
+    private PropertyChangedEventHandler? _propertyChanged;
+    private EventHandler<SyncSetChangedEventArgs<TEntity>>? _changed;
+
     /// <summary>Creates the set over an engine and captures the current <see cref="SynchronizationContext"/> for notifications.</summary>
     protected SyncSet(ISyncEngine engine)
     {
@@ -67,16 +75,28 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
     }
 
     /// <inheritdoc/>
-    public event NotifyCollectionChangedEventHandler? CollectionChanged;
+    public event NotifyCollectionChangedEventHandler? CollectionChanged
+    {
+        add => Listen(() => _collectionChanged += value);
+        remove => Listen(() => _collectionChanged -= value);
+    }
 
     /// <inheritdoc/>
-    public event PropertyChangedEventHandler? PropertyChanged;
+    public event PropertyChangedEventHandler? PropertyChanged
+    {
+        add => Listen(() => _propertyChanged += value);
+        remove => Listen(() => _propertyChanged -= value);
+    }
 
     /// <summary>
     /// Raised after the items changed, with the new snapshot, on the same thread as the other
     /// notifications. Several changes in a row may be reported once, with the latest snapshot.
     /// </summary>
-    public event EventHandler<SyncSetChangedEventArgs<TEntity>>? Changed;
+    public event EventHandler<SyncSetChangedEventArgs<TEntity>>? Changed
+    {
+        add => Listen(() => _changed += value);
+        remove => Listen(() => _changed -= value);
+    }
 
     /// <summary>Gets the resource name.</summary>
     public string Resource => TEntity.ResourceName;
@@ -91,10 +111,10 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
     public int PendingCount => _view?.PendingCount ?? 0;
 
     /// <inheritdoc/>
-    int IReadOnlyCollection<TEntity>.Count => Volatile.Read(ref _published).Count;
+    int IReadOnlyCollection<TEntity>.Count => Published.Count;
 
     /// <inheritdoc/>
-    TEntity IReadOnlyList<TEntity>.this[int index] => Volatile.Read(ref _published)[index];
+    TEntity IReadOnlyList<TEntity>.this[int index] => Published[index];
 
     /// <summary>
     /// Creates <paramref name="item"/> locally at once and queues its create. An item without a key
@@ -188,10 +208,10 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
     }
 
     /// <inheritdoc/>
-    IEnumerator<TEntity> IEnumerable<TEntity>.GetEnumerator() => Volatile.Read(ref _published).GetEnumerator();
+    IEnumerator<TEntity> IEnumerable<TEntity>.GetEnumerator() => Published.GetEnumerator();
 
     /// <inheritdoc/>
-    IEnumerator IEnumerable.GetEnumerator() => Volatile.Read(ref _published).GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => Published.GetEnumerator();
 
     /// <summary>Applies a typed patch; the generated <c>Update(key, TPatch)</c> overloads call it.</summary>
     protected TEntity UpdateCore(string key, ISyncPatch<TEntity> patch, string? idempotencyKey)
@@ -201,8 +221,64 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
         return _engine.Update(key, patch, idempotencyKey);
     }
 
+    private bool HasListeners => _collectionChanged is not null || _propertyChanged is not null || _changed is not null;
+
+    /// <summary>Gets the list as of the last notification; without listeners, the current items.</summary>
+    private IReadOnlyList<TEntity> Published
+    {
+        get
+        {
+            CatchUpUnobserved();
+            return Volatile.Read(ref _published);
+        }
+    }
+
+    /// <summary>
+    /// Changes a handler list. A first listener gets notifications relative to the current items,
+    /// not to what the set held when it last published; checked after the change, so a change that
+    /// found no listener while this one was being added is caught up too.
+    /// </summary>
+    private void Listen(Action change)
+    {
+        lock (_listenersGate)
+        {
+            change();
+            if (Interlocked.Exchange(ref _stale, 0) == 1)
+            {
+                CatchUp();
+            }
+        }
+    }
+
+    /// <summary>Without listeners there is no notification to stay in step with: the list just follows the view.</summary>
+    private void CatchUpUnobserved()
+    {
+        if (!HasListeners && Interlocked.Exchange(ref _stale, 0) == 1)
+        {
+            CatchUp();
+        }
+    }
+
+    private void CatchUp()
+    {
+        Volatile.Write(ref _published, _view!.Items);
+        _publishedStatus = _view.Status;
+        _publishedPendingCount = _view.PendingCount;
+    }
+
     private void RequestPublish()
     {
+        if (!HasListeners)
+        {
+            Volatile.Write(ref _stale, 1);
+
+            // A listener added meanwhile either sees the flag (Listen) or is seen here.
+            if (!HasListeners)
+            {
+                return;
+            }
+        }
+
         if (_context is not null && SynchronizationContext.Current != _context)
         {
             // One post at a time: changes that arrive before it runs are published by it.
@@ -254,31 +330,31 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
         Volatile.Write(ref _published, after);
         if (change is not null)
         {
-            CollectionChanged?.Invoke(this, change);
+            _collectionChanged?.Invoke(this, change);
             if (before.Count != after.Count)
             {
-                PropertyChanged?.Invoke(this, CountChanged);
+                _propertyChanged?.Invoke(this, CountChanged);
             }
 
-            PropertyChanged?.Invoke(this, IndexerChanged);
-            PropertyChanged?.Invoke(this, ItemsChanged);
+            _propertyChanged?.Invoke(this, IndexerChanged);
+            _propertyChanged?.Invoke(this, ItemsChanged);
         }
 
         if (status != _publishedStatus)
         {
             _publishedStatus = status;
-            PropertyChanged?.Invoke(this, StatusChanged);
+            _propertyChanged?.Invoke(this, StatusChanged);
         }
 
         if (pendingCount != _publishedPendingCount)
         {
             _publishedPendingCount = pendingCount;
-            PropertyChanged?.Invoke(this, PendingCountChanged);
+            _propertyChanged?.Invoke(this, PendingCountChanged);
         }
 
         if (change is not null)
         {
-            Changed?.Invoke(this, new SyncSetChangedEventArgs<TEntity>(after));
+            _changed?.Invoke(this, new SyncSetChangedEventArgs<TEntity>(after));
         }
     }
 }

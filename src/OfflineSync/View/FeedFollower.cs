@@ -21,6 +21,13 @@ internal sealed class FeedFollower<TEntity>
     private static readonly TimeSpan BaseDelay = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The shortest time between two refetches that confirmed creates ask for. A reconnecting client
+    /// drains its queue while its list is fresh, so every confirmed create asks; each refetch reads
+    /// every row, and one per batch made a drain quadratic. The confirmed rows show meanwhile.
+    /// </summary>
+    internal static readonly TimeSpan RefetchInterval = TimeSpan.FromSeconds(1);
+
     private readonly ISyncTransport _transport;
     private readonly LocalView<TEntity> _view;
     private readonly TimeProvider _timeProvider;
@@ -31,6 +38,8 @@ internal sealed class FeedFollower<TEntity>
     private Task _loop = Task.CompletedTask;
     private long _lastSequence;
     private int _refetchRequested;
+    private long? _lastRequestedRefetch;
+    private ITimer? _refetchTimer;
 
     /// <summary>Creates a follower; nothing happens until <see cref="Start"/>.</summary>
     public FeedFollower(ISyncTransport transport, LocalView<TEntity> view, TimeProvider timeProvider, ILogger logger)
@@ -103,6 +112,10 @@ internal sealed class FeedFollower<TEntity>
             stop = _stop;
             _stop = null;
             loop = _loop;
+
+            // The next start lists anyway.
+            _refetchTimer?.Dispose();
+            _refetchTimer = null;
         }
 
         if (stop is null)
@@ -123,15 +136,47 @@ internal sealed class FeedFollower<TEntity>
         _view.SetStatus(SyncSetStatus.Offline);
     }
 
-    /// <summary>Ends the current connection so the loop lists again at once (the view cannot tell whether a row exists).</summary>
+    /// <summary>
+    /// Ends the current connection so the loop lists again (the view cannot tell whether a row exists):
+    /// at once, or, within <see cref="RefetchInterval"/> of the last such refetch, when it has passed.
+    /// </summary>
     private void RequestRefetch()
     {
-        Volatile.Write(ref _refetchRequested, 1);
         lock (_gate)
         {
-            // Asynchronously: the view raised this on the engine's thread, which must not run the loop.
-            _ = _connection?.CancelAsync();
+            if (_refetchTimer is not null)
+            {
+                return; // The scheduled refetch reads this row too.
+            }
+
+            TimeSpan wait = _lastRequestedRefetch is long last ? RefetchInterval - _timeProvider.GetElapsedTime(last) : TimeSpan.Zero;
+            if (wait > TimeSpan.Zero)
+            {
+                _refetchTimer = _timeProvider.CreateTimer(static state => ((FeedFollower<TEntity>)state!).RefetchScheduled(), this, wait, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            RefetchLocked();
         }
+    }
+
+    private void RefetchScheduled()
+    {
+        lock (_gate)
+        {
+            _refetchTimer?.Dispose();
+            _refetchTimer = null;
+            RefetchLocked();
+        }
+    }
+
+    private void RefetchLocked()
+    {
+        _lastRequestedRefetch = _timeProvider.GetTimestamp();
+        Volatile.Write(ref _refetchRequested, 1);
+
+        // Asynchronously: the view raised this on the engine's thread, which must not run the loop.
+        _ = _connection?.CancelAsync();
     }
 
     private async Task RunAsync(CancellationToken cancellationToken)

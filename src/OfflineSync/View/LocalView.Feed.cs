@@ -94,7 +94,7 @@ internal sealed partial class LocalView<TEntity>
             {
                 if (change.Kind == MutationKind.Create && !change.Acknowledged)
                 {
-                    _overlay[sequence] = change with { ListedWithoutRow = true };
+                    SetChange(sequence, change with { ListedWithoutRow = true });
                 }
             }
             _snapshot = null;
@@ -121,33 +121,17 @@ internal sealed partial class LocalView<TEntity>
         }
 
         IdMapping? learned = null;
-        if (origin != serverKey && !_aliases.ContainsKey(origin) && HoldsPendingKey(origin))
+        if (origin != serverKey && !_aliases.ContainsKey(origin) && _index.HoldsKey(origin))
         {
             var mapping = new IdMapping(TEntity.ResourceName, origin, serverKey);
             learned = LearnMapping(mapping) ? mapping : null;
         }
 
-        foreach ((long sequence, PendingChange<TEntity> change) in _overlay.ToArray())
+        foreach (long sequence in _index.OpenCreates(origin))
         {
-            if (change.Kind == MutationKind.Create && change.Origin == origin && !change.Acknowledged)
-            {
-                _overlay[sequence] = change with { Acknowledged = true };
-            }
+            SetChange(sequence, _overlay[sequence] with { Acknowledged = true });
         }
 
         return learned;
-    }
-
-    private bool HoldsPendingKey(string key)
-    {
-        foreach (PendingChange<TEntity> change in _overlay.Values)
-        {
-            if (change.Key == key)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

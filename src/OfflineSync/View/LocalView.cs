@@ -23,6 +23,13 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     private readonly SortedDictionary<string, ServerRow<TEntity>> _rows = new(KeyOrder.For(TEntity.KeyKind));
     private readonly SortedDictionary<long, PendingChange<TEntity>> _overlay = new();
 
+    // Written only through SetChange and RemoveChange, which keep the index in step.
+    private readonly OverlayIndex<TEntity> _index = new();
+
+    // Rows built from a local entity (a create confirmed without a state): the only rows that may hold
+    // keys a mapping rewrites, since the server never stores an optimistic key.
+    private readonly HashSet<string> _localRows = new(StringComparer.Ordinal);
+
     // Optimistic key → server key of this resource, so TryGet and new changes still find a re-keyed item (S3).
     private readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal);
 
@@ -98,7 +105,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
         lock (_gate)
         {
             owned = ReferenceRewriter.Rewrite(owned, _mappings);
-            _overlay[sequence] = new PendingChange<TEntity>(MutationKind.Create, TEntity.GetKey(owned), owned, null);
+            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Create, TEntity.GetKey(owned), owned, null));
             _snapshot = null;
         }
 
@@ -117,7 +124,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
         {
             resolved = Resolve(key);
             owned = ReferenceRewriter.Rewrite(owned, _mappings);
-            _overlay[sequence] = new PendingChange<TEntity>(MutationKind.Update, resolved, null, owned);
+            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Update, resolved, null, owned));
             _snapshot = null;
             shown = ComputeVisible(resolved);
         }
@@ -141,7 +148,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
         ArgumentNullException.ThrowIfNull(key);
         lock (_gate)
         {
-            _overlay[sequence] = new PendingChange<TEntity>(MutationKind.Delete, Resolve(key), null, null);
+            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Delete, Resolve(key), null, null));
             _snapshot = null;
         }
 
@@ -160,7 +167,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
                 return;
             }
 
-            _overlay[sequence] = change with { Patch = ReferenceRewriter.Rewrite(owned, _mappings) };
+            SetChange(sequence, change with { Patch = ReferenceRewriter.Rewrite(owned, _mappings) });
             _snapshot = null;
         }
 
@@ -174,7 +181,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
         bool refetch = false;
         lock (_gate)
         {
-            _overlay.Remove(sequence, out PendingChange<TEntity>? change);
+            RemoveChange(sequence, out PendingChange<TEntity>? change);
             switch (change?.Kind)
             {
                 case MutationKind.Create:
@@ -194,6 +201,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
                         {
                             refetch |= !state.IsEmpty;
                             created = WithKey(change.Entity!, serverKey);
+                            _localRows.Add(serverKey);
                         }
 
                         PutRow(serverKey, new ServerRow<TEntity>(created, version, change.Origin), ordered: true);
@@ -243,7 +251,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     {
         lock (_gate)
         {
-            if (!_overlay.Remove(sequence))
+            if (!RemoveChange(sequence, out _))
             {
                 return;
             }
@@ -370,12 +378,14 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
             if (_rows.Remove(mapping.OptimisticKey, out ServerRow<TEntity>? stray) && !_rows.ContainsKey(mapping.ServerKey))
             {
                 PutRow(mapping.ServerKey, stray with { Entity = WithKey(stray.Entity, mapping.ServerKey) }, ordered: false);
+                _localRows.Add(mapping.ServerKey);
             }
         }
 
         MappingTable single = MappingTable.Of(mapping);
-        foreach ((long sequence, PendingChange<TEntity> change) in _overlay.ToArray())
+        foreach (long sequence in _index.Mentioning(mapping))
         {
+            PendingChange<TEntity> change = _overlay[sequence];
             PendingChange<TEntity> rewritten = change;
             if (mapping.Resource == TEntity.ResourceName && change.Key == mapping.OptimisticKey)
             {
@@ -398,13 +408,14 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
 
             if (!ReferenceEquals(rewritten, change))
             {
-                _overlay[sequence] = rewritten;
+                SetChange(sequence, rewritten);
             }
         }
 
-        // Rows come from the server and hold no optimistic keys, except a create confirmed without a state.
-        foreach ((string key, ServerRow<TEntity> row) in _rows.ToArray())
+        _localRows.RemoveWhere(key => !_rows.ContainsKey(key));
+        foreach (string key in _localRows)
         {
+            ServerRow<TEntity> row = _rows[key];
             TEntity entity = ReferenceRewriter.Rewrite(row.Entity, single);
             if (!ReferenceEquals(entity, row.Entity))
             {
@@ -413,6 +424,30 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
         }
 
         _snapshot = null;
+        return true;
+    }
+
+    /// <summary>Writes an overlay entry and its index entries. Caller holds the lock.</summary>
+    private void SetChange(long sequence, PendingChange<TEntity> change)
+    {
+        if (_overlay.TryGetValue(sequence, out PendingChange<TEntity>? old))
+        {
+            _index.Remove(sequence, old);
+        }
+
+        _overlay[sequence] = change;
+        _index.Add(sequence, change);
+    }
+
+    /// <summary>Removes an overlay entry and its index entries. Caller holds the lock.</summary>
+    private bool RemoveChange(long sequence, [NotNullWhen(true)] out PendingChange<TEntity>? change)
+    {
+        if (!_overlay.Remove(sequence, out change))
+        {
+            return false;
+        }
+
+        _index.Remove(sequence, change);
         return true;
     }
 
@@ -444,12 +479,9 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     {
         TEntity? current = _rows.GetValueOrDefault(key)?.Entity;
         bool copied = false;
-        foreach (PendingChange<TEntity> change in _overlay.Values)
+        foreach (long sequence in _index.WithKey(key))
         {
-            if (change.Key == key)
-            {
-                Apply(change, ref current, ref copied);
-            }
+            Apply(_overlay[sequence], ref current, ref copied);
         }
 
         return current;

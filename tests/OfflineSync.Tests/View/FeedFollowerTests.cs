@@ -169,6 +169,28 @@ public sealed class FeedFollowerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task CreatesConfirmedAfterAListWithoutTheirRows_RefetchAtOnce_ThenAtMostOncePerInterval()
+    {
+        // S16, S19: the list cannot prove a confirmed row still exists; a drain confirms creates back to back.
+        const string second = "optimistic_01HZX0000000000000000000A2";
+        _view.AddCreate(100, Todo(Optimistic, "First"));
+        _view.AddCreate(101, Todo(second, "Second"));
+        _follower.Start();
+        await Poll.Until(() => _view.Status == SyncSetStatus.Live, "live");
+        Assert.Equal(1, _server.ListCalls);
+
+        _view.Confirm(100, "s-1", "1", Json(Todo("s-1", "First", "1")));
+        await Poll.Until(() => _server.ListCalls == 2 && _view.Status == SyncSetStatus.Live, "the first confirm relists at once");
+
+        _view.Confirm(101, "s-2", "1", Json(Todo("s-2", "Second", "1")));
+        await Task.Delay(100);
+        Assert.Equal(2, _server.ListCalls);
+
+        _time.Advance(FeedFollower<ViewTodo>.RefetchInterval);
+        await Poll.Until(() => _server.ListCalls == 3, "the second relists once the interval passed");
+    }
+
+    [Fact]
     public async Task PendingDelete_SurvivesAReconnectWhoseListStillHoldsTheRow()
     {
         // S16, F4.

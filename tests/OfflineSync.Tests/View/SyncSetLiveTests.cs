@@ -36,6 +36,27 @@ public class SyncSetLiveTests
     }
 
     [Fact]
+    public void WithoutListeners_TheListFollowsTheView_AndAFirstListenerIsNotifiedFromThere()
+    {
+        // Unobserved sets publish nothing per change (a drain confirms thousands), yet read as current.
+        var set = new ViewTodoSet(_engine);
+        ViewTodo first = set.Create(new ViewTodo { Title = "1" });
+        set.Create(new ViewTodo { Title = "2" });
+        Assert.Equal(["1", "2"], set.Select(static t => t.Title));
+        Assert.Equal(2, ((IReadOnlyCollection<ViewTodo>)set).Count);
+
+        set.Delete(first.Id);
+        var changes = new List<NotifyCollectionChangedEventArgs>();
+        ((INotifyCollectionChanged)set).CollectionChanged += (_, e) => changes.Add(e);
+        set.Create(new ViewTodo { Title = "3" });
+
+        NotifyCollectionChangedEventArgs added = Assert.Single(changes);
+        Assert.Equal(NotifyCollectionChangedAction.Add, added.Action);
+        Assert.Equal(1, added.NewStartingIndex);
+        Assert.Equal(["2", "3"], set.Select(static t => t.Title));
+    }
+
+    [Fact]
     public async Task WithAContext_NotificationsRunOnIt_AndTheListMatchesThem()
     {
         var context = new PumpedContext();
