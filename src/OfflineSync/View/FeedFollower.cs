@@ -272,6 +272,7 @@ internal sealed class FeedFollower<TEntity>
         var rows = new List<ListItem>();
         string? after = null;
         long sequence = long.MaxValue;
+        _view.BeginList();
         while (true)
         {
             ListPage page = await _transport.ListAsync(TEntity.ResourceName, after, PageSize, cancellationToken).ConfigureAwait(false);

@@ -59,6 +59,15 @@ internal sealed partial class LocalView<TEntity>
         Changed?.Invoke();
     }
 
+    /// <summary>Marks that a list is being read: rows stored from now on are weighed against it in <see cref="ReplaceServerRows"/>.</summary>
+    internal void BeginList()
+    {
+        lock (_gate)
+        {
+            _storedDuringList = new HashSet<string>(StringComparer.Ordinal);
+        }
+    }
+
     /// <summary>
     /// Replaces every server row with a fresh list (first load, reconnect, <c>invalidate</c> or a
     /// retention gap, S19): rows deleted meanwhile disappear, the overlay is re-applied on top.
@@ -67,8 +76,20 @@ internal sealed partial class LocalView<TEntity>
     {
         ArgumentNullException.ThrowIfNull(rows);
         List<IdMapping>? learned = null;
+        bool refetch = false;
         lock (_gate)
         {
+            // A push answer confirmed these while the list was read; the list may not show them yet.
+            List<KeyValuePair<string, ServerRow<TEntity>>>? storedMeanwhile = null;
+            foreach (string key in _storedDuringList ?? [])
+            {
+                if (_rows.TryGetValue(key, out ServerRow<TEntity>? row))
+                {
+                    (storedMeanwhile ??= new()).Add(new(key, row));
+                }
+            }
+
+            _storedDuringList = null;
             _rows.Clear();
             var listed = new HashSet<string>(StringComparer.Ordinal);
             foreach (ListItem row in rows)
@@ -90,6 +111,25 @@ internal sealed partial class LocalView<TEntity>
             }
 
             _tombstones.IntersectWith(listed);
+            foreach ((string key, ServerRow<TEntity> row) in storedMeanwhile ?? [])
+            {
+                if (_tombstones.Contains(key))
+                {
+                    continue;
+                }
+
+                if (!_rows.TryGetValue(key, out ServerRow<TEntity>? listedRow))
+                {
+                    // The list predates the row, or another client deleted it since: a refetch tells which.
+                    _rows[key] = row;
+                    refetch = true;
+                }
+                else if (VersionOrder.IsOlder(listedRow.Version, row.Version))
+                {
+                    _rows[key] = row;
+                }
+            }
+
             foreach ((long sequence, PendingChange<TEntity> change) in _overlay.ToArray())
             {
                 if (change.Kind == MutationKind.Create && !change.Acknowledged)
@@ -103,6 +143,11 @@ internal sealed partial class LocalView<TEntity>
         foreach (IdMapping mapping in learned ?? [])
         {
             MappingLearned?.Invoke(mapping);
+        }
+
+        if (refetch)
+        {
+            RefetchRequested?.Invoke();
         }
 
         Changed?.Invoke();

@@ -36,6 +36,10 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     // Every resource's mappings: references in changes queued after a mapping are rewritten on arrival (S3, S13).
     private readonly MappingTable _mappings = new();
 
+    // Rows the view stored while a list was on its way (BeginList to ReplaceServerRows): the list may
+    // predate them, so it must neither drop them nor put an older state in their place (S18).
+    private HashSet<string>? _storedDuringList;
+
     // Rows whose delete the server confirmed: a late event from before the delete must not show them again (S16).
     private readonly HashSet<string> _tombstones = new(StringComparer.Ordinal);
 
@@ -472,6 +476,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
         }
 
         _rows[key] = row;
+        _storedDuringList?.Add(key);
     }
 
     /// <summary>Computes the visible item of one key from its row and its pending changes. Caller holds the lock.</summary>

@@ -188,6 +188,34 @@ public class LocalViewOverlayTests
     }
 
     [Fact]
+    public void RowsConfirmedWhileAListIsRead_AreNotDroppedOrAgedByThatList_AndARefetchIsAsked()
+    {
+        // S18, F4: the list may have been read before the server applied these; dropping them would
+        // make confirmed items blink out until the feed brings them back.
+        var view = new LocalView<ViewTodo>();
+        int refetches = 0;
+        view.RefetchRequested += () => refetches++;
+        view.ReplaceServerRows([Listed(Todo("a", "A", "1"))]);
+        view.AddCreate(1, Todo(Optimistic, "Mine"));
+        view.AddUpdate(2, "a", Title("A edited"));
+
+        view.BeginList();
+        view.Confirm(1, "todo-1", "1", Json(Todo("todo-1", "Mine", "1")));
+        view.Confirm(2, "a", "2", Json(Todo("a", "A edited", "2")));
+        view.ReplaceServerRows([Listed(Todo("a", "A", "1"))]);
+
+        Assert.Equal(["a", "todo-1"], view.Items.Keys());
+        Assert.Equal("A edited", view.Items[0].Title);
+        Assert.Equal(1, refetches);
+
+        // The next list is the truth again: what it lacks is gone.
+        view.BeginList();
+        view.ReplaceServerRows([Listed(Todo("a", "A edited", "2"))]);
+        Assert.Equal(["a"], view.Items.Keys());
+        Assert.Equal(1, refetches);
+    }
+
+    [Fact]
     public void ReplayBeforeRefetch_ShowsOptimisticItemsAtOnce_AndPatchesRowsOnceListed()
     {
         // Restart: the engine replays the queue into a fresh view, then the follower lists (F4, S17).
