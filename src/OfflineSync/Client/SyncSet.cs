@@ -45,6 +45,9 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
     private int _publishRequests;
     private int _posted;
 
+    // 1 when the view changed while nobody listened: nothing was published then, and the next read catches up.
+    private int _stale;
+
     /// <summary>Creates the set over an engine and captures the current <see cref="SynchronizationContext"/> for notifications.</summary>
     protected SyncSet(ISyncEngine engine)
     {
@@ -91,10 +94,10 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
     public int PendingCount => _view?.PendingCount ?? 0;
 
     /// <inheritdoc/>
-    int IReadOnlyCollection<TEntity>.Count => Volatile.Read(ref _published).Count;
+    int IReadOnlyCollection<TEntity>.Count => Published().Count;
 
     /// <inheritdoc/>
-    TEntity IReadOnlyList<TEntity>.this[int index] => Volatile.Read(ref _published)[index];
+    TEntity IReadOnlyList<TEntity>.this[int index] => Published()[index];
 
     /// <summary>
     /// Creates <paramref name="item"/> locally at once and queues its create. An item without a key
@@ -188,10 +191,10 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
     }
 
     /// <inheritdoc/>
-    IEnumerator<TEntity> IEnumerable<TEntity>.GetEnumerator() => Volatile.Read(ref _published).GetEnumerator();
+    IEnumerator<TEntity> IEnumerable<TEntity>.GetEnumerator() => Published().GetEnumerator();
 
     /// <inheritdoc/>
-    IEnumerator IEnumerable.GetEnumerator() => Volatile.Read(ref _published).GetEnumerator();
+    IEnumerator IEnumerable.GetEnumerator() => Published().GetEnumerator();
 
     /// <summary>Applies a typed patch; the generated <c>Update(key, TPatch)</c> overloads call it.</summary>
     protected TEntity UpdateCore(string key, ISyncPatch<TEntity> patch, string? idempotencyKey)
@@ -201,8 +204,18 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
         return _engine.Update(key, patch, idempotencyKey);
     }
 
+    private bool HasListeners => CollectionChanged is not null || PropertyChanged is not null || Changed is not null;
+
     private void RequestPublish()
     {
+        if (!HasListeners)
+        {
+            // Without listeners a snapshot and a diff per change would make a loop of N changes cost
+            // O(N²); readers take the latest snapshot when they look instead.
+            Volatile.Write(ref _stale, 1);
+            return;
+        }
+
         if (_context is not null && SynchronizationContext.Current != _context)
         {
             // One post at a time: changes that arrive before it runs are published by it.
@@ -215,6 +228,17 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
         }
 
         Publish();
+    }
+
+    /// <summary>The items as of the last notification, or the latest when changes came while nobody listened.</summary>
+    private IReadOnlyList<TEntity> Published()
+    {
+        if (Volatile.Read(ref _stale) == 1 && Interlocked.Exchange(ref _stale, 0) == 1)
+        {
+            Publish();
+        }
+
+        return Volatile.Read(ref _published);
     }
 
     private void PublishPosted()
@@ -250,7 +274,7 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
         SyncSetStatus status = view.Status;
         int pendingCount = view.PendingCount;
 
-        NotifyCollectionChangedEventArgs? change = CollectionDiff.Compute(before, after);
+        NotifyCollectionChangedEventArgs? change = HasListeners ? CollectionDiff.Compute(before, after) : null;
         Volatile.Write(ref _published, after);
         if (change is not null)
         {

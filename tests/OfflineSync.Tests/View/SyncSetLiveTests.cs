@@ -36,6 +36,27 @@ public class SyncSetLiveTests
     }
 
     [Fact]
+    public void WithoutListeners_TheListIsCurrentWhenRead_AndALaterListenerHearsTheNextChange()
+    {
+        // Nothing is published per change while nobody listens (a loop of N changes stays O(N)); a read catches up.
+        var set = new ViewTodoSet(_engine);
+        IReadOnlyList<ViewTodo> list = set;
+        ViewTodo first = set.Create(new ViewTodo { Title = "One" });
+        set.Create(new ViewTodo { Title = "Two" });
+        set.Update(first.Id, Title("One, edited"));
+
+        Assert.Equal(2, list.Count);
+        Assert.Equal(["One, edited", "Two"], list.Select(static t => t.Title).Order(StringComparer.Ordinal));
+
+        var changes = new List<NotifyCollectionChangedEventArgs>();
+        ((INotifyCollectionChanged)set).CollectionChanged += (_, e) => changes.Add(e);
+        set.Create(new ViewTodo { Title = "Three" });
+
+        Assert.Single(changes);
+        Assert.Equal(["One, edited", "Three", "Two"], list.Select(static t => t.Title).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task WithAContext_NotificationsRunOnIt_AndTheListMatchesThem()
     {
         var context = new PumpedContext();
