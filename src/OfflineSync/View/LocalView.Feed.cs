@@ -94,7 +94,7 @@ internal sealed partial class LocalView<TEntity>
             {
                 if (change.Kind == MutationKind.Create && !change.Acknowledged)
                 {
-                    _overlay[sequence] = change with { ListedWithoutRow = true };
+                    SetChange(sequence, change with { ListedWithoutRow = true });
                 }
             }
             _snapshot = null;
@@ -131,23 +131,12 @@ internal sealed partial class LocalView<TEntity>
         {
             if (change.Kind == MutationKind.Create && change.Origin == origin && !change.Acknowledged)
             {
-                _overlay[sequence] = change with { Acknowledged = true };
+                SetChange(sequence, change with { Acknowledged = true });
             }
         }
 
         return learned;
     }
 
-    private bool HoldsPendingKey(string key)
-    {
-        foreach (PendingChange<TEntity> change in _overlay.Values)
-        {
-            if (change.Key == key)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    private bool HoldsPendingKey(string key) => _overlayByKey.ContainsKey(key);
 }

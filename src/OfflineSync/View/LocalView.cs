@@ -23,6 +23,11 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     private readonly SortedDictionary<string, ServerRow<TEntity>> _rows = new(KeyOrder.For(TEntity.KeyKind));
     private readonly SortedDictionary<long, PendingChange<TEntity>> _overlay = new();
 
+    // The overlay's sequences per key, ascending, so one item's changes are found without scanning the
+    // whole overlay: reading or updating an item stays O(its own changes) however long the queue is.
+    // Written only through SetChange and RemoveChange.
+    private readonly Dictionary<string, List<long>> _overlayByKey = new(StringComparer.Ordinal);
+
     // Optimistic key → server key of this resource, so TryGet and new changes still find a re-keyed item (S3).
     private readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal);
 
@@ -98,7 +103,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
         lock (_gate)
         {
             owned = ReferenceRewriter.Rewrite(owned, _mappings);
-            _overlay[sequence] = new PendingChange<TEntity>(MutationKind.Create, TEntity.GetKey(owned), owned, null);
+            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Create, TEntity.GetKey(owned), owned, null));
             _snapshot = null;
         }
 
@@ -117,7 +122,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
         {
             resolved = Resolve(key);
             owned = ReferenceRewriter.Rewrite(owned, _mappings);
-            _overlay[sequence] = new PendingChange<TEntity>(MutationKind.Update, resolved, null, owned);
+            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Update, resolved, null, owned));
             _snapshot = null;
             shown = ComputeVisible(resolved);
         }
@@ -141,7 +146,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
         ArgumentNullException.ThrowIfNull(key);
         lock (_gate)
         {
-            _overlay[sequence] = new PendingChange<TEntity>(MutationKind.Delete, Resolve(key), null, null);
+            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Delete, Resolve(key), null, null));
             _snapshot = null;
         }
 
@@ -160,7 +165,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
                 return;
             }
 
-            _overlay[sequence] = change with { Patch = ReferenceRewriter.Rewrite(owned, _mappings) };
+            SetChange(sequence, change with { Patch = ReferenceRewriter.Rewrite(owned, _mappings) });
             _snapshot = null;
         }
 
@@ -174,7 +179,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
         bool refetch = false;
         lock (_gate)
         {
-            _overlay.Remove(sequence, out PendingChange<TEntity>? change);
+            RemoveChange(sequence, out PendingChange<TEntity>? change);
             switch (change?.Kind)
             {
                 case MutationKind.Create:
@@ -231,7 +236,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     {
         lock (_gate)
         {
-            if (!_overlay.Remove(sequence))
+            if (!RemoveChange(sequence, out _))
             {
                 return;
             }
@@ -376,7 +381,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
 
             if (!ReferenceEquals(rewritten, change))
             {
-                _overlay[sequence] = rewritten;
+                SetChange(sequence, rewritten);
             }
         }
 
@@ -422,15 +427,68 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     {
         TEntity? current = _rows.GetValueOrDefault(key)?.Entity;
         bool copied = false;
-        foreach (PendingChange<TEntity> change in _overlay.Values)
+        if (_overlayByKey.TryGetValue(key, out List<long>? sequences))
         {
-            if (change.Key == key)
+            foreach (long sequence in sequences)
             {
-                Apply(change, ref current, ref copied);
+                Apply(_overlay[sequence], ref current, ref copied);
             }
         }
 
         return current;
+    }
+
+    /// <summary>Adds or replaces the overlay entry of <paramref name="sequence"/>, keeping the per-key index. Caller holds the lock.</summary>
+    private void SetChange(long sequence, PendingChange<TEntity> change)
+    {
+        if (_overlay.TryGetValue(sequence, out PendingChange<TEntity>? previous))
+        {
+            if (previous.Key == change.Key)
+            {
+                _overlay[sequence] = change;
+                return;
+            }
+
+            Unindex(previous.Key, sequence);
+        }
+
+        _overlay[sequence] = change;
+        if (!_overlayByKey.TryGetValue(change.Key, out List<long>? sequences))
+        {
+            _overlayByKey[change.Key] = sequences = new List<long>(1);
+        }
+
+        // Sequences arrive in queue order; the search only matters for an entry re-keyed onto a key with later changes.
+        if (sequences.Count == 0 || sequences[^1] < sequence)
+        {
+            sequences.Add(sequence);
+        }
+        else
+        {
+            sequences.Insert(~sequences.BinarySearch(sequence), sequence);
+        }
+    }
+
+    /// <summary>Removes the overlay entry of <paramref name="sequence"/>, keeping the per-key index. Caller holds the lock.</summary>
+    private bool RemoveChange(long sequence, [NotNullWhen(true)] out PendingChange<TEntity>? change)
+    {
+        if (!_overlay.Remove(sequence, out change))
+        {
+            return false;
+        }
+
+        Unindex(change.Key, sequence);
+        return true;
+    }
+
+    private void Unindex(string key, long sequence)
+    {
+        List<long> sequences = _overlayByKey[key];
+        sequences.Remove(sequence);
+        if (sequences.Count == 0)
+        {
+            _overlayByKey.Remove(key);
+        }
     }
 
     /// <summary>Applies one pending change on top of the item as the changes before it left it (S16, S17).</summary>
