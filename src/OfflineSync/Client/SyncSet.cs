@@ -235,7 +235,15 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
     {
         if (Volatile.Read(ref _stale) == 1 && Interlocked.Exchange(ref _stale, 0) == 1)
         {
-            Publish();
+            // A listener that came since is notified the usual way, on its context.
+            if (HasListeners)
+            {
+                RequestPublish();
+            }
+            else
+            {
+                Publish();
+            }
         }
 
         return Volatile.Read(ref _published);
