@@ -164,7 +164,9 @@ public sealed class SqliteMutationStore : IMutationStore
         lock (_gate)
         {
             ThrowIfUnusable();
-            _batch.BeginOperation();
+
+            // Most appends are the insert alone: the sequence is recorded only when it passes the stored one.
+            _batch.BeginOperation(singleStatement: mutation.Sequence <= _storedLastSequence);
             long storedLast = _storedLastSequence;
             try
             {

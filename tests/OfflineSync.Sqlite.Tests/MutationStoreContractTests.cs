@@ -302,4 +302,26 @@ public sealed class SqliteBatchedMutationStoreContractTests : MutationStoreContr
     protected override IMutationStore CreateStoreCore() => SqliteMutationStore.Open(
         _folder.File($"{Guid.NewGuid():N}.db"),
         new SqliteMutationStoreOptions { Durability = Durability.Batched });
+
+    [Fact]
+    public void Append_FailsInsideAnOpenBatch_TheBatchKeepsItsOtherWritesOnDisk()
+    {
+        // S4: an append is a single statement without a savepoint of its own; its failure must not cost the batch.
+        string path = _folder.File("batch.db");
+        var options = new SqliteMutationStoreOptions { Durability = Durability.Batched, BatchWindow = SqliteMutationStoreOptions.MaxBatchWindow };
+        StoredMutation first = Mutations.Create(1);
+        StoredMutation second = Mutations.Create(2);
+        StoredMutation third = Mutations.Create(3);
+        using (SqliteMutationStore store = SqliteMutationStore.Open(path, options))
+        {
+            store.Append(first); // commits at once: it reserves sequences ahead
+            store.Append(second);
+            Assert.Throws<SyncStoreException>(() => store.Append(Mutations.Update(2, "other")));
+            store.Append(third);
+            Assert.Equal(2, store.PendingWrites);
+        }
+
+        using SqliteMutationStore reopened = SqliteMutationStore.Open(path, options);
+        Mutations.AssertSame([first, second, third], reopened.Load().Pending);
+    }
 }

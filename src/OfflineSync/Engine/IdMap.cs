@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 
 namespace OfflineSync;
 
@@ -11,6 +12,13 @@ namespace OfflineSync;
 internal sealed class IdMap
 {
     private readonly Table?[] _tables;
+
+    // Four 64-bit words per entity type summarizing its mapped string keys (length, first and last
+    // character). Most slots hold server keys, which look nothing like the optimistic keys in the map: the
+    // summary turns them away before the key is hashed, from one array without touching the tables, which
+    // keeps a visit that changes nothing within a few nanoseconds per slot. Mappings are never removed, so
+    // the summary only gains bits.
+    private readonly ulong[] _summaries;
     private readonly Dictionary<string, int> _typeIdByResource = new(StringComparer.Ordinal);
     private int _count;
 
@@ -23,6 +31,7 @@ internal sealed class IdMap
         }
 
         _tables = new Table?[size];
+        _summaries = new ulong[size * 4];
         foreach (ResourceModel resource in resources)
         {
             _tables[resource.TypeId] = new Table(resource.KeyKind);
@@ -45,15 +54,24 @@ internal sealed class IdMap
         }
 
         table.AddTyped(optimisticKey, serverKey);
+        int bit = SummaryBit(optimisticKey);
+        _summaries[(typeId * 4) + (bit >> 6)] |= 1UL << bit;
         _count++;
         return true;
     }
 
+    // Inlined into the remapping visitor: a slot whose key the summary turns away costs no call.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryResolve(int typeId, string key, [NotNullWhen(true)] out string? serverKey)
     {
-        if (_count != 0 && (uint)typeId < (uint)_tables.Length && _tables[typeId] is { } table)
+        if (_count != 0 && key is not null)
         {
-            return table.ByString.TryGetValue(key, out serverKey);
+            int bit = SummaryBit(key);
+            uint word = (uint)((typeId * 4) + (bit >> 6));
+            if (word < (uint)_summaries.Length && (_summaries[word] & (1UL << bit)) != 0 && _tables[typeId] is { } table)
+            {
+                return table.ByString.TryGetValue(key, out serverKey);
+            }
         }
 
         serverKey = null;
@@ -63,7 +81,7 @@ internal sealed class IdMap
     /// <summary>Resolves <paramref name="key"/> when it is mapped; otherwise returns it unchanged.</summary>
     public string Resolve(int typeId, string key) => TryResolve(typeId, key, out string? server) ? server : key;
 
-    /// <summary>Resolves a key slot of any key type; the hot path of <see cref="RemappingVisitor"/>.</summary>
+    /// <summary>Resolves a key slot of any key type (<see cref="RemappingVisitor"/> takes the string overload for string slots).</summary>
     public bool TryResolve<TKey>(int typeId, TKey key, [NotNullWhen(true)] out TKey? serverKey)
         where TKey : notnull
     {
@@ -71,7 +89,7 @@ internal sealed class IdMap
         {
             if (typeof(TKey) == typeof(string))
             {
-                if (key is not null && table.ByString.TryGetValue((string)(object)key, out string? found))
+                if (TryResolve(typeId, (string)(object)key, out string? found))
                 {
                     serverKey = (TKey)(object)found;
                     return true;
@@ -92,6 +110,9 @@ internal sealed class IdMap
         serverKey = default;
         return false;
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int SummaryBit(string key) => key.Length == 0 ? 0 : ((key.Length * 31) + (key[0] * 7) + key[^1]) & 255;
 
     private sealed class Table(SyncKeyKind kind)
     {

@@ -90,7 +90,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
                 }
 
                 mutation.Patch = patch;
-                View.AddUpdate(mutation.Sequence, mutation.CurrentKey(map), patch);
+                View.AddUpdate(mutation.Sequence, mutation.CurrentKey(map), ResourceModel<TEntity>.ReadPatch(mutation.Payload.Span));
                 break;
             default:
                 View.AddDelete(mutation.Sequence, mutation.CurrentKey(map));

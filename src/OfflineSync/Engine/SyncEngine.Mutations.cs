@@ -37,14 +37,17 @@ internal sealed partial class SyncEngine
             long sequence = _lastSequence + 1;
             ObjectEntry entry = _queue.GetOrAddObject(runtime.TypeId, key);
             string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Create, key, ClientId, sequence);
-            var mutation = new QueuedMutation(sequence, runtime, MutationKind.Create, entry, key, ResourceModel<TEntity>.SerializeEntity(item), idempotency, idempotency, TimeProvider.GetUtcNow())
+            byte[] payload = ResourceModel<TEntity>.SerializeEntity(item);
+            var mutation = new QueuedMutation(sequence, runtime, MutationKind.Create, entry, key, payload, idempotency, idempotency, TimeProvider.GetUtcNow())
             {
                 AppIdempotencyKey = idempotencyKey,
             };
 
             Enqueue(mutation, dependencies.Creates);
             _queue.SetPendingCreate(mutation);
-            runtime.View.AddCreate(sequence, item);
+
+            // The view's own copy is read back from the payload: the app keeps its instance.
+            runtime.View.AddCreate(sequence, ResourceModel<TEntity>.DeserializeEntity(payload));
             FailIfDependencyFailed(mutation, events);
         }
 
@@ -93,7 +96,8 @@ internal sealed partial class SyncEngine
                 long sequence = _lastSequence + 1;
                 string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Update, resolved, ClientId, sequence);
                 bool afterPrevious = entry.Mutations.Count > 0;
-                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Update, entry, entry.Key, ResourceModel<TEntity>.SerializePatch(patch), idempotency, idempotency, TimeProvider.GetUtcNow())
+                byte[] payload = ResourceModel<TEntity>.SerializePatch(patch);
+                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Update, entry, entry.Key, payload, idempotency, idempotency, TimeProvider.GetUtcNow())
                 {
                     Patch = patch,
                     AppIdempotencyKey = idempotencyKey,
@@ -102,7 +106,7 @@ internal sealed partial class SyncEngine
                 };
 
                 Enqueue(mutation, dependencies.Creates);
-                result = runtime.View.AddUpdate(sequence, resolved, patch);
+                result = runtime.View.AddUpdate(sequence, resolved, ResourceModel<TEntity>.ReadPatch(payload));
                 FailIfDependencyFailed(mutation, events);
             }
         }
@@ -262,7 +266,7 @@ internal sealed partial class SyncEngine
             _store.Update(target.ToStored());
             long overlaySequence = ++_lastSequence;
             (target.Absorbed ??= new List<long>(1)).Add(overlaySequence);
-            result = runtime.View.AddUpdate(overlaySequence, key, patch);
+            result = runtime.View.AddUpdate(overlaySequence, key, EntityJson<TEntity>.Clone(patch));
         }
 
         if (dependencies is not null)

@@ -12,9 +12,11 @@ internal interface ILocalView<TEntity>
     where TEntity : class, ISyncEntity<TEntity>
 {
     /// <summary>Shows a new item at once (S1). Its key is already set (optimistic or proposed).</summary>
+    /// <remarks>The view keeps <paramref name="item"/> itself: hand over an instance nobody else holds or changes.</remarks>
     void AddCreate(long sequence, TEntity item);
 
     /// <summary>Applies a patch on top of the item at once (S1) and keeps it in the overlay until it is settled (S17).</summary>
+    /// <remarks>The view keeps <paramref name="patch"/> itself: hand over an instance nobody else holds or changes.</remarks>
     /// <returns>The item as the view now shows it.</returns>
     TEntity AddUpdate(long sequence, string key, ISyncPatch<TEntity> patch);
 

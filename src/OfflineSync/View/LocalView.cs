@@ -105,7 +105,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     public void AddCreate(long sequence, TEntity item)
     {
         ArgumentNullException.ThrowIfNull(item);
-        TEntity owned = EntityJson<TEntity>.Clone(item);
+        TEntity owned = item;
         lock (_gate)
         {
             owned = ReferenceRewriter.Rewrite(owned, _mappings);
@@ -121,7 +121,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(patch);
-        ISyncPatch<TEntity> owned = EntityJson<TEntity>.Clone(patch);
+        ISyncPatch<TEntity> owned = patch;
         TEntity? shown;
         string resolved;
         lock (_gate)

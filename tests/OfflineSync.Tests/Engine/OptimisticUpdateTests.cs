@@ -23,6 +23,24 @@ public sealed class OptimisticUpdateTests
     }
 
     [Fact]
+    public async Task CreateAndUpdate_TheAppChangesItsInstancesAfterwards_TheViewKeepsWhatWasQueued()
+    {
+        // S1: the view holds copies of its own, not the app's entity or patch.
+        await using var harness = new SyncHarness();
+        var item = new Todo { Title = "Ship" };
+        Todo created = harness.Client.Todos.Create(item);
+        var patch = new TodoPatch { Completed = true };
+        harness.Client.Todos.Update(created.Id, patch);
+
+        item.Title = "changed by the app afterwards";
+        patch.Title = "also changed afterwards";
+
+        Assert.True(harness.Client.Todos.TryGet(created.Id, out Todo? shown));
+        Assert.Equal("Ship", shown.Title);
+        Assert.True(shown.Completed);
+    }
+
+    [Fact]
     public async Task UpdateAndDelete_ChangeViewBeforeReturning()
     {
         // S1

@@ -9,13 +9,11 @@ public class LocalViewOverlayTests
     private const string Optimistic = "optimistic_01HZX0000000000000000000A1";
 
     [Fact]
-    public void AddCreate_ShowsItemAtOnce_AsAPrivateCopy()
+    public void AddCreate_ShowsItemAtOnce()
     {
-        // S1: visible before the call returns; the app's instance is not the one the view holds.
+        // S1: visible before the call returns. The engine hands the view a copy of its own (see OptimisticUpdateTests).
         var view = new LocalView<ViewTodo>();
-        var item = Todo(Optimistic, "Ship");
-        view.AddCreate(1, item);
-        item.Title = "changed by the app afterwards";
+        view.AddCreate(1, Todo(Optimistic, "Ship"));
 
         ViewTodo shown = Assert.Single(view.Items);
         Assert.Equal("Ship", shown.Title);
