@@ -35,7 +35,7 @@ public sealed partial class SyncGenerator
         {
             foreach (PatchPropertyModel property in entity.PatchProperties)
             {
-                writer.WriteLine($"private static readonly {Json}.JsonEncodedText s_{property.Name}Name = {Json}.JsonEncodedText.Encode({Literal(property.JsonName)});");
+                writer.WriteLine($"private static readonly {Json}.JsonEncodedText {property.JsonNameField} = {Json}.JsonEncodedText.Encode({Literal(property.JsonName)});");
             }
 
             if (!entity.PatchProperties.IsEmpty)
@@ -195,7 +195,7 @@ public sealed partial class SyncGenerator
             writer.Indent();
             foreach (PatchPropertyModel property in properties)
             {
-                string name = "s_" + property.Name + "Name";
+                string name = property.JsonNameField;
                 string value = "this." + property.Name + ".Value";
                 writer.OpenBlock($"if (this.{property.Name}.HasValue)");
                 if (property.IsNullableValueType)
@@ -279,7 +279,7 @@ public sealed partial class SyncGenerator
             string prefix = "if";
             foreach (PatchPropertyModel property in entity.PatchProperties)
             {
-                writer.OpenBlock($"{prefix} (reader.ValueTextEquals(s_{property.Name}Name.EncodedUtf8Bytes))");
+                writer.OpenBlock($"{prefix} (reader.ValueTextEquals({property.JsonNameField}.EncodedUtf8Bytes))");
                 writer.WriteLine("reader.Read();");
                 writer.WriteLine($"patch.{property.Name} = new {Optional(property)}({ReadValue(property)});");
                 writer.CloseBrace();

@@ -263,7 +263,7 @@ public sealed partial class SyncGenerator
             }
 
             MemberWrite? write = GetWrite(property);
-            return write is null ? null : new KeyModel(property.Name, property.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(s_annotatedTypeName), kind, write.Value);
+            return write is null ? null : new KeyModel(Naming.Identifier(property.Name), property.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(s_annotatedTypeName), kind, write.Value);
         }
 
         private VersionModel? ParseVersion(List<ISymbol> members)
@@ -274,7 +274,7 @@ public sealed partial class SyncGenerator
                 return null;
             }
 
-            return new VersionModel(property.Name, property.Type.NullableAnnotation == NullableAnnotation.Annotated, write);
+            return new VersionModel(Naming.Identifier(property.Name), property.Type.NullableAnnotation == NullableAnnotation.Annotated, write);
         }
 
         private EquatableArray<PatchPropertyModel> ParsePatchProperties(List<ISymbol> members, KeyModel key, VersionModel? version)
@@ -283,8 +283,9 @@ public sealed partial class SyncGenerator
             foreach (IPropertySymbol property in members.OfType<IPropertySymbol>())
             {
                 // The patch mirrors the JSON contract: public get and set (or init), not ignored.
-                if (property.Name == key.PropertyName
-                    || property.Name == version?.PropertyName
+                string name = Naming.Identifier(property.Name);
+                if (name == key.PropertyName
+                    || name == version?.PropertyName
                     || property.DeclaredAccessibility != Accessibility.Public
                     || property.GetMethod is not { DeclaredAccessibility: Accessibility.Public }
                     || property.SetMethod is not { DeclaredAccessibility: Accessibility.Public }
@@ -298,7 +299,7 @@ public sealed partial class SyncGenerator
 
                 (JsonValueKind jsonKind, string readerSuffix, bool nullableValue) = ClassifyJson(property.Type);
                 properties.Add(new PatchPropertyModel(
-                    property.Name,
+                    name,
                     GetJsonName(property),
                     property.Type.ToDisplayString(s_annotatedTypeName),
                     jsonKind,
@@ -413,7 +414,7 @@ public sealed partial class SyncGenerator
                 write = scalarWrite;
             }
 
-            return new SlotModel(member.Name, kind, keyTypeName, targetName, keyIsReference, -1, write);
+            return new SlotModel(Naming.Identifier(member.Name), kind, keyTypeName, targetName, keyIsReference, -1, write);
         }
 
         private SlotModel? ParseNestedSlot(ISymbol member, ITypeSymbol memberType)
@@ -464,7 +465,7 @@ public sealed partial class SyncGenerator
                 return null;
             }
 
-            return new SlotModel(member.Name, kind, named.ToDisplayString(s_typeName), string.Empty, !named.IsValueType, walk, write);
+            return new SlotModel(Naming.Identifier(member.Name), kind, named.ToDisplayString(s_typeName), string.Empty, !named.IsValueType, walk, write);
         }
 
         /// <summary>Drops nested types that hold no key at any depth, renumbers the rest and marks recursive ones.</summary>

@@ -1,4 +1,5 @@
 using System;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace OfflineSync.Generators;
 
@@ -21,6 +22,10 @@ internal static class Naming
 
         return name + "s";
     }
+
+    /// <summary>A member name as C# source spells it: a keyword (<c>@class</c>) keeps its <c>@</c>.</summary>
+    public static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
     /// <summary>The same conversion as <c>JsonNamingPolicy.CamelCase</c>, so patch JSON names match the entity's.</summary>
     public static string ToCamelCase(string name)

@@ -29,7 +29,7 @@ internal sealed record EntityModel(
     public string SupportName => Type.Name + "SyncSupport";
 }
 
-/// <summary>The key property of an entity.</summary>
+/// <summary>The key property of an entity; its name is an identifier (<c>@class</c> for a keyword), as in every model but <see cref="InitAccessorModel"/>.</summary>
 internal sealed record KeyModel(string PropertyName, string TypeName, KeyKind Kind, MemberWrite Write);
 
 /// <summary>The <c>[SyncVersion]</c> property of an entity.</summary>

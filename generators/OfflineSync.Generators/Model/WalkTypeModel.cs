@@ -25,7 +25,7 @@ internal enum SlotKind
 }
 
 /// <summary>One member that holds keys, or nested objects that do.</summary>
-/// <param name="MemberName">The property or field name.</param>
+/// <param name="MemberName">The property or field name as an identifier (<c>@class</c> for a keyword).</param>
 /// <param name="Kind">The shape of the slot.</param>
 /// <param name="ValueTypeName">The key type for key slots; the nested type for nested slots.</param>
 /// <param name="TargetTypeName">The referenced entity for key slots; empty for nested slots.</param>
