@@ -160,7 +160,8 @@ public sealed partial class SyncGenerator
                 version,
                 patchProperties,
                 walks,
-                _accessors.Where(a => used.Contains(a.Name)).ToEquatableArray());
+                _accessors.Where(a => used.Contains(a.Name)).ToEquatableArray(),
+                DerivesFromEntity(type));
 
             static void AddUsed(HashSet<string> used, MemberWrite write)
             {
@@ -169,6 +170,24 @@ public sealed partial class SyncGenerator
                     used.Add(name);
                 }
             }
+        }
+
+        /// <summary>Whether a base type gets the generated static members too (the same test as for the entity, short of its slots).</summary>
+        private bool DerivesFromEntity(INamedTypeSymbol type)
+        {
+            for (INamedTypeSymbol? current = type.BaseType; current is not null; current = current.BaseType)
+            {
+                if (HasAttribute(current, _known.SyncableAttribute)
+                    && !current.IsGenericType
+                    && !current.IsStatic
+                    && ParseDeclaration(current, _cancellationToken) is not null
+                    && FindKeyType(current) is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static TypeDeclarationModel? ParseDeclaration(INamedTypeSymbol type, CancellationToken cancellationToken)

@@ -116,4 +116,24 @@ public sealed class RobustnessTests
         Assert.Contains("Encode(\"class\")", generated, StringComparison.Ordinal);
         Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
     }
+
+    [Fact]
+    public void Generate_EntityDerivedFromAnEntity_HidesTheBaseMembersWithoutWarnings()
+    {
+        const string source = """
+            using OfflineSync;
+            namespace Derived;
+            [Syncable] public partial class Item { public string Id { get; set; } = ""; }
+            [Syncable] public partial class SpecialItem : Item { [References(typeof(Item))] public string? ParentId { get; set; } }
+            [SyncClient] public partial class DerivedSync { }
+            """;
+
+        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Derived.cs", source)));
+
+        string derived = run.Results[0].GeneratedSources.Single(static s => s.HintName == "Derived.SpecialItem.Sync.g.cs").SourceText.ToString();
+        string baseEntity = run.Results[0].GeneratedSources.Single(static s => s.HintName == "Derived.Item.Sync.g.cs").SourceText.ToString();
+        Assert.Contains("public static new string ResourceName => \"specialItems\";", derived, StringComparison.Ordinal);
+        Assert.DoesNotContain("static new", baseEntity, StringComparison.Ordinal);
+        Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
+    }
 }
