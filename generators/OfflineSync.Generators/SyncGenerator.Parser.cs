@@ -124,6 +124,11 @@ public sealed partial class SyncGenerator
                 : Naming.ToCamelCase(Naming.Pluralize(type.Name));
 
             List<ISymbol> members = GetInstanceMembers(type);
+            if (members.Concat(type.GetMembers()).Any(static m => m is not IMethodSymbol && !m.IsImplicitlyDeclared && Naming.EntityMembers.Contains(m.Name)))
+            {
+                return null; // OSYNC009: the generated member of that name would clash with it
+            }
+
             KeyModel? key = ParseKey(members);
             if (key is null)
             {
@@ -131,7 +136,7 @@ public sealed partial class SyncGenerator
             }
 
             VersionModel? version = ParseVersion(members);
-            EquatableArray<PatchPropertyModel> patchProperties = ParsePatchProperties(members, key, version);
+            EquatableArray<PatchPropertyModel> patchProperties = ParsePatchProperties(members, key, version, declaration.Name + "Patch");
 
             GetWalk(type);
             EquatableArray<WalkTypeModel> walks = FinishWalks();
@@ -296,15 +301,18 @@ public sealed partial class SyncGenerator
             return new VersionModel(Naming.Identifier(property.Name), property.Type.NullableAnnotation == NullableAnnotation.Annotated, write);
         }
 
-        private EquatableArray<PatchPropertyModel> ParsePatchProperties(List<ISymbol> members, KeyModel key, VersionModel? version)
+        private EquatableArray<PatchPropertyModel> ParsePatchProperties(List<ISymbol> members, KeyModel key, VersionModel? version, string patchName)
         {
             var properties = new List<PatchPropertyModel>();
             foreach (IPropertySymbol property in members.OfType<IPropertySymbol>())
             {
-                // The patch mirrors the JSON contract: public get and set (or init), not ignored.
+                // The patch mirrors the JSON contract: public get and set (or init), not ignored;
+                // a name the patch type already uses is OSYNC009.
                 string name = Naming.Identifier(property.Name);
                 if (name == key.PropertyName
                     || name == version?.PropertyName
+                    || Naming.PatchMembers.Contains(property.Name)
+                    || property.Name == patchName
                     || property.DeclaredAccessibility != Accessibility.Public
                     || property.GetMethod is not { DeclaredAccessibility: Accessibility.Public }
                     || property.SetMethod is not { DeclaredAccessibility: Accessibility.Public }

@@ -29,6 +29,8 @@ public sealed class RobustnessTests
         { "struct entity", """[Syncable] public partial struct A { public string Id { get; set; } }""" },
         { "abstract entity", """[Syncable] public abstract partial class A { public string Id { get; set; } = ""; }""" },
         { "entity without accessible ctor", """[Syncable] public partial class A { private A() { } public string Id { get; set; } = ""; }""" },
+        { "member named like a generated entity member (OSYNC009)", """[Syncable] public partial class A { public string Id { get; set; } = ""; public string? ResourceName { get; set; } }""" },
+        { "member named like a generated patch member (OSYNC009)", """[Syncable] public partial class A { public string Id { get; set; } = ""; public bool IsEmpty { get; set; } public string? Merge { get; init; } public int APatch { get; set; } }""" },
         { "unresolved types", """[Syncable] public partial class A { public string Id { get; set; } = ""; [References(typeof(Missing))] public string? X { get; set; } public Unknown Y { get; set; } }""" },
     };
 
