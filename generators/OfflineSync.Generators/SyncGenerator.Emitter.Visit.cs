@@ -221,6 +221,26 @@ public sealed partial class SyncGenerator
                     writer.CloseBrace();
                     writer.CloseBrace();
                     break;
+                case SlotKind.NestedSet when entity.Walks[slot.NestedWalk].HasValueEquality:
+                    // A remapped key changes the hash of an item that is equal by value: the set, which
+                    // files each item under its old hash, would no longer find it, so it is refilled.
+                    writer.OpenBlock($"if ({read} is {{ }} items{n})");
+                    writer.WriteLine($"bool rehash{n} = false;");
+                    writer.OpenBlock($"foreach ({type}? item{n} in items{n})");
+                    writer.OpenBlock($"if (item{n} is not null)");
+                    writer.WriteLine($"int hash{n} = item{n}.GetHashCode();");
+                    writer.WriteLine($"{visit}(item{n}, ref visitor, {nextDepth});");
+                    writer.WriteLine($"rehash{n} |= item{n}.GetHashCode() != hash{n};");
+                    writer.CloseBrace();
+                    writer.CloseBrace();
+                    writer.WriteLine();
+                    writer.OpenBlock($"if (rehash{n})");
+                    writer.WriteLine($"{type}[] copy{n} = global::System.Linq.Enumerable.ToArray(items{n});");
+                    writer.WriteLine($"items{n}.Clear();");
+                    writer.WriteLine($"items{n}.UnionWith(copy{n});");
+                    writer.CloseBrace();
+                    writer.CloseBrace();
+                    break;
                 case SlotKind.NestedSet:
                     writer.OpenBlock($"if ({read} is {{ }} items{n})");
                     writer.OpenBlock($"foreach ({type}? item{n} in items{n})");

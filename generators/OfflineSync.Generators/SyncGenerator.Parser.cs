@@ -545,11 +545,25 @@ public sealed partial class SyncGenerator
                         type.ToDisplayString(s_typeName),
                         type.IsValueType,
                         index != 0 && Reaches(slotsByWalk, index, index),
-                        slotsByWalk[index].ToEquatableArray()));
+                        slotsByWalk[index].ToEquatableArray(),
+                        HasValueEquality(type)));
                 }
             }
 
             return result.ToEquatableArray();
+        }
+
+        private static bool HasValueEquality(INamedTypeSymbol type)
+        {
+            for (INamedTypeSymbol? current = type; current is not null && current.SpecialType != SpecialType.System_Object; current = current.BaseType)
+            {
+                if (current.IsRecord || current.GetMembers("GetHashCode").Any(static m => m is IMethodSymbol { IsOverride: true, Parameters.Length: 0 }))
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static bool Reaches(List<List<SlotModel>> slotsByWalk, int from, int to)

@@ -51,6 +51,21 @@ public sealed class SlotShapeTests
         Assert.Equal(10, visitor.Changed);
     }
 
+    // S12: a set of records keeps finding its items after their keys are remapped (their hashes changed).
+    [Fact]
+    public void Visit_SetOfRecordsWithRemappedKeys_IsRefilledUnderTheNewHashes()
+    {
+        var sprint = new Sprint { PickSet = [new Pick { ById = OptimisticUser }, new Pick { ById = "user-2" }] };
+        var visitor = new RemapVisitor(new() { [("users", OptimisticUser)] = "user-1" });
+
+        Sprint.VisitReferences(sprint, ref visitor);
+
+        Assert.Equal(2, sprint.PickSet.Count);
+        Assert.Contains(new Pick { ById = "user-1" }, sprint.PickSet);
+        Assert.Contains(new Pick { ById = "user-2" }, sprint.PickSet);
+        Assert.DoesNotContain(new Pick { ById = OptimisticUser }, sprint.PickSet);
+    }
+
     // S14: a struct whose keys are not in the map is neither changed nor written back.
     [Fact]
     public void Visit_StructSlotsWithUnmappedKeys_StayAsTheyAre()

@@ -5,7 +5,7 @@ using OfflineSync.Generators.Tests.Models;
 namespace OfflineSync.Generators.Tests.ShapeModels;
 
 // The slot shapes the representative model leaves out: nested objects in an IList<T> or a
-// HashSet<T>, structs in lists, arrays and ILists, a record struct with init-only members,
+// HashSet<T> (also of records, equal by value), structs in lists, arrays and ILists, a record struct with init-only members,
 // structs inside structs, and fields. Compiled here only (not part of the snapshots).
 
 [Syncable]
@@ -22,6 +22,8 @@ public partial class Sprint
 
     public HashSet<Step> StepSet { get; set; } = new();
 
+    public HashSet<Pick> PickSet { get; set; } = new();
+
     public List<Slot> SlotList { get; set; } = new();
 
     public Slot[] SlotArray { get; set; } = [];
@@ -37,6 +39,13 @@ public sealed class Step
 {
     [References(typeof(User))]
     public string? DoneById { get; set; }
+}
+
+/// <summary>Equal by value: in a set, a remapped key changes its hash.</summary>
+public sealed record Pick
+{
+    [References(typeof(User))]
+    public string? ById { get; set; }
 }
 
 public struct Slot
