@@ -53,10 +53,11 @@ public sealed partial class SyncGenerator
             writer.OpenBrace();
             if (walk.IsRecursive)
             {
+                string maxDepth = MaxDepth.ToString(CultureInfo.InvariantCulture);
                 writer.WriteLines($$"""
-                    if (depth > {{MaxDepth}})
+                    if (depth > {{maxDepth}})
                     {
-                        throw new global::OfflineSync.SyncModelException({{Literal("Objects of type '" + walk.TypeName.Replace("global::", string.Empty) + "' are nested more than " + MaxDepth + " levels deep under a " + entity.Type.Name + "; the graph has a cycle or is too deep to sync.")}});
+                        throw new global::OfflineSync.SyncModelException({{Literal("Objects of type '" + walk.TypeName.Replace("global::", string.Empty) + "' are nested more than " + maxDepth + " levels deep under a " + entity.Type.Name + "; the graph has a cycle or is too deep to sync.")}});
                     }
 
                     """);
