@@ -13,8 +13,9 @@ using OfflineSync.Analyzers.Model;
 namespace OfflineSync.Analyzers;
 
 /// <summary>
-/// OSYNC009: two <c>[Syncable]</c> types share a resource name, or a type the generator emits
-/// (<c>TPatch</c>, <c>CreateT</c>, <c>UpdateT</c>, <c>DeleteT</c>) clashes with another type.
+/// OSYNC009: two <c>[Syncable]</c> types share a resource name, a type the generator emits
+/// (<c>TPatch</c>, <c>CreateT</c>, <c>UpdateT</c>, <c>DeleteT</c>) clashes with another type, or a member
+/// of an entity is named like one the generator adds to it or to its patch.
 /// </summary>
 /// <remarks>The only rule that needs every entity of the compilation: it collects them, then compares once at the end.</remarks>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
@@ -66,6 +67,7 @@ public sealed class ResourceNameAnalyzer : DiagnosticAnalyzer
                 }
 
                 ReportGeneratedNameClashes(end, sorted, known);
+                ReportGeneratedMemberClashes(end, sorted, known);
             });
         });
     }
@@ -117,6 +119,22 @@ public sealed class ResourceNameAnalyzer : DiagnosticAnalyzer
                             $"rename {clash.Name}, or rename {name}"));
                     }
                 }
+            }
+        }
+    }
+
+    /// <summary>Members of an entity named like a member the generator adds to the entity or its patch.</summary>
+    private static void ReportGeneratedMemberClashes(CompilationAnalysisContext context, Entity[] entities, KnownSymbols known)
+    {
+        foreach (Entity entity in entities)
+        {
+            foreach ((ISymbol member, string generated, bool inPatch) in GeneratedMembers.FindClashes(entity.Type, known, context.CancellationToken))
+            {
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.NameCollision,
+                    SymbolText.NameLocation(member),
+                    $"{SymbolText.Display(member.ContainingType)}.{member.Name} collides with {generated}, which the generator emits for [Syncable] {SymbolText.Display(entity.Type)}",
+                    inPatch ? $"rename {member.Name}, or mark it [SyncIgnore]" : $"rename {member.Name}"));
             }
         }
     }

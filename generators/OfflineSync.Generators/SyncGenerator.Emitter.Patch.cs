@@ -35,7 +35,7 @@ public sealed partial class SyncGenerator
         {
             foreach (PatchPropertyModel property in entity.PatchProperties)
             {
-                writer.WriteLine($"private static readonly {Json}.JsonEncodedText s_{property.Name}Name = {Json}.JsonEncodedText.Encode({Literal(property.JsonName)});");
+                writer.WriteLine($"private static readonly {Json}.JsonEncodedText {property.JsonNameField} = {Json}.JsonEncodedText.Encode({Literal(property.JsonName)});");
             }
 
             if (!entity.PatchProperties.IsEmpty)
@@ -195,7 +195,7 @@ public sealed partial class SyncGenerator
             writer.Indent();
             foreach (PatchPropertyModel property in properties)
             {
-                string name = "s_" + property.Name + "Name";
+                string name = property.JsonNameField;
                 string value = "this." + property.Name + ".Value";
                 writer.OpenBlock($"if (this.{property.Name}.HasValue)");
                 if (property.IsNullableValueType)
@@ -247,7 +247,7 @@ public sealed partial class SyncGenerator
             writer.WriteLines($$"""
                 /// <summary>Reads a patch written by <see cref="WriteTo"/>; unknown properties are skipped.</summary>
                 /// <param name="reader">A reader positioned before or on the patch's start object.</param>
-                /// <exception cref="{{Json}}.JsonException">The JSON is not an object of the patch's shape.</exception>
+                /// <exception cref="{{Json}}.JsonException">The JSON is not an object of the patch's shape, or a value is not of its property's type.</exception>
                 public static {{fullName}} Read(ref {{Json}}.Utf8JsonReader reader)
                 {
                     if (reader.TokenType == {{Json}}.JsonTokenType.None && !reader.Read())
@@ -261,25 +261,30 @@ public sealed partial class SyncGenerator
                     }
 
                     var patch = new {{fullName}}();
-                    while (reader.Read())
+                    string property = string.Empty;
+                    try
                     {
-                        if (reader.TokenType == {{Json}}.JsonTokenType.EndObject)
+                        while (reader.Read())
                         {
-                            return patch;
-                        }
+                            if (reader.TokenType == {{Json}}.JsonTokenType.EndObject)
+                            {
+                                return patch;
+                            }
 
-                        if (reader.TokenType != {{Json}}.JsonTokenType.PropertyName)
-                        {
-                            throw new {{Json}}.JsonException("Expected a property name in a {{patch}} but found " + reader.TokenType + ".");
-                        }
+                            if (reader.TokenType != {{Json}}.JsonTokenType.PropertyName)
+                            {
+                                throw new {{Json}}.JsonException("Expected a property name in a {{patch}} but found " + reader.TokenType + ".");
+                            }
 
                 """);
+            writer.Indent();
             writer.Indent();
             writer.Indent();
             string prefix = "if";
             foreach (PatchPropertyModel property in entity.PatchProperties)
             {
-                writer.OpenBlock($"{prefix} (reader.ValueTextEquals(s_{property.Name}Name.EncodedUtf8Bytes))");
+                writer.OpenBlock($"{prefix} (reader.ValueTextEquals({property.JsonNameField}.EncodedUtf8Bytes))");
+                writer.WriteLine($"property = {Literal(property.JsonName)};");
                 writer.WriteLine("reader.Read();");
                 writer.WriteLine($"patch.{property.Name} = new {Optional(property)}({ReadValue(property)});");
                 writer.CloseBrace();
@@ -293,7 +298,16 @@ public sealed partial class SyncGenerator
             writer.Unindent();
             writer.WriteLine("}");
             writer.Unindent();
+            writer.Unindent();
+
+            // Utf8JsonReader's Get… methods throw InvalidOperationException for another token type and
+            // FormatException for a number out of range; callers expect a JsonException for bad input.
             writer.WriteLines($$"""
+                    }
+                    catch (global::System.Exception exception) when (exception is global::System.InvalidOperationException or global::System.FormatException)
+                    {
+                        throw new {{Json}}.JsonException("The value of '" + property + "' in a {{patch}} is not of its property's type: " + exception.Message, exception);
+                    }
 
                     throw new {{Json}}.JsonException("The {{patch}} JSON object is not closed.");
                 }

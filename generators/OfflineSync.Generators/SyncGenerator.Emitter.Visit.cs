@@ -53,10 +53,11 @@ public sealed partial class SyncGenerator
             writer.OpenBrace();
             if (walk.IsRecursive)
             {
+                string maxDepth = MaxDepth.ToString(CultureInfo.InvariantCulture);
                 writer.WriteLines($$"""
-                    if (depth > {{MaxDepth}})
+                    if (depth > {{maxDepth}})
                     {
-                        throw new global::OfflineSync.SyncModelException({{Literal("Objects of type '" + walk.TypeName.Replace("global::", string.Empty) + "' are nested more than " + MaxDepth + " levels deep under a " + entity.Type.Name + "; the graph has a cycle or is too deep to sync.")}});
+                        throw new global::OfflineSync.SyncModelException({{Literal("Objects of type '" + walk.TypeName.Replace("global::", string.Empty) + "' are nested more than " + maxDepth + " levels deep under a " + entity.Type.Name + "; the graph has a cycle or is too deep to sync.")}});
                     }
 
                     """);
@@ -222,20 +223,38 @@ public sealed partial class SyncGenerator
                     writer.CloseBrace();
                     break;
                 case SlotKind.NestedSet:
+                    // A remapped key changes the hash of an item that is equal by value: the set, which
+                    // files each item under its old hash, would no longer find it, so it is refilled.
+                    bool byValue = entity.Walks[slot.NestedWalk].HasValueEquality;
                     writer.OpenBlock($"if ({read} is {{ }} items{n})");
+                    WriteIf(writer, byValue, $"bool rehash{n} = false;");
                     writer.OpenBlock($"foreach ({type}? item{n} in items{n})");
                     writer.OpenBlock($"if (item{n} is not null)");
+                    WriteIf(writer, byValue, $"int hash{n} = item{n}.GetHashCode();");
                     writer.WriteLine($"{visit}(item{n}, ref visitor, {nextDepth});");
+                    WriteIf(writer, byValue, $"rehash{n} |= item{n}.GetHashCode() != hash{n};");
                     writer.CloseBrace();
                     writer.CloseBrace();
+                    if (byValue)
+                    {
+                        writer.WriteLine();
+                        writer.OpenBlock($"if (rehash{n})");
+                        writer.WriteLine($"{type}[] copy{n} = global::System.Linq.Enumerable.ToArray(items{n});");
+                        writer.WriteLine($"items{n}.Clear();");
+                        writer.WriteLine($"items{n}.UnionWith(copy{n});");
+                        writer.CloseBrace();
+                    }
+
                     writer.CloseBrace();
                     break;
             }
         }
 
-        private static void WriteIfNotNull(SourceWriter writer, string? statement)
+        private static void WriteIfNotNull(SourceWriter writer, string? statement) => WriteIf(writer, statement is not null, statement!);
+
+        private static void WriteIf(SourceWriter writer, bool condition, string statement)
         {
-            if (statement is not null)
+            if (condition)
             {
                 writer.WriteLine(statement);
             }

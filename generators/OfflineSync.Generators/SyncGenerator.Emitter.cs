@@ -70,6 +70,7 @@ public sealed partial class SyncGenerator
         {
             string self = entity.Type.FullyQualifiedName;
             string support = SupportReference(entity);
+            string statics = Statics(entity);
             KeyModel key = entity.Key;
 
             writer.OpenBlock("partial " + entity.Type.Keyword + " " + entity.Type.Name + " : global::OfflineSync.ISyncEntity<" + self + ">");
@@ -77,11 +78,11 @@ public sealed partial class SyncGenerator
             writer.WriteLines($$"""
                 /// <inheritdoc cref="global::OfflineSync.ISyncEntity{TSelf}.ResourceName"/>
                 {{GeneratedCode}}
-                public static string ResourceName => {{Literal(entity.ResourceName)}};
+                {{statics}} string ResourceName => {{Literal(entity.ResourceName)}};
 
                 /// <inheritdoc cref="global::OfflineSync.ISyncEntity{TSelf}.KeyKind"/>
                 {{GeneratedCode}}
-                public static global::OfflineSync.SyncKeyKind KeyKind => global::OfflineSync.SyncKeyKind.{{key.Kind}};
+                {{statics}} global::OfflineSync.SyncKeyKind KeyKind => global::OfflineSync.SyncKeyKind.{{key.Kind}};
 
                 /// <inheritdoc cref="global::OfflineSync.ISyncEntity{TSelf}.GetKey"/>
                 {{GeneratedCode}}
@@ -101,7 +102,7 @@ public sealed partial class SyncGenerator
 
                 /// <inheritdoc cref="global::OfflineSync.ISyncEntity{TSelf}.IsOptimisticKey"/>
                 {{GeneratedCode}}
-                public static bool IsOptimisticKey(string key) => global::OfflineSync.OptimisticKeys.IsOptimistic(global::OfflineSync.SyncKeyKind.{{key.Kind}}, key);
+                {{statics}} bool IsOptimisticKey(string key) => global::OfflineSync.OptimisticKeys.IsOptimistic(global::OfflineSync.SyncKeyKind.{{key.Kind}}, key);
 
                 """);
 
@@ -110,7 +111,7 @@ public sealed partial class SyncGenerator
             writer.WriteLines($$"""
                 /// <inheritdoc cref="global::OfflineSync.ISyncEntity{TSelf}.JsonTypeInfo"/>
                 {{GeneratedCode}}
-                public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{{self}}> JsonTypeInfo => global::OfflineSync.SyncJson.GetTypeInfo<{{self}}>();
+                {{statics}} global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{{self}}> JsonTypeInfo => global::OfflineSync.SyncJson.GetTypeInfo<{{self}}>();
 
                 /// <inheritdoc cref="global::OfflineSync.ISyncEntity{TSelf}.VisitReferences"/>
                 {{GeneratedCode}}
@@ -127,7 +128,7 @@ public sealed partial class SyncGenerator
 
                 /// <inheritdoc cref="global::OfflineSync.ISyncEntity{TSelf}.ReadPatch"/>
                 {{GeneratedCode}}
-                public static global::OfflineSync.ISyncPatch<{{self}}> ReadPatch(ref global::System.Text.Json.Utf8JsonReader reader) => {{entity.PatchFullyQualifiedName}}.Read(ref reader);
+                {{statics}} global::OfflineSync.ISyncPatch<{{self}}> ReadPatch(ref global::System.Text.Json.Utf8JsonReader reader) => {{entity.PatchFullyQualifiedName}}.Read(ref reader);
 
                 """);
 
@@ -174,12 +175,13 @@ public sealed partial class SyncGenerator
 
         private static void WriteIdempotencyKey(SourceWriter writer, EntityModel entity)
         {
+            string statics = Statics(entity);
             string resource = Literal(entity.ResourceName);
             string resourceLength = entity.ResourceName.Length.ToString(CultureInfo.InvariantCulture);
             writer.WriteLines($$"""
                 /// <inheritdoc cref="global::OfflineSync.ISyncEntity{TSelf}.CreateIdempotencyKey"/>
                 {{GeneratedCode}}
-                public static string CreateIdempotencyKey(global::OfflineSync.MutationKind kind, string key, string clientId, long clientSequence)
+                {{statics}} string CreateIdempotencyKey(global::OfflineSync.MutationKind kind, string key, string clientId, long clientSequence)
                 {
                     global::System.ArgumentNullException.ThrowIfNull(key);
                     global::System.ArgumentNullException.ThrowIfNull(clientId);
@@ -251,6 +253,12 @@ public sealed partial class SyncGenerator
             write.InitAccessor is { } accessor
                 ? support + "." + accessor + "(" + (byRef ? "ref " : string.Empty) + owner + ", " + value + ");"
                 : owner + "." + member + " = " + value + ";";
+
+        /// <summary>
+        /// The modifiers of the <c>ISyncEntity&lt;T&gt;</c> members whose signatures do not name the entity:
+        /// those of a base entity are hidden (<see langword="new"/>); the others are overloads.
+        /// </summary>
+        private static string Statics(EntityModel entity) => entity.DerivesFromEntity ? "public static new" : "public static";
 
         private static string SupportReference(EntityModel entity) =>
             entity.Type.Namespace.Length > 0 ? "global::" + entity.Type.Namespace + "." + entity.SupportName : "global::" + entity.SupportName;

@@ -16,7 +16,7 @@ public sealed partial class SyncGenerator
     /// Turns symbols into value models. Everything the analyzers report (OSYNC001–009) is skipped
     /// here without a trace: the generator never emits code that cannot compile and never throws.
     /// </summary>
-    internal sealed class Parser
+    internal sealed partial class Parser
     {
         // An unbounded generic expansion (Node<T> holding Node<List<T>>) must not hang the compiler.
         private const int MaxWalkTypes = 256;
@@ -124,6 +124,11 @@ public sealed partial class SyncGenerator
                 : Naming.ToCamelCase(Naming.Pluralize(type.Name));
 
             List<ISymbol> members = GetInstanceMembers(type);
+            if (members.Concat(type.GetMembers()).Any(static m => m is not IMethodSymbol && !m.IsImplicitlyDeclared && Naming.EntityMembers.Contains(m.Name)))
+            {
+                return null; // OSYNC009: the generated member of that name would clash with it
+            }
+
             KeyModel? key = ParseKey(members);
             if (key is null)
             {
@@ -131,7 +136,7 @@ public sealed partial class SyncGenerator
             }
 
             VersionModel? version = ParseVersion(members);
-            EquatableArray<PatchPropertyModel> patchProperties = ParsePatchProperties(members, key, version);
+            EquatableArray<PatchPropertyModel> patchProperties = ParsePatchProperties(members, key, version, declaration.Name + "Patch");
 
             GetWalk(type);
             EquatableArray<WalkTypeModel> walks = FinishWalks();
@@ -160,7 +165,8 @@ public sealed partial class SyncGenerator
                 version,
                 patchProperties,
                 walks,
-                _accessors.Where(a => used.Contains(a.Name)).ToEquatableArray());
+                _accessors.Where(a => used.Contains(a.Name)).ToEquatableArray(),
+                DerivesFromEntity(type));
 
             static void AddUsed(HashSet<string> used, MemberWrite write)
             {
@@ -169,6 +175,24 @@ public sealed partial class SyncGenerator
                     used.Add(name);
                 }
             }
+        }
+
+        /// <summary>Whether a base type gets the generated static members too (the same test as for the entity, short of its slots).</summary>
+        private bool DerivesFromEntity(INamedTypeSymbol type)
+        {
+            for (INamedTypeSymbol? current = type.BaseType; current is not null; current = current.BaseType)
+            {
+                if (HasAttribute(current, _known.SyncableAttribute)
+                    && !current.IsGenericType
+                    && !current.IsStatic
+                    && ParseDeclaration(current, _cancellationToken) is not null
+                    && FindKeyType(current) is not null)
+                {
+                    return true;
+                }
+            }
+
+            return false;
         }
 
         private static TypeDeclarationModel? ParseDeclaration(INamedTypeSymbol type, CancellationToken cancellationToken)
@@ -263,7 +287,7 @@ public sealed partial class SyncGenerator
             }
 
             MemberWrite? write = GetWrite(property);
-            return write is null ? null : new KeyModel(property.Name, property.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(s_annotatedTypeName), kind, write.Value);
+            return write is null ? null : new KeyModel(Naming.Identifier(property.Name), property.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(s_annotatedTypeName), kind, write.Value);
         }
 
         private VersionModel? ParseVersion(List<ISymbol> members)
@@ -274,324 +298,7 @@ public sealed partial class SyncGenerator
                 return null;
             }
 
-            return new VersionModel(property.Name, property.Type.NullableAnnotation == NullableAnnotation.Annotated, write);
-        }
-
-        private EquatableArray<PatchPropertyModel> ParsePatchProperties(List<ISymbol> members, KeyModel key, VersionModel? version)
-        {
-            var properties = new List<PatchPropertyModel>();
-            foreach (IPropertySymbol property in members.OfType<IPropertySymbol>())
-            {
-                // The patch mirrors the JSON contract: public get and set (or init), not ignored.
-                if (property.Name == key.PropertyName
-                    || property.Name == version?.PropertyName
-                    || property.DeclaredAccessibility != Accessibility.Public
-                    || property.GetMethod is not { DeclaredAccessibility: Accessibility.Public }
-                    || property.SetMethod is not { DeclaredAccessibility: Accessibility.Public }
-                    || HasAttribute(property, _known.SyncIgnoreAttribute)
-                    || IsJsonIgnored(property)
-                    || ContainsErrorType(property.Type)
-                    || GetWrite(property) is not { } write)
-                {
-                    continue;
-                }
-
-                (JsonValueKind jsonKind, string readerSuffix, bool nullableValue) = ClassifyJson(property.Type);
-                properties.Add(new PatchPropertyModel(
-                    property.Name,
-                    GetJsonName(property),
-                    property.Type.ToDisplayString(s_annotatedTypeName),
-                    jsonKind,
-                    readerSuffix,
-                    nullableValue,
-                    IsScalar(property.Type),
-                    write));
-            }
-
-            return properties.ToEquatableArray();
-        }
-
-        private int GetWalk(INamedTypeSymbol type)
-        {
-            if (_walkIndex.TryGetValue(type, out int existing))
-            {
-                return existing;
-            }
-
-            if (_walks.Count >= MaxWalkTypes)
-            {
-                return -1;
-            }
-
-            int index = _walks.Count;
-            var builder = new WalkBuilder(type);
-            _walks.Add(builder);
-            _walkIndex[type] = index;
-            foreach (ISymbol member in GetInstanceMembers(type))
-            {
-                _cancellationToken.ThrowIfCancellationRequested();
-                if (ParseSlot(member) is { } slot)
-                {
-                    builder.Slots.Add(slot);
-                }
-            }
-
-            return index;
-        }
-
-        private SlotModel? ParseSlot(ISymbol member)
-        {
-            ITypeSymbol memberType;
-            switch (member)
-            {
-                case IPropertySymbol property when IsReadable(property):
-                    memberType = property.Type;
-                    break;
-                case IFieldSymbol field when IsAccessible(field):
-                    memberType = field.Type;
-                    break;
-                default:
-                    return null;
-            }
-
-            AttributeData? references = member.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.ReferencesAttribute));
-            return references is not null
-                ? ParseKeySlot(member, memberType, references)
-                : ParseNestedSlot(member, memberType);
-        }
-
-        private SlotModel? ParseKeySlot(ISymbol member, ITypeSymbol memberType, AttributeData references)
-        {
-            // OSYNC001/006: the target must be a [Syncable] entity with a supported key.
-            if (references.ConstructorArguments.Length != 1
-                || references.ConstructorArguments[0].Value is not INamedTypeSymbol target
-                || !HasAttribute(target, _known.SyncableAttribute)
-                || target.IsGenericType
-                || FindKeyType(target) is not { } keyType)
-            {
-                return null;
-            }
-
-            string keyTypeName = keyType.ToDisplayString(s_typeName);
-            string targetName = target.ToDisplayString(s_typeName);
-            bool keyIsReference = keyType.IsReferenceType;
-
-            // OSYNC002: the slot must hold exactly the target's key type.
-            SlotKind kind;
-            if (SameType(memberType, keyType))
-            {
-                kind = SlotKind.Key;
-            }
-            else if (UnwrapNullable(memberType) is { } underlying && SameType(underlying, keyType))
-            {
-                kind = SlotKind.NullableKey;
-            }
-            else if (GetCollection(memberType) is ({ } element, { } collectionKind) && SameType(element, keyType))
-            {
-                kind = collectionKind switch
-                {
-                    SlotKind.NestedList => SlotKind.KeyList,
-                    SlotKind.NestedArray => SlotKind.KeyArray,
-                    SlotKind.NestedIList => SlotKind.KeyIList,
-                    _ => SlotKind.KeySet,
-                };
-            }
-            else
-            {
-                return null;
-            }
-
-            MemberWrite write = MemberWrite.Direct;
-            if (kind is SlotKind.Key or SlotKind.NullableKey)
-            {
-                // OSYNC003: a changed key must be written back.
-                if (GetWrite(member) is not { } scalarWrite)
-                {
-                    return null;
-                }
-
-                write = scalarWrite;
-            }
-
-            return new SlotModel(member.Name, kind, keyTypeName, targetName, keyIsReference, -1, write);
-        }
-
-        private SlotModel? ParseNestedSlot(ISymbol member, ITypeSymbol memberType)
-        {
-            SlotKind kind;
-            ITypeSymbol nestedType;
-            if (GetCollection(memberType) is ({ } element, { } collectionKind))
-            {
-                kind = collectionKind;
-                nestedType = element;
-            }
-            else if (UnwrapNullable(memberType) is { } underlying)
-            {
-                kind = SlotKind.NullableNested;
-                nestedType = underlying;
-            }
-            else
-            {
-                kind = SlotKind.Nested;
-                nestedType = memberType;
-            }
-
-            if (nestedType is not INamedTypeSymbol named || !IsWalkable(named))
-            {
-                return null;
-            }
-
-            // A set of structs cannot be written back element by element (OSYNC004).
-            if (named.IsValueType && kind == SlotKind.NestedSet)
-            {
-                return null;
-            }
-
-            MemberWrite write = MemberWrite.Direct;
-            if (named.IsValueType && kind is SlotKind.Nested or SlotKind.NullableNested)
-            {
-                if (GetWrite(member) is not { } structWrite)
-                {
-                    return null;
-                }
-
-                write = structWrite;
-            }
-
-            int walk = GetWalk(named);
-            if (walk < 0)
-            {
-                return null;
-            }
-
-            return new SlotModel(member.Name, kind, named.ToDisplayString(s_typeName), string.Empty, !named.IsValueType, walk, write);
-        }
-
-        /// <summary>Drops nested types that hold no key at any depth, renumbers the rest and marks recursive ones.</summary>
-        private EquatableArray<WalkTypeModel> FinishWalks()
-        {
-            int count = _walks.Count;
-            bool[] useful = new bool[count];
-            useful[0] = true;
-            bool changed = true;
-            while (changed)
-            {
-                changed = false;
-                for (int i = 0; i < count; i++)
-                {
-                    if (!useful[i] && _walks[i].Slots.Any(s => !s.IsNested || useful[s.NestedWalk]))
-                    {
-                        useful[i] = true;
-                        changed = true;
-                    }
-                }
-            }
-
-            int[] newIndex = new int[count];
-            int next = 0;
-            for (int i = 0; i < count; i++)
-            {
-                newIndex[i] = useful[i] ? next++ : -1;
-            }
-
-            var slotsByWalk = new List<List<SlotModel>>();
-            for (int i = 0; i < count; i++)
-            {
-                if (useful[i])
-                {
-                    slotsByWalk.Add(_walks[i].Slots
-                        .Where(s => !s.IsNested || useful[s.NestedWalk])
-                        .Select(s => s.IsNested ? s with { NestedWalk = newIndex[s.NestedWalk] } : s)
-                        .ToList());
-                }
-            }
-
-            var result = new List<WalkTypeModel>();
-            for (int i = 0; i < count; i++)
-            {
-                if (useful[i])
-                {
-                    int index = newIndex[i];
-                    INamedTypeSymbol type = _walks[i].Type;
-                    result.Add(new WalkTypeModel(
-                        type.ToDisplayString(s_typeName),
-                        type.IsValueType,
-                        index != 0 && Reaches(slotsByWalk, index, index),
-                        slotsByWalk[index].ToEquatableArray()));
-                }
-            }
-
-            return result.ToEquatableArray();
-        }
-
-        private static bool Reaches(List<List<SlotModel>> slotsByWalk, int from, int to)
-        {
-            var seen = new HashSet<int>();
-            var pending = new Stack<int>();
-            pending.Push(from);
-            while (pending.Count > 0)
-            {
-                foreach (SlotModel slot in slotsByWalk[pending.Pop()])
-                {
-                    if (!slot.IsNested)
-                    {
-                        continue;
-                    }
-
-                    if (slot.NestedWalk == to)
-                    {
-                        return true;
-                    }
-
-                    if (seen.Add(slot.NestedWalk))
-                    {
-                        pending.Push(slot.NestedWalk);
-                    }
-                }
-            }
-
-            return false;
-        }
-
-        private bool IsWalkable(INamedTypeSymbol type)
-        {
-            if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct)
-                || type.SpecialType != SpecialType.None
-                || type.IsUnboundGenericType
-                || HasAttribute(type, _known.SyncableAttribute)
-                || !_known.Compilation.IsSymbolAccessibleWithin(type, _known.Compilation.Assembly))
-            {
-                return false;
-            }
-
-            // Framework types hold no [References]; skipping them keeps the walk small.
-            string? ns = type.ContainingNamespace?.ToDisplayString();
-            return ns is null || !(ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns.StartsWith("Microsoft.", StringComparison.Ordinal));
-        }
-
-        /// <summary>Recognizes <c>List&lt;T&gt;</c>, <c>T[]</c>, <c>IList&lt;T&gt;</c> and <c>HashSet&lt;T&gt;</c>, returned as the nested slot kind.</summary>
-        private (ITypeSymbol? Element, SlotKind? Kind) GetCollection(ITypeSymbol type)
-        {
-            if (type is IArrayTypeSymbol { Rank: 1 } array)
-            {
-                return (array.ElementType, SlotKind.NestedArray);
-            }
-
-            if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } generic)
-            {
-                INamedTypeSymbol definition = generic.OriginalDefinition;
-                SlotKind? kind =
-                    SymbolEqualityComparer.Default.Equals(definition, _known.List) ? SlotKind.NestedList
-                    : SymbolEqualityComparer.Default.Equals(definition, _known.IList) ? SlotKind.NestedIList
-                    : SymbolEqualityComparer.Default.Equals(definition, _known.HashSet) ? SlotKind.NestedSet
-                    : null;
-                if (kind is not null)
-                {
-                    return (generic.TypeArguments[0], kind);
-                }
-            }
-
-            return (null, null);
+            return new VersionModel(Naming.Identifier(property.Name), property.Type.NullableAnnotation == NullableAnnotation.Annotated, write);
         }
 
         /// <summary>An unresolved type is the user's compile error already; repeating it in generated code only adds noise.</summary>
@@ -679,81 +386,6 @@ public sealed partial class SyncGenerator
         private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attribute) =>
             attribute is not null && symbol.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute));
 
-        private bool IsJsonIgnored(IPropertySymbol property)
-        {
-            AttributeData? ignore = property.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.JsonIgnoreAttribute));
-            if (ignore is null)
-            {
-                return false;
-            }
-
-            // Only JsonIgnoreCondition.Always (1, the default) removes the property from the contract.
-            foreach (KeyValuePair<string, TypedConstant> argument in ignore.NamedArguments)
-            {
-                if (argument.Key == "Condition" && argument.Value.Value is int condition)
-                {
-                    return condition == 1;
-                }
-            }
-
-            return true;
-        }
-
-        private string GetJsonName(IPropertySymbol property)
-        {
-            AttributeData? name = property.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.JsonPropertyNameAttribute));
-            return name is { ConstructorArguments.Length: 1 } && name.ConstructorArguments[0].Value is string explicitName
-                ? explicitName
-                : Naming.ToCamelCase(property.Name);
-        }
-
-        private (JsonValueKind Kind, string ReaderSuffix, bool NullableValue) ClassifyJson(ITypeSymbol type)
-        {
-            bool nullableValue = false;
-            if (UnwrapNullable(type) is { } underlying)
-            {
-                type = underlying;
-                nullableValue = true;
-            }
-
-            (JsonValueKind kind, string suffix) = type.SpecialType switch
-            {
-                SpecialType.System_String => (JsonValueKind.String, "String"),
-                SpecialType.System_Boolean => (JsonValueKind.Boolean, "Boolean"),
-                SpecialType.System_Byte => (JsonValueKind.Number, "Byte"),
-                SpecialType.System_SByte => (JsonValueKind.Number, "SByte"),
-                SpecialType.System_Int16 => (JsonValueKind.Number, "Int16"),
-                SpecialType.System_UInt16 => (JsonValueKind.Number, "UInt16"),
-                SpecialType.System_Int32 => (JsonValueKind.Number, "Int32"),
-                SpecialType.System_UInt32 => (JsonValueKind.Number, "UInt32"),
-                SpecialType.System_Int64 => (JsonValueKind.Number, "Int64"),
-                SpecialType.System_UInt64 => (JsonValueKind.Number, "UInt64"),
-                SpecialType.System_Single => (JsonValueKind.Number, "Single"),
-                SpecialType.System_Double => (JsonValueKind.Number, "Double"),
-                SpecialType.System_Decimal => (JsonValueKind.Number, "Decimal"),
-                SpecialType.System_DateTime => (JsonValueKind.DateTime, "DateTime"),
-                _ when SymbolEqualityComparer.Default.Equals(type, _known.Guid) => (JsonValueKind.Guid, "Guid"),
-                _ when SymbolEqualityComparer.Default.Equals(type, _known.DateTimeOffset) => (JsonValueKind.DateTimeOffset, "DateTimeOffset"),
-                _ => (JsonValueKind.Serializer, string.Empty),
-            };
-
-            return (kind, suffix, nullableValue && kind != JsonValueKind.Serializer);
-        }
-
-        /// <summary>Whether <c>Diff</c> compares the type by value; everything else is compared by its JSON form.</summary>
-        private bool IsScalar(ITypeSymbol type)
-        {
-            type = UnwrapNullable(type) ?? type;
-            if (type.TypeKind == TypeKind.Enum || ClassifyJson(type).Kind != JsonValueKind.Serializer || type.SpecialType == SpecialType.System_Char)
-            {
-                return true;
-            }
-
-            return SymbolEqualityComparer.Default.Equals(type, _known.TimeSpan)
-                || SymbolEqualityComparer.Default.Equals(type, _known.DateOnly)
-                || SymbolEqualityComparer.Default.Equals(type, _known.TimeOnly);
-        }
-
         /// <summary>Instance properties and fields, base types first, a redeclared name replacing the base member.</summary>
         private static List<ISymbol> GetInstanceMembers(INamedTypeSymbol type)
         {
@@ -793,15 +425,6 @@ public sealed partial class SyncGenerator
             }
 
             return members;
-        }
-
-        private sealed class WalkBuilder
-        {
-            public WalkBuilder(INamedTypeSymbol type) => Type = type;
-
-            public INamedTypeSymbol Type { get; }
-
-            public List<SlotModel> Slots { get; } = new();
         }
     }
 }

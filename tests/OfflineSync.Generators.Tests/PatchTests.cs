@@ -177,6 +177,21 @@ public sealed class PatchTests
         Assert.Throws<JsonException>(() => Read("[1]"));
     }
 
+    // Bad input gets a clear error: a value of another type is a JsonException naming the property.
+    [Theory]
+    [InlineData("""{"completed":"yes"}""", "completed")]
+    [InlineData("""{"priority":null}""", "priority")]
+    [InlineData("""{"priority":1e40}""", "priority")]
+    [InlineData("""{"title":42}""", "title")]
+    [InlineData("""{"dueAt":"tomorrow"}""", "dueAt")]
+    public void Read_ValueOfAnotherType_ThrowsJsonExceptionNamingTheProperty(string json, string property)
+    {
+        JsonException exception = Assert.Throws<JsonException>(() => Read(json));
+
+        Assert.Contains("'" + property + "'", exception.Message, StringComparison.Ordinal);
+        Assert.Contains("TodoPatch", exception.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void EntityDiff_ReturnsTheGeneratedPatch()
     {

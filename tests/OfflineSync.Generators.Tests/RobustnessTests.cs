@@ -23,6 +23,14 @@ public sealed class RobustnessTests
         { "container not walkable (OSYNC004)", """[Syncable] public partial class B { public string Id { get; set; } = ""; } [Syncable] public partial class A { public string Id { get; set; } = ""; [References(typeof(B))] public object? BId { get; set; } [References(typeof(B))] public Dictionary<string, int> Map { get; set; } = new(); [References(typeof(B))] public IEnumerable<string> Seq { get; set; } = []; public object? Anything { get; set; } }""" },
         { "client on a record", """[SyncClient] public partial record C;""" },
         { "client not partial", """[SyncClient] public class C { }""" },
+        { "unfinished declaration", """[Syncable] public partial class A { public string Id { get; set""" },
+        { "attribute arguments of the wrong type", """[Syncable(42)] public partial class A { public string Id { get; set; } = ""; [References] public string? X { get; set; } [References(null)] public string? Y { get; set; } [References(typeof(int))] public string? Z { get; set; } [References(typeof(List<>))] public string? W { get; set; } }""" },
+        { "key is a field", """[Syncable] public partial class A { public string Id = ""; }""" },
+        { "struct entity", """[Syncable] public partial struct A { public string Id { get; set; } }""" },
+        { "abstract entity", """[Syncable] public abstract partial class A { public string Id { get; set; } = ""; }""" },
+        { "entity without accessible ctor", """[Syncable] public partial class A { private A() { } public string Id { get; set; } = ""; }""" },
+        { "member named like a generated entity member (OSYNC009)", """[Syncable] public partial class A { public string Id { get; set; } = ""; public string? ResourceName { get; set; } }""" },
+        { "member named like a generated patch member (OSYNC009)", """[Syncable] public partial class A { public string Id { get; set; } = ""; public bool IsEmpty { get; set; } public string? Merge { get; init; } public int APatch { get; set; } }""" },
         { "unresolved types", """[Syncable] public partial class A { public string Id { get; set; } = ""; [References(typeof(Missing))] public string? X { get; set; } public Unknown Y { get; set; } }""" },
     };
 
@@ -84,6 +92,50 @@ public sealed class RobustnessTests
         (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Nested.cs", source)));
 
         Assert.Contains(run.Results[0].GeneratedSources, static s => s.HintName == "Outer.Inner.Item.Sync.g.cs");
+        Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    [Fact]
+    public void Generate_MembersNamedLikeKeywords_AreEscapedAndCompile()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using OfflineSync;
+            namespace Keywords;
+            [Syncable] public partial class Item
+            {
+                [SyncKey] public string @event { get; set; } = "";
+                public string @class { get; set; } = "";
+                [References(typeof(Item))] public string? @default { get; set; }
+                [References(typeof(Item))] public List<string> @params { get; set; } = new();
+            }
+            """;
+
+        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Keywords.cs", source)));
+
+        string generated = run.Results[0].GeneratedSources.Single(static s => s.HintName == "Keywords.Item.Sync.g.cs").SourceText.ToString();
+        Assert.Contains("value.@default", generated, StringComparison.Ordinal);
+        Assert.Contains("Encode(\"class\")", generated, StringComparison.Ordinal);
+        Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
+    }
+
+    [Fact]
+    public void Generate_EntityDerivedFromAnEntity_HidesTheBaseMembersWithoutWarnings()
+    {
+        const string source = """
+            using OfflineSync;
+            namespace Derived;
+            [Syncable] public partial class Item { public string Id { get; set; } = ""; }
+            [Syncable] public partial class SpecialItem : Item { [References(typeof(Item))] public string? ParentId { get; set; } }
+            [SyncClient] public partial class DerivedSync { }
+            """;
+
+        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Derived.cs", source)));
+
+        string derived = run.Results[0].GeneratedSources.Single(static s => s.HintName == "Derived.SpecialItem.Sync.g.cs").SourceText.ToString();
+        string baseEntity = run.Results[0].GeneratedSources.Single(static s => s.HintName == "Derived.Item.Sync.g.cs").SourceText.ToString();
+        Assert.Contains("public static new string ResourceName => \"specialItems\";", derived, StringComparison.Ordinal);
+        Assert.DoesNotContain("static new", baseEntity, StringComparison.Ordinal);
         Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
     }
 }

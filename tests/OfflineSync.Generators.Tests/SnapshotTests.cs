@@ -10,6 +10,7 @@ public sealed class SnapshotTests
     {
         "OfflineSync.Generators.Tests.Models.Category.Sync.g.cs",
         "OfflineSync.Generators.Tests.Models.User.Sync.g.cs",
+        "OfflineSync.Generators.Tests.Models.Tag.Sync.g.cs",
         "OfflineSync.Generators.Tests.Models.Project.Sync.g.cs",
         "OfflineSync.Generators.Tests.Models.Milestone.Sync.g.cs",
         "OfflineSync.Generators.Tests.Models.Board.Sync.g.cs",

@@ -1,10 +1,28 @@
 using System;
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis.CSharp;
 
 namespace OfflineSync.Generators;
 
 /// <summary>The naming rules of generated members: English plurals and System.Text.Json's camelCase.</summary>
 internal static class Naming
 {
+    /// <summary>
+    /// The members the emitter adds to an entity: a member of the entity with one of these names
+    /// would not compile beside them (OSYNC009, the same list as the analyzers' <c>GeneratedMembers</c>).
+    /// </summary>
+    public static readonly HashSet<string> EntityMembers = new(StringComparer.Ordinal)
+    {
+        "ResourceName", "KeyKind", "GetKey", "SetKey", "IsOptimisticKey", "GetVersion", "SetVersion",
+        "JsonTypeInfo", "VisitReferences", "Diff", "ReadPatch", "CreateIdempotencyKey",
+    };
+
+    /// <summary>The members the emitter adds to a patch type, which a patched property must not be named like (OSYNC009).</summary>
+    public static readonly HashSet<string> PatchMembers = new(StringComparer.Ordinal)
+    {
+        "IsEmpty", "Merge", "ApplyTo", "Diff", "VisitReferences", "WriteTo", "Read",
+    };
+
     /// <summary>Todo → Todos, Category → Categories, Box → Boxes, Day → Days.</summary>
     public static string Pluralize(string name)
     {
@@ -21,6 +39,10 @@ internal static class Naming
 
         return name + "s";
     }
+
+    /// <summary>A member name as C# source spells it: a keyword (<c>@class</c>) keeps its <c>@</c>.</summary>
+    public static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "@" + name : name;
 
     /// <summary>The same conversion as <c>JsonNamingPolicy.CamelCase</c>, so patch JSON names match the entity's.</summary>
     public static string ToCamelCase(string name)

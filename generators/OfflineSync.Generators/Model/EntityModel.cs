@@ -9,6 +9,7 @@ namespace OfflineSync.Generators.Model;
 /// <param name="PatchProperties">The properties of the patch type, in declaration order.</param>
 /// <param name="Walks">The types whose reference slots are visited; index 0 is the entity itself.</param>
 /// <param name="InitAccessors">The <c>[UnsafeAccessor]</c> setters the generated code calls.</param>
+/// <param name="DerivesFromEntity">Whether a base type is a generated entity, whose static members this one's hide.</param>
 internal sealed record EntityModel(
     TypeDeclarationModel Type,
     bool IsPublic,
@@ -17,7 +18,8 @@ internal sealed record EntityModel(
     VersionModel? Version,
     EquatableArray<PatchPropertyModel> PatchProperties,
     EquatableArray<WalkTypeModel> Walks,
-    EquatableArray<InitAccessorModel> InitAccessors)
+    EquatableArray<InitAccessorModel> InitAccessors,
+    bool DerivesFromEntity)
 {
     public string PatchName => Type.Name + "Patch";
 
@@ -29,7 +31,7 @@ internal sealed record EntityModel(
     public string SupportName => Type.Name + "SyncSupport";
 }
 
-/// <summary>The key property of an entity.</summary>
+/// <summary>The key property of an entity; its name is an identifier (<c>@class</c> for a keyword), as in every model but <see cref="InitAccessorModel"/>.</summary>
 internal sealed record KeyModel(string PropertyName, string TypeName, KeyKind Kind, MemberWrite Write);
 
 /// <summary>The <c>[SyncVersion]</c> property of an entity.</summary>

@@ -14,7 +14,7 @@ internal enum JsonValueKind
 }
 
 /// <summary>One property of a generated patch type.</summary>
-/// <param name="Name">The property name.</param>
+/// <param name="Name">The property name as an identifier (<c>@class</c> for a keyword).</param>
 /// <param name="JsonName">The JSON name (camelCase or <c>[JsonPropertyName]</c>).</param>
 /// <param name="TypeName">The property type, nullable annotations included.</param>
 /// <param name="JsonKind">How it is written and read.</param>
@@ -30,4 +30,8 @@ internal sealed record PatchPropertyModel(
     string ReaderSuffix,
     bool IsNullableValueType,
     bool IsScalar,
-    MemberWrite Write);
+    MemberWrite Write)
+{
+    /// <summary>Gets the name of the static field holding the encoded JSON name.</summary>
+    public string JsonNameField => "s_" + Name.TrimStart('@') + "Name";
+}

@@ -5,7 +5,8 @@ namespace OfflineSync.Generators.Model;
 /// <param name="IsValueType">Whether it is a struct: visited by <see langword="ref"/> and written back when changed.</param>
 /// <param name="IsRecursive">Whether it can contain itself: visited with a depth limit.</param>
 /// <param name="Slots">The members holding keys or walkable nested objects.</param>
-internal sealed record WalkTypeModel(string TypeName, bool IsValueType, bool IsRecursive, EquatableArray<SlotModel> Slots);
+/// <param name="HasValueEquality">Whether its hash follows its values (a record, or <c>GetHashCode</c> overridden): a set holding it is rebuilt when a visit changes a hash.</param>
+internal sealed record WalkTypeModel(string TypeName, bool IsValueType, bool IsRecursive, EquatableArray<SlotModel> Slots, bool HasValueEquality);
 
 /// <summary>The shape of a reference slot.</summary>
 internal enum SlotKind
@@ -25,7 +26,7 @@ internal enum SlotKind
 }
 
 /// <summary>One member that holds keys, or nested objects that do.</summary>
-/// <param name="MemberName">The property or field name.</param>
+/// <param name="MemberName">The property or field name as an identifier (<c>@class</c> for a keyword).</param>
 /// <param name="Kind">The shape of the slot.</param>
 /// <param name="ValueTypeName">The key type for key slots; the nested type for nested slots.</param>
 /// <param name="TargetTypeName">The referenced entity for key slots; empty for nested slots.</param>

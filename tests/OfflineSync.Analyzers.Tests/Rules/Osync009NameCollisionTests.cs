@@ -111,6 +111,64 @@ public sealed class Osync009NameCollisionTests
     }
 
     [Fact]
+    public Task MembersNamedLikeGeneratedMembers_Report()
+    {
+        const string source = """
+            using OfflineSync;
+
+            [Syncable("todos")]
+            public partial class Todo
+            {
+                public string Id { get; set; } = "";
+
+                public string {|#0:ResourceName|} { get; set; } = "";
+
+                public bool {|#1:IsEmpty|} { get; set; }
+
+                public string? {|OSYNC009:Merge|} { get; init; }
+
+                public int {|OSYNC009:TodoPatch|} { get; set; }
+            }
+            """;
+
+        return Verify.AnalyzerAsync(
+            source,
+            Verify.Diagnostic(DiagnosticDescriptors.NameCollision)
+                .WithLocation(0)
+                .WithArguments("Todo.ResourceName collides with Todo.ResourceName, which the generator emits for [Syncable] Todo", "rename ResourceName"),
+            Verify.Diagnostic(DiagnosticDescriptors.NameCollision)
+                .WithLocation(1)
+                .WithArguments("Todo.IsEmpty collides with TodoPatch.IsEmpty, which the generator emits for [Syncable] Todo", "rename IsEmpty, or mark it [SyncIgnore]"));
+    }
+
+    [Fact]
+    public Task MembersNamedLikeGeneratedOnesButNotPatchedOrMethods_DoNotReport()
+    {
+        // A computed IsEmpty is not in the patch; a method named like a generated one is an overload.
+        const string source = """
+            using System.Collections.Generic;
+            using OfflineSync;
+
+            [Syncable("todos")]
+            public partial class Todo
+            {
+                public string Id { get; set; } = "";
+
+                public List<string> Items { get; set; } = new();
+
+                public bool IsEmpty => Items.Count == 0;
+
+                [SyncIgnore]
+                public string? Read { get; set; }
+
+                public string GetKey() => Id;
+            }
+            """;
+
+        return Verify.AnalyzerAsync(source);
+    }
+
+    [Fact]
     public Task DistinctNamesPartialExtensionAndSameNameWithoutClient_DoNotReport()
     {
         const string source = """

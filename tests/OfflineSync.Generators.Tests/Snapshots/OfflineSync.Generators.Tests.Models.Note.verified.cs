@@ -263,7 +263,7 @@ public sealed partial class NotePatch : global::OfflineSync.ISyncPatch<global::O
 
     /// <summary>Reads a patch written by <see cref="WriteTo"/>; unknown properties are skipped.</summary>
     /// <param name="reader">A reader positioned before or on the patch's start object.</param>
-    /// <exception cref="global::System.Text.Json.JsonException">The JSON is not an object of the patch's shape.</exception>
+    /// <exception cref="global::System.Text.Json.JsonException">The JSON is not an object of the patch's shape, or a value is not of its property's type.</exception>
     public static global::OfflineSync.Generators.Tests.Models.NotePatch Read(ref global::System.Text.Json.Utf8JsonReader reader)
     {
         if (reader.TokenType == global::System.Text.Json.JsonTokenType.None && !reader.Read())
@@ -277,43 +277,55 @@ public sealed partial class NotePatch : global::OfflineSync.ISyncPatch<global::O
         }
 
         var patch = new global::OfflineSync.Generators.Tests.Models.NotePatch();
-        while (reader.Read())
+        string property = string.Empty;
+        try
         {
-            if (reader.TokenType == global::System.Text.Json.JsonTokenType.EndObject)
+            while (reader.Read())
             {
-                return patch;
-            }
+                if (reader.TokenType == global::System.Text.Json.JsonTokenType.EndObject)
+                {
+                    return patch;
+                }
 
-            if (reader.TokenType != global::System.Text.Json.JsonTokenType.PropertyName)
-            {
-                throw new global::System.Text.Json.JsonException("Expected a property name in a NotePatch but found " + reader.TokenType + ".");
-            }
+                if (reader.TokenType != global::System.Text.Json.JsonTokenType.PropertyName)
+                {
+                    throw new global::System.Text.Json.JsonException("Expected a property name in a NotePatch but found " + reader.TokenType + ".");
+                }
 
-            if (reader.ValueTextEquals(s_TextName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.Text = new global::OfflineSync.Optional<string>(reader.GetString()!);
+                if (reader.ValueTextEquals(s_TextName.EncodedUtf8Bytes))
+                {
+                    property = "text";
+                    reader.Read();
+                    patch.Text = new global::OfflineSync.Optional<string>(reader.GetString()!);
+                }
+                else if (reader.ValueTextEquals(s_AuthorIdName.EncodedUtf8Bytes))
+                {
+                    property = "authorId";
+                    reader.Read();
+                    patch.AuthorId = new global::OfflineSync.Optional<string>(reader.GetString()!);
+                }
+                else if (reader.ValueTextEquals(s_TagIdsName.EncodedUtf8Bytes))
+                {
+                    property = "tagIds";
+                    reader.Read();
+                    patch.TagIds = new global::OfflineSync.Optional<global::System.Collections.Generic.List<string>>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::System.Collections.Generic.List<string>>())!);
+                }
+                else if (reader.ValueTextEquals(s_BoardIdName.EncodedUtf8Bytes))
+                {
+                    property = "boardId";
+                    reader.Read();
+                    patch.BoardId = new global::OfflineSync.Optional<int?>(reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? default(int?) : reader.GetInt32());
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
             }
-            else if (reader.ValueTextEquals(s_AuthorIdName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.AuthorId = new global::OfflineSync.Optional<string>(reader.GetString()!);
-            }
-            else if (reader.ValueTextEquals(s_TagIdsName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.TagIds = new global::OfflineSync.Optional<global::System.Collections.Generic.List<string>>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::System.Collections.Generic.List<string>>())!);
-            }
-            else if (reader.ValueTextEquals(s_BoardIdName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.BoardId = new global::OfflineSync.Optional<int?>(reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? default(int?) : reader.GetInt32());
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
+        }
+        catch (global::System.Exception exception) when (exception is global::System.InvalidOperationException or global::System.FormatException)
+        {
+            throw new global::System.Text.Json.JsonException("The value of '" + property + "' in a NotePatch is not of its property's type: " + exception.Message, exception);
         }
 
         throw new global::System.Text.Json.JsonException("The NotePatch JSON object is not closed.");

@@ -177,7 +177,7 @@ public sealed partial class ProjectPatch : global::OfflineSync.ISyncPatch<global
 
     /// <summary>Reads a patch written by <see cref="WriteTo"/>; unknown properties are skipped.</summary>
     /// <param name="reader">A reader positioned before or on the patch's start object.</param>
-    /// <exception cref="global::System.Text.Json.JsonException">The JSON is not an object of the patch's shape.</exception>
+    /// <exception cref="global::System.Text.Json.JsonException">The JSON is not an object of the patch's shape, or a value is not of its property's type.</exception>
     public static global::OfflineSync.Generators.Tests.Models.ProjectPatch Read(ref global::System.Text.Json.Utf8JsonReader reader)
     {
         if (reader.TokenType == global::System.Text.Json.JsonTokenType.None && !reader.Read())
@@ -191,28 +191,37 @@ public sealed partial class ProjectPatch : global::OfflineSync.ISyncPatch<global
         }
 
         var patch = new global::OfflineSync.Generators.Tests.Models.ProjectPatch();
-        while (reader.Read())
+        string property = string.Empty;
+        try
         {
-            if (reader.TokenType == global::System.Text.Json.JsonTokenType.EndObject)
+            while (reader.Read())
             {
-                return patch;
-            }
+                if (reader.TokenType == global::System.Text.Json.JsonTokenType.EndObject)
+                {
+                    return patch;
+                }
 
-            if (reader.TokenType != global::System.Text.Json.JsonTokenType.PropertyName)
-            {
-                throw new global::System.Text.Json.JsonException("Expected a property name in a ProjectPatch but found " + reader.TokenType + ".");
-            }
+                if (reader.TokenType != global::System.Text.Json.JsonTokenType.PropertyName)
+                {
+                    throw new global::System.Text.Json.JsonException("Expected a property name in a ProjectPatch but found " + reader.TokenType + ".");
+                }
 
-            if (reader.ValueTextEquals(s_NameName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.Name = new global::OfflineSync.Optional<string>(reader.GetString()!);
+                if (reader.ValueTextEquals(s_NameName.EncodedUtf8Bytes))
+                {
+                    property = "name";
+                    reader.Read();
+                    patch.Name = new global::OfflineSync.Optional<string>(reader.GetString()!);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
             }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
+        }
+        catch (global::System.Exception exception) when (exception is global::System.InvalidOperationException or global::System.FormatException)
+        {
+            throw new global::System.Text.Json.JsonException("The value of '" + property + "' in a ProjectPatch is not of its property's type: " + exception.Message, exception);
         }
 
         throw new global::System.Text.Json.JsonException("The ProjectPatch JSON object is not closed.");

@@ -685,7 +685,7 @@ public sealed partial class TodoPatch : global::OfflineSync.ISyncPatch<global::O
 
     /// <summary>Reads a patch written by <see cref="WriteTo"/>; unknown properties are skipped.</summary>
     /// <param name="reader">A reader positioned before or on the patch's start object.</param>
-    /// <exception cref="global::System.Text.Json.JsonException">The JSON is not an object of the patch's shape.</exception>
+    /// <exception cref="global::System.Text.Json.JsonException">The JSON is not an object of the patch's shape, or a value is not of its property's type.</exception>
     public static global::OfflineSync.Generators.Tests.Models.TodoPatch Read(ref global::System.Text.Json.Utf8JsonReader reader)
     {
         if (reader.TokenType == global::System.Text.Json.JsonTokenType.None && !reader.Read())
@@ -699,128 +699,157 @@ public sealed partial class TodoPatch : global::OfflineSync.ISyncPatch<global::O
         }
 
         var patch = new global::OfflineSync.Generators.Tests.Models.TodoPatch();
-        while (reader.Read())
+        string property = string.Empty;
+        try
         {
-            if (reader.TokenType == global::System.Text.Json.JsonTokenType.EndObject)
+            while (reader.Read())
             {
-                return patch;
-            }
+                if (reader.TokenType == global::System.Text.Json.JsonTokenType.EndObject)
+                {
+                    return patch;
+                }
 
-            if (reader.TokenType != global::System.Text.Json.JsonTokenType.PropertyName)
-            {
-                throw new global::System.Text.Json.JsonException("Expected a property name in a TodoPatch but found " + reader.TokenType + ".");
-            }
+                if (reader.TokenType != global::System.Text.Json.JsonTokenType.PropertyName)
+                {
+                    throw new global::System.Text.Json.JsonException("Expected a property name in a TodoPatch but found " + reader.TokenType + ".");
+                }
 
-            if (reader.ValueTextEquals(s_TitleName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.Title = new global::OfflineSync.Optional<string>(reader.GetString()!);
+                if (reader.ValueTextEquals(s_TitleName.EncodedUtf8Bytes))
+                {
+                    property = "title";
+                    reader.Read();
+                    patch.Title = new global::OfflineSync.Optional<string>(reader.GetString()!);
+                }
+                else if (reader.ValueTextEquals(s_CompletedName.EncodedUtf8Bytes))
+                {
+                    property = "completed";
+                    reader.Read();
+                    patch.Completed = new global::OfflineSync.Optional<bool>(reader.GetBoolean());
+                }
+                else if (reader.ValueTextEquals(s_PriorityName.EncodedUtf8Bytes))
+                {
+                    property = "priority";
+                    reader.Read();
+                    patch.Priority = new global::OfflineSync.Optional<int>(reader.GetInt32());
+                }
+                else if (reader.ValueTextEquals(s_StatusName.EncodedUtf8Bytes))
+                {
+                    property = "status";
+                    reader.Read();
+                    patch.Status = new global::OfflineSync.Optional<global::OfflineSync.Generators.Tests.Models.Status>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::OfflineSync.Generators.Tests.Models.Status>())!);
+                }
+                else if (reader.ValueTextEquals(s_DueAtName.EncodedUtf8Bytes))
+                {
+                    property = "dueAt";
+                    reader.Read();
+                    patch.DueAt = new global::OfflineSync.Optional<global::System.DateTimeOffset?>(reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? default(global::System.DateTimeOffset?) : reader.GetDateTimeOffset());
+                }
+                else if (reader.ValueTextEquals(s_CategoryIdName.EncodedUtf8Bytes))
+                {
+                    property = "categoryId";
+                    reader.Read();
+                    patch.CategoryId = new global::OfflineSync.Optional<string?>(reader.GetString()!);
+                }
+                else if (reader.ValueTextEquals(s_OwnerIdName.EncodedUtf8Bytes))
+                {
+                    property = "ownerId";
+                    reader.Read();
+                    patch.OwnerId = new global::OfflineSync.Optional<string>(reader.GetString()!);
+                }
+                else if (reader.ValueTextEquals(s_ProjectIdName.EncodedUtf8Bytes))
+                {
+                    property = "projectId";
+                    reader.Read();
+                    patch.ProjectId = new global::OfflineSync.Optional<global::System.Guid?>(reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? default(global::System.Guid?) : reader.GetGuid());
+                }
+                else if (reader.ValueTextEquals(s_MilestoneIdName.EncodedUtf8Bytes))
+                {
+                    property = "milestoneId";
+                    reader.Read();
+                    patch.MilestoneId = new global::OfflineSync.Optional<long?>(reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? default(long?) : reader.GetInt64());
+                }
+                else if (reader.ValueTextEquals(s_BoardIdName.EncodedUtf8Bytes))
+                {
+                    property = "boardId";
+                    reader.Read();
+                    patch.BoardId = new global::OfflineSync.Optional<int>(reader.GetInt32());
+                }
+                else if (reader.ValueTextEquals(s_TagIdsName.EncodedUtf8Bytes))
+                {
+                    property = "tagIds";
+                    reader.Read();
+                    patch.TagIds = new global::OfflineSync.Optional<global::System.Collections.Generic.List<string>>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::System.Collections.Generic.List<string>>())!);
+                }
+                else if (reader.ValueTextEquals(s_WatcherIdsName.EncodedUtf8Bytes))
+                {
+                    property = "watcherIds";
+                    reader.Read();
+                    patch.WatcherIds = new global::OfflineSync.Optional<string[]>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<string[]>())!);
+                }
+                else if (reader.ValueTextEquals(s_LinkedProjectIdsName.EncodedUtf8Bytes))
+                {
+                    property = "linkedProjectIds";
+                    reader.Read();
+                    patch.LinkedProjectIds = new global::OfflineSync.Optional<global::System.Collections.Generic.IList<global::System.Guid>>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::System.Collections.Generic.IList<global::System.Guid>>())!);
+                }
+                else if (reader.ValueTextEquals(s_PinnedTagIdsName.EncodedUtf8Bytes))
+                {
+                    property = "pinnedTagIds";
+                    reader.Read();
+                    patch.PinnedTagIds = new global::OfflineSync.Optional<global::System.Collections.Generic.HashSet<string>>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::System.Collections.Generic.HashSet<string>>())!);
+                }
+                else if (reader.ValueTextEquals(s_AssigneeName.EncodedUtf8Bytes))
+                {
+                    property = "assignee";
+                    reader.Read();
+                    patch.Assignee = new global::OfflineSync.Optional<global::OfflineSync.Generators.Tests.Models.Assignment?>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::OfflineSync.Generators.Tests.Models.Assignment?>())!);
+                }
+                else if (reader.ValueTextEquals(s_ChecklistsName.EncodedUtf8Bytes))
+                {
+                    property = "checklists";
+                    reader.Read();
+                    patch.Checklists = new global::OfflineSync.Optional<global::System.Collections.Generic.List<global::OfflineSync.Generators.Tests.Models.Checklist>>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::System.Collections.Generic.List<global::OfflineSync.Generators.Tests.Models.Checklist>>())!);
+                }
+                else if (reader.ValueTextEquals(s_PinName.EncodedUtf8Bytes))
+                {
+                    property = "pin";
+                    reader.Read();
+                    patch.Pin = new global::OfflineSync.Optional<global::OfflineSync.Generators.Tests.Models.GeoPin>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::OfflineSync.Generators.Tests.Models.GeoPin>())!);
+                }
+                else if (reader.ValueTextEquals(s_SecondPinName.EncodedUtf8Bytes))
+                {
+                    property = "secondPin";
+                    reader.Read();
+                    patch.SecondPin = new global::OfflineSync.Optional<global::OfflineSync.Generators.Tests.Models.GeoPin?>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::OfflineSync.Generators.Tests.Models.GeoPin?>())!);
+                }
+                else if (reader.ValueTextEquals(s_RepliesName.EncodedUtf8Bytes))
+                {
+                    property = "replies";
+                    reader.Read();
+                    patch.Replies = new global::OfflineSync.Optional<global::System.Collections.Generic.List<global::OfflineSync.Generators.Tests.Models.Reply>>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::System.Collections.Generic.List<global::OfflineSync.Generators.Tests.Models.Reply>>())!);
+                }
+                else if (reader.ValueTextEquals(s_AttachmentName.EncodedUtf8Bytes))
+                {
+                    property = "attachment";
+                    reader.Read();
+                    patch.Attachment = new global::OfflineSync.Optional<global::OfflineSync.Generators.Tests.Models.Attachment?>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::OfflineSync.Generators.Tests.Models.Attachment?>())!);
+                }
+                else if (reader.ValueTextEquals(s_LabelName.EncodedUtf8Bytes))
+                {
+                    property = "label";
+                    reader.Read();
+                    patch.Label = new global::OfflineSync.Optional<global::OfflineSync.Generators.Tests.Models.Label?>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::OfflineSync.Generators.Tests.Models.Label?>())!);
+                }
+                else
+                {
+                    reader.Read();
+                    reader.Skip();
+                }
             }
-            else if (reader.ValueTextEquals(s_CompletedName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.Completed = new global::OfflineSync.Optional<bool>(reader.GetBoolean());
-            }
-            else if (reader.ValueTextEquals(s_PriorityName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.Priority = new global::OfflineSync.Optional<int>(reader.GetInt32());
-            }
-            else if (reader.ValueTextEquals(s_StatusName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.Status = new global::OfflineSync.Optional<global::OfflineSync.Generators.Tests.Models.Status>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::OfflineSync.Generators.Tests.Models.Status>())!);
-            }
-            else if (reader.ValueTextEquals(s_DueAtName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.DueAt = new global::OfflineSync.Optional<global::System.DateTimeOffset?>(reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? default(global::System.DateTimeOffset?) : reader.GetDateTimeOffset());
-            }
-            else if (reader.ValueTextEquals(s_CategoryIdName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.CategoryId = new global::OfflineSync.Optional<string?>(reader.GetString()!);
-            }
-            else if (reader.ValueTextEquals(s_OwnerIdName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.OwnerId = new global::OfflineSync.Optional<string>(reader.GetString()!);
-            }
-            else if (reader.ValueTextEquals(s_ProjectIdName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.ProjectId = new global::OfflineSync.Optional<global::System.Guid?>(reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? default(global::System.Guid?) : reader.GetGuid());
-            }
-            else if (reader.ValueTextEquals(s_MilestoneIdName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.MilestoneId = new global::OfflineSync.Optional<long?>(reader.TokenType == global::System.Text.Json.JsonTokenType.Null ? default(long?) : reader.GetInt64());
-            }
-            else if (reader.ValueTextEquals(s_BoardIdName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.BoardId = new global::OfflineSync.Optional<int>(reader.GetInt32());
-            }
-            else if (reader.ValueTextEquals(s_TagIdsName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.TagIds = new global::OfflineSync.Optional<global::System.Collections.Generic.List<string>>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::System.Collections.Generic.List<string>>())!);
-            }
-            else if (reader.ValueTextEquals(s_WatcherIdsName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.WatcherIds = new global::OfflineSync.Optional<string[]>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<string[]>())!);
-            }
-            else if (reader.ValueTextEquals(s_LinkedProjectIdsName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.LinkedProjectIds = new global::OfflineSync.Optional<global::System.Collections.Generic.IList<global::System.Guid>>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::System.Collections.Generic.IList<global::System.Guid>>())!);
-            }
-            else if (reader.ValueTextEquals(s_PinnedTagIdsName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.PinnedTagIds = new global::OfflineSync.Optional<global::System.Collections.Generic.HashSet<string>>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::System.Collections.Generic.HashSet<string>>())!);
-            }
-            else if (reader.ValueTextEquals(s_AssigneeName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.Assignee = new global::OfflineSync.Optional<global::OfflineSync.Generators.Tests.Models.Assignment?>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::OfflineSync.Generators.Tests.Models.Assignment?>())!);
-            }
-            else if (reader.ValueTextEquals(s_ChecklistsName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.Checklists = new global::OfflineSync.Optional<global::System.Collections.Generic.List<global::OfflineSync.Generators.Tests.Models.Checklist>>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::System.Collections.Generic.List<global::OfflineSync.Generators.Tests.Models.Checklist>>())!);
-            }
-            else if (reader.ValueTextEquals(s_PinName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.Pin = new global::OfflineSync.Optional<global::OfflineSync.Generators.Tests.Models.GeoPin>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::OfflineSync.Generators.Tests.Models.GeoPin>())!);
-            }
-            else if (reader.ValueTextEquals(s_SecondPinName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.SecondPin = new global::OfflineSync.Optional<global::OfflineSync.Generators.Tests.Models.GeoPin?>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::OfflineSync.Generators.Tests.Models.GeoPin?>())!);
-            }
-            else if (reader.ValueTextEquals(s_RepliesName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.Replies = new global::OfflineSync.Optional<global::System.Collections.Generic.List<global::OfflineSync.Generators.Tests.Models.Reply>>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::System.Collections.Generic.List<global::OfflineSync.Generators.Tests.Models.Reply>>())!);
-            }
-            else if (reader.ValueTextEquals(s_AttachmentName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.Attachment = new global::OfflineSync.Optional<global::OfflineSync.Generators.Tests.Models.Attachment?>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::OfflineSync.Generators.Tests.Models.Attachment?>())!);
-            }
-            else if (reader.ValueTextEquals(s_LabelName.EncodedUtf8Bytes))
-            {
-                reader.Read();
-                patch.Label = new global::OfflineSync.Optional<global::OfflineSync.Generators.Tests.Models.Label?>(global::System.Text.Json.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<global::OfflineSync.Generators.Tests.Models.Label?>())!);
-            }
-            else
-            {
-                reader.Read();
-                reader.Skip();
-            }
+        }
+        catch (global::System.Exception exception) when (exception is global::System.InvalidOperationException or global::System.FormatException)
+        {
+            throw new global::System.Text.Json.JsonException("The value of '" + property + "' in a TodoPatch is not of its property's type: " + exception.Message, exception);
         }
 
         throw new global::System.Text.Json.JsonException("The TodoPatch JSON object is not closed.");
