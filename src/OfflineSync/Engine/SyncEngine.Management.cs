@@ -108,7 +108,7 @@ internal sealed partial class SyncEngine
                 }
 
                 _queue.Clear();
-                SyncTelemetry.QueueChanged(-mutations.Count);
+                Telemetry.QueueChanged(-mutations.Count);
             }
         }
         finally
@@ -185,7 +185,7 @@ internal sealed partial class SyncEngine
             resource.ApplyMapping(mapping);
         }
 
-        SyncTelemetry.Count(SyncTelemetry.Remaps, mapping.Resource);
+        SyncTelemetry.Count(Telemetry.Remaps, mapping.Resource);
         Log.Remapped(_logger, mapping.Resource, mapping.OptimisticKey, mapping.ServerKey);
         events.Add(new IdRemappedEventArgs(mapping.Resource, mapping.OptimisticKey, mapping.ServerKey));
     }

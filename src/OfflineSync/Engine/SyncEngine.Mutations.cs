@@ -230,8 +230,8 @@ internal sealed partial class SyncEngine
         }
 
         _queue.Append(mutation);
-        SyncTelemetry.Count(SyncTelemetry.Queued, mutation.Resource.Name);
-        SyncTelemetry.QueueChanged(1);
+        SyncTelemetry.Count(Telemetry.Queued, mutation.Resource.Name);
+        Telemetry.QueueChanged(1);
         Log.Queued(_logger, mutation.Kind, mutation.Resource.Name, mutation.Key, mutation.Sequence);
     }
 
@@ -387,7 +387,7 @@ internal sealed partial class SyncEngine
     internal void Unqueue(QueuedMutation mutation, bool discardInView)
     {
         _queue.Remove(mutation);
-        SyncTelemetry.QueueChanged(-1);
+        Telemetry.QueueChanged(-1);
         if (discardInView)
         {
             if (mutation.Absorbed is { } absorbed)
@@ -480,7 +480,7 @@ internal sealed partial class SyncEngine
         _queue.Park(mutation);
         _store.Update(mutation.ToStored());
         _drain.CountFailed();
-        SyncTelemetry.Count(SyncTelemetry.Failed, mutation.Resource.Name);
+        SyncTelemetry.Count(Telemetry.Failed, mutation.Resource.Name);
         PendingMutation snapshot = mutation.ToPending(_idMap);
         Log.FailedPermanently(_logger, mutation.Sequence, mutation.Kind, mutation.Resource.Name, snapshot.Key, reason, error);
         events.Add(new MutationFailedEventArgs(snapshot, reason, error));

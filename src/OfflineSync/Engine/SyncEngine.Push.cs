@@ -210,7 +210,7 @@ internal sealed partial class SyncEngine
         }
 
         _drain.CountSynced();
-        SyncTelemetry.Count(SyncTelemetry.Synced, runtime.Name);
+        SyncTelemetry.Count(Telemetry.Synced, runtime.Name);
         if (snapshot is not null)
         {
             events.Add(new MutationSyncedEventArgs(snapshot with { Key = serverKey }, serverKey, applied.Version));
