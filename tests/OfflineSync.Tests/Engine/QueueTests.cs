@@ -317,6 +317,82 @@ public sealed class QueueTests
         Assert.Single(harness.Store.Load().Mappings);
     }
 
+    [Fact]
+    public async Task Update_ReferencingCreateQueuedAfterPendingUpdate_IsNotMerged()
+    {
+        // S5, S6: merging would move the reference ahead of the category's create.
+        await using var harness = new SyncHarness();
+        TestSync sync = harness.Client;
+        Todo todo = sync.Todos.Create(new Todo { Title = "a" });
+        await sync.SyncAsync();
+
+        sync.Todos.Update(todo.Id, new TodoPatch { Title = "b" });
+        Category category = sync.Categories.Create(new Category { Name = "later" });
+        sync.Todos.Update(todo.Id, new TodoPatch { CategoryId = category.Id });
+        Assert.Equal(3, sync.PendingCount);
+        sync.Todos.Update(todo.Id, new TodoPatch { Completed = true });
+        Assert.Equal(3, sync.PendingCount);
+        await sync.SyncAsync();
+
+        OutgoingMutation[] sent = harness.Transport.Sent.Skip(1).ToArray();
+        Assert.Equal(["todos:Update", "categories:Create", "todos:Update"], sent.Select(m => $"{m.Resource}:{m.Kind}"));
+        Assert.Equal(["title"], JsonDocument.Parse(sent[0].Payload).RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["categoryId", "completed"], JsonDocument.Parse(sent[2].Payload).RootElement.EnumerateObject().Select(p => p.Name).Order());
+        Assert.True(sync.IdMap.TryResolve<Category>(category.Id, out string? categoryKey));
+        Assert.True(sync.IdMap.TryResolve<Todo>(todo.Id, out string? todoKey));
+        Assert.Equal(categoryKey, harness.Transport.RowOf("todos", todoKey)!["categoryId"]!.GetValue<string>());
+        Assert.Empty(harness.Transport.Violations);
+    }
+
+    [Fact]
+    public async Task Update_ReferencingCreateQueuedBeforePendingUpdate_IsMerged()
+    {
+        // S6: the close case, the referenced create precedes the update it merges into.
+        await using var harness = new SyncHarness();
+        TestSync sync = harness.Client;
+        Todo todo = sync.Todos.Create(new Todo { Title = "a" });
+        await sync.SyncAsync();
+
+        Category category = sync.Categories.Create(new Category { Name = "earlier" });
+        sync.Todos.Update(todo.Id, new TodoPatch { Title = "b" });
+        sync.Todos.Update(todo.Id, new TodoPatch { CategoryId = category.Id });
+
+        Assert.Equal(2, sync.PendingCount);
+        await sync.SyncAsync();
+        Assert.Equal(["categories:Create", "todos:Update"], harness.Transport.Sent.Skip(1).Select(m => $"{m.Resource}:{m.Kind}"));
+        Assert.Empty(harness.Transport.Violations);
+    }
+
+    [Fact]
+    public async Task QueueFull_DropOldest_EventCarriesTheDroppedMutation()
+    {
+        // S7: the event shows what was lost, as GetPending showed it; the store forgets it too.
+        await using var harness = new SyncHarness(o =>
+        {
+            o.MaxQueueSize = 2;
+            o.QueueFullPolicy = QueueFullPolicy.DropOldest;
+        });
+        TestSync sync = harness.Client;
+        var dropped = new List<MutationDroppedEventArgs>();
+        sync.MutationDropped += dropped.Add;
+        harness.Transport.ThenTransient(error: "503 busy");
+        Tag oldest = sync.Tags.Create(new Tag { Label = "oldest" });
+        await sync.SyncAsync();
+        PendingMutation before = Assert.Single(sync.GetPending());
+        harness.Time.Advance(TimeSpan.FromMilliseconds(100));
+        sync.Tags.Create(new Tag { Label = "b" });
+
+        sync.Tags.Create(new Tag { Label = "c" });
+
+        PendingMutation lost = Assert.Single(dropped).Mutation;
+        Assert.Equal(before, lost);
+        Assert.Equal((oldest.Id, "tags", MutationKind.Create, MutationStatus.Failed, 1, "503 busy"), (lost.Key, lost.Resource, lost.Kind, lost.Status, lost.Attempts, lost.LastError));
+        Assert.DoesNotContain(harness.Store.Load().Pending, m => m.Sequence == lost.Id);
+        Assert.False(sync.Tags.TryGet(oldest.Id, out _));
+        await harness.RetryUntilAsync(2);
+        Assert.Equal(["b", "c"], harness.Transport.Applied.Select(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("label").GetString()));
+    }
+
     internal static async Task WaitForRow(TestSync sync, string key)
     {
         for (int i = 0; i < 200 && !sync.Todos.TryGet(key, out _); i++)

@@ -1,0 +1,79 @@
+using System.Text.Json;
+using OfflineSync.Tests.Model;
+using OfflineSync.Tests.Support;
+
+namespace OfflineSync.Tests.Engine;
+
+public sealed class RestartTests
+{
+    [Fact]
+    public async Task NewEngineOnSameStore_ContinuesExactlyWhereTheOldOneStopped()
+    {
+        // S3, S4, S5, S9: pending mutations, attempts, mappings and counters survive; nothing is re-sent or reordered.
+        var harness = new SyncHarness(o => o.BatchSize = 1);
+        TestSync first = harness.Client;
+        harness.Transport.Then(m => m.Resource == "todos" ? new PushResult.Transient("503 busy", null) : null);
+        Category confirmed = first.Categories.Create(new Category { Name = "confirmed" });
+        Todo failedOnce = first.Todos.Create(new Todo { Title = "failed once", CategoryId = confirmed.Id });
+        await first.SyncAsync();
+        Category pendingCategory = first.Categories.Create(new Category { Name = "pending" });
+        Todo pendingTodo = first.Todos.Create(new Todo { Title = "pending", CategoryId = pendingCategory.Id });
+        Project project = first.Projects.Create(new Project { Name = "p" });
+        IReadOnlyList<PendingMutation> before = first.GetPending();
+        string firstAttemptKey = harness.Transport.Sent[^1].IdempotencyKey;
+        await harness.DisposeAsync();
+
+        await using TestSync restarted = harness.Restart(harness.Store);
+
+        Assert.Equal(before, restarted.GetPending());
+        Assert.Equal((MutationStatus.Failed, 1, "503 busy"), (before[0].Status, before[0].Attempts, before[0].LastError));
+        Assert.True(restarted.IdMap.TryResolve<Category>(confirmed.Id, out string? confirmedKey));
+        Assert.True(restarted.Todos.TryGet(failedOnce.Id, out Todo? shown));
+        Assert.Equal(confirmedKey, shown.CategoryId);
+        Assert.True(restarted.Todos.TryGet(pendingTodo.Id, out _));
+        Assert.True(restarted.Categories.TryGet(pendingCategory.Id, out _));
+        Project another = restarted.Projects.Create(new Project { Name = "after restart" });
+        Assert.Equal((-1, -2), (project.Id, another.Id));
+        Assert.True(restarted.GetPending()[^1].Id > before[^1].Id);
+
+        int sentBefore = harness.Transport.Sent.Count;
+        await restarted.SyncAsync();
+
+        OutgoingMutation[] resumed = harness.Transport.Sent.Skip(sentBefore).ToArray();
+        Assert.Equal([failedOnce.Id, pendingCategory.Id, pendingTodo.Id, "-1", "-2"], resumed.Select(m => m.OptimisticKey));
+        Assert.Equal(firstAttemptKey, resumed[0].IdempotencyKey);
+        Assert.Equal(confirmedKey, JsonDocument.Parse(resumed[0].Payload).RootElement.GetProperty("categoryId").GetString());
+        Assert.Equal(resumed, harness.Transport.Applied.Skip(1));
+        Assert.Empty(harness.Transport.Violations);
+        Assert.Equal(0, restarted.PendingCount);
+        Assert.True(restarted.IdMap.TryResolve<Todo>(pendingTodo.Id, out string? todoKey));
+        Assert.True(restarted.IdMap.TryResolve<Category>(pendingCategory.Id, out string? categoryKey));
+        Assert.Equal(categoryKey, harness.Transport.RowOf("todos", todoKey)!["categoryId"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task NewEngineOnSameStore_PermanentlyFailedStaysFailedUntilRetried()
+    {
+        // S9, F2: a failure and its reason outlive the process; dependents stay failed with it.
+        var harness = new SyncHarness();
+        harness.Transport.Then(m => m.Resource == "categories" ? new PushResult.Rejected("400 bad", 400) : null);
+        Category category = harness.Client.Categories.Create(new Category { Name = "c" });
+        Todo todo = harness.Client.Todos.Create(new Todo { Title = "t", CategoryId = category.Id });
+        await harness.Client.SyncAsync();
+        await harness.DisposeAsync();
+
+        await using TestSync restarted = harness.Restart(harness.Store);
+        await restarted.SyncAsync();
+
+        Assert.Equal([(MutationStatus.PermanentlyFailed, FailureReason.Rejected), (MutationStatus.PermanentlyFailed, FailureReason.DependencyFailed)],
+            restarted.GetPending().Select(p => (p.Status, p.FailureReason)));
+        Assert.Equal(1, harness.Transport.PushCount);
+
+        Assert.True(await restarted.RetryAsync(restarted.GetPending()[0].Id));
+        await restarted.SyncAsync();
+
+        Assert.Equal(0, restarted.PendingCount);
+        Assert.True(restarted.IdMap.TryResolve<Todo>(todo.Id, out _));
+        Assert.Empty(harness.Transport.Violations);
+    }
+}
