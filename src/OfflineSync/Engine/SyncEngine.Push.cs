@@ -45,6 +45,7 @@ internal sealed partial class SyncEngine
                 mutation.Kind == MutationKind.Create ? null : mutation.BaseVersion,
                 ClientId));
             mutation.Status = MutationStatus.InFlight;
+            mutation.MaybeSent = true;
             batch.Add(mutation);
         }
 

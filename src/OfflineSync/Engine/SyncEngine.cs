@@ -446,6 +446,9 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
                 LastError = stored.LastError,
                 FailureReason = stored.FailureReason,
                 Resends = stored.Resends,
+
+                // The store does not record what was in flight when the process stopped (S6: never coalesced or cancelled).
+                MaybeSent = true,
             };
 
             runtime.Restore(mutation, _idMap, _queue);

@@ -103,7 +103,7 @@ public sealed class DrainTests
     public async Task NetworkMonitor_DrivesOnlineState()
     {
         // S8: the monitor's state decides; its changes start and stop syncing.
-        var monitor = new NetworkMonitor(online: false);
+        var monitor = new FakeNetworkMonitor(online: false);
         await using var harness = new SyncHarness(o => o.NetworkMonitor = monitor, autoSync: true);
         Assert.False(harness.Client.IsOnline);
         Assert.Equal(SyncStatus.Offline, harness.Client.Status);
@@ -189,24 +189,35 @@ public sealed class DrainTests
         Assert.Single(harness.Transport.Applied);
     }
 
+    [Fact]
+    public async Task MutationsOfAPushThatThrewAfterTheServerApplied_AreNeverMergedInto()
+    {
+        // S6, S9: a push that throws may have been applied; its mutations keep their bodies under their keys.
+        var server = new ScriptedTransport();
+        var transport = new AnswerLostTransport(server) { Failure = new InvalidOperationException("unreadable answer") };
+        await using var harness = new SyncHarness(o => o.Transport = transport, transport: server);
+        TestSync sync = harness.Client;
+        Todo head = sync.Todos.Create(new Todo { Title = "head" });
+        Todo second = sync.Todos.Create(new Todo { Title = "second" });
+
+        // The handler runs between the failed push and the next one: the second create is queued, not in flight.
+        sync.MutationFailed += _ => sync.Todos.Update(second.Id, new TodoPatch { Title = "second, edited" });
+        await sync.SyncAsync();
+
+        OutgoingMutation[] sent = server.Sent.ToArray();
+        Assert.Equal([(head.Id, MutationKind.Create), (second.Id, MutationKind.Create), (second.Id, MutationKind.Create), (null, MutationKind.Update)],
+            sent.Select(m => (m.OptimisticKey, m.Kind)));
+        Assert.Equal((sent[1].IdempotencyKey, Convert.ToBase64String(sent[1].Payload.Span)), (sent[2].IdempotencyKey, Convert.ToBase64String(sent[2].Payload.Span)));
+        Assert.True(sync.Todos.TryGet(second.Id, out Todo? shown));
+        Assert.Equal("second, edited", shown.Title);
+        Assert.Equal(MutationStatus.PermanentlyFailed, Assert.Single(sync.GetPending()).Status);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;
         while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen)
         {
-        }
-    }
-
-    private sealed class NetworkMonitor(bool online) : INetworkMonitor
-    {
-        public event Action<bool>? OnlineChanged;
-
-        public bool IsOnline { get; private set; } = online;
-
-        public void Set(bool value)
-        {
-            IsOnline = value;
-            OnlineChanged?.Invoke(value);
         }
     }
 }

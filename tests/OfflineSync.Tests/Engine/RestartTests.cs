@@ -76,4 +76,33 @@ public sealed class RestartTests
         Assert.True(restarted.IdMap.TryResolve<Todo>(todo.Id, out _));
         Assert.Empty(harness.Transport.Violations);
     }
+
+    [Fact]
+    public async Task MutationsInFlightWhenTheProcessStopped_AreNeverMergedIntoOrCancelledAfterRestart()
+    {
+        // S4, S6, S9: the server may have applied them under their idempotency keys, and a key must keep meaning
+        // the same body; an update or a delete made after the restart is sent on its own.
+        var server = new ScriptedTransport();
+        var store = new InMemoryMutationStore();
+        var options = new SyncOptions { Transport = new AnswerLostTransport(server), Store = store, AutoSync = false };
+        var first = new TestSync(options);
+        Todo edited = first.Todos.Create(new Todo { Title = "a" });
+        Todo deleted = first.Todos.Create(new Todo { Title = "b" });
+        Task stopped = first.SyncAsync();
+        await server.WaitForBatchesAsync(1);
+        await first.DisposeAsync();
+        await stopped;
+        OutgoingMutation[] lost = server.Sent.ToArray();
+
+        await using var restarted = new TestSync(new SyncOptions { Transport = server, Store = store, AutoSync = false });
+        restarted.Todos.Update(edited.Id, new TodoPatch { Title = "a2" });
+        restarted.Todos.Delete(deleted.Id);
+        Assert.Equal(4, restarted.PendingCount);
+        await restarted.SyncAsync();
+
+        OutgoingMutation[] resent = server.Sent.Skip(lost.Length).ToArray();
+        Assert.Equal(["Create", "Create", "Update", "Delete"], resent.Select(m => m.Kind.ToString()));
+        Assert.Equal(lost.Select(m => (m.IdempotencyKey, Convert.ToBase64String(m.Payload.Span))), resent.Take(2).Select(m => (m.IdempotencyKey, Convert.ToBase64String(m.Payload.Span))));
+        Assert.Equal(0, restarted.PendingCount);
+    }
 }
