@@ -105,4 +105,41 @@ public sealed class RestartTests
         Assert.Equal(lost.Select(m => (m.IdempotencyKey, Convert.ToBase64String(m.Payload.Span))), resent.Take(2).Select(m => (m.IdempotencyKey, Convert.ToBase64String(m.Payload.Span))));
         Assert.Equal(0, restarted.PendingCount);
     }
+
+    [Fact]
+    public async Task CreateConfirmedByTheFeedWhoseAnswerWasLost_IsFoundByBothKeysAfterRestart()
+    {
+        // S3, S4: the store holds the mapping and the create still queued; the restored item is keyed as the mapping says.
+        var server = new ScriptedTransport { AssignKey = _ => "srv-feed" };
+        var store = new InMemoryMutationStore();
+        var first = new TestSync(new SyncOptions { Transport = new AnswerLostTransport(server), Store = store, AutoSync = false });
+        for (int i = 0; i < 1000 && first.Todos.Status != SyncSetStatus.Live; i++)
+        {
+            await Task.Delay(5);
+        }
+
+        var remapped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        first.IdRemapped += _ => remapped.TrySetResult();
+        Todo todo = first.Todos.Create(new Todo { Title = "a" });
+        Task stopped = first.SyncAsync();
+        await server.WaitForBatchesAsync(1);
+        server.Publish(new ChangeEvent("todos", ChangeKind.Added, 1, "srv-feed", todo.Id, "v1",
+            System.Text.Encoding.UTF8.GetBytes("""{"id":"srv-feed","title":"a","completed":false,"tagIds":[],"version":"v1"}""")));
+        await remapped.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await first.DisposeAsync();
+        await stopped;
+        Assert.Single(store.Load().Pending);
+        Assert.Single(store.Load().Mappings);
+
+        // Offline, so nothing but the store can show the item.
+        await using var restarted = new TestSync(new SyncOptions { Transport = server, Store = store, AutoSync = false, NetworkMonitor = new FakeNetworkMonitor(online: false) });
+
+        Assert.True(restarted.Todos.TryGet(todo.Id, out Todo? byOptimistic));
+        Assert.True(restarted.Todos.TryGet("srv-feed", out Todo? byServer));
+        Assert.Equal(("srv-feed", "srv-feed"), (byOptimistic.Id, byServer.Id));
+        Assert.Equal(["srv-feed"], restarted.Todos.Items.Select(t => t.Id));
+        Todo edited = restarted.Todos.Update(todo.Id, new TodoPatch { Title = "a2" });
+        Assert.Equal(("srv-feed", "a2"), (edited.Id, edited.Title));
+        Assert.Equal([(MutationKind.Create, "srv-feed"), (MutationKind.Update, "srv-feed")], restarted.GetPending().Select(p => (p.Kind, p.Key)));
+    }
 }
