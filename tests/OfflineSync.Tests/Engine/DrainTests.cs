@@ -213,6 +213,39 @@ public sealed class DrainTests
         Assert.Equal(MutationStatus.PermanentlyFailed, Assert.Single(sync.GetPending()).Status);
     }
 
+    [Fact]
+    public async Task GoingOffline_StopsFollowingTheFeed_ComingOnlineResumesIt()
+    {
+        // S8, S15: offline stops the feeds; online lists again and follows.
+        var feed = new ScriptedFeed();
+        feed.Put("tags", "t1", null, "v1", """{"id":"t1","label":"first"}"""u8.ToArray());
+        await using var sync = new TestSync(new SyncOptions { Transport = feed, AutoSync = false });
+        await Eventually(() => sync.Tags.TryGet("t1", out _) && sync.Tags.Status == SyncSetStatus.Live);
+
+        sync.SetOnline(false);
+        await Eventually(() => sync.Tags.Status == SyncSetStatus.Offline);
+        feed.Put("tags", "t2", null, "v1", """{"id":"t2","label":"while offline"}"""u8.ToArray());
+
+        // The follower's loop has ended (Offline is set after it), so nothing can apply the event.
+        Assert.False(sync.Tags.TryGet("t2", out _));
+        int lists = feed.ListCalls;
+        sync.SetOnline(true);
+        await Eventually(() => sync.Tags.TryGet("t2", out _));
+
+        Assert.True(feed.ListCalls > lists);
+        Assert.Equal(["t1", "t2"], sync.Tags.Items.Select(t => t.Id).Order(StringComparer.Ordinal));
+    }
+
+    private static async Task Eventually(Func<bool> condition)
+    {
+        for (int i = 0; i < 2000 && !condition(); i++)
+        {
+            await Task.Delay(5);
+        }
+
+        Assert.True(condition());
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int seen;

@@ -393,6 +393,30 @@ public sealed class QueueTests
         Assert.Equal(["b", "c"], harness.Transport.Applied.Select(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("label").GetString()));
     }
 
+    [Fact]
+    public async Task QueueFull_DropOldestCreate_FailsWhatReferencesIt()
+    {
+        // S7, S9: nothing may be sent that references an item the server will never have.
+        await using var harness = new SyncHarness(o =>
+        {
+            o.MaxQueueSize = 2;
+            o.QueueFullPolicy = QueueFullPolicy.DropOldest;
+        });
+        TestSync sync = harness.Client;
+        var failed = new List<MutationFailedEventArgs>();
+        sync.MutationFailed += failed.Add;
+        Category category = sync.Categories.Create(new Category { Name = "dropped" });
+        Todo todo = sync.Todos.Create(new Todo { Title = "t", CategoryId = category.Id });
+
+        Tag tag = sync.Tags.Create(new Tag { Label = "newest" });
+
+        Assert.False(sync.Categories.TryGet(category.Id, out _));
+        Assert.Equal((todo.Id, FailureReason.DependencyFailed), (Assert.Single(failed).Mutation.Key, failed[0].Reason));
+        await sync.SyncAsync();
+        Assert.Equal(tag.Id, Assert.Single(harness.Transport.Sent).Key);
+        Assert.Empty(harness.Transport.Violations);
+    }
+
     internal static async Task WaitForRow(TestSync sync, string key)
     {
         for (int i = 0; i < 200 && !sync.Todos.TryGet(key, out _); i++)
