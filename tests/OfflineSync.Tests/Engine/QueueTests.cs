@@ -417,6 +417,64 @@ public sealed class QueueTests
         Assert.Empty(harness.Transport.Violations);
     }
 
+    [Theory]
+    [InlineData(MutationKind.Create)]
+    [InlineData(MutationKind.Update)]
+    public async Task QueueFull_DropOldest_DropsTheCreateTheNewMutationReferences_NewMutationFails(MutationKind kind)
+    {
+        // S5, S7, S9: the room for the new mutation is made by dropping the create it points at, so it can never be sent.
+        await using var harness = new SyncHarness(o =>
+        {
+            o.MaxQueueSize = 2;
+            o.QueueFullPolicy = QueueFullPolicy.DropOldest;
+        });
+        TestSync sync = harness.Client;
+        Todo todo = sync.Todos.Create(new Todo { Title = "synced" });
+        await sync.SyncAsync();
+        var failed = new List<MutationFailedEventArgs>();
+        sync.MutationFailed += failed.Add;
+        Category category = sync.Categories.Create(new Category { Name = "oldest" });
+        sync.Tags.Create(new Tag { Label = "filler" });
+
+        string referencing = kind == MutationKind.Create
+            ? sync.Todos.Create(new Todo { Title = "new", CategoryId = category.Id }).Id
+            : sync.Todos.Update(todo.Id, new TodoPatch { CategoryId = category.Id }).Id;
+
+        Assert.False(sync.Categories.TryGet(category.Id, out _));
+        MutationFailedEventArgs failure = Assert.Single(failed);
+        Assert.Equal((kind, FailureReason.DependencyFailed), (failure.Mutation.Kind, failure.Reason));
+        Assert.Equal(referencing, failure.Mutation.Key);
+        await sync.SyncAsync();
+        Assert.Equal(["todos", "tags"], harness.Transport.Sent.Select(m => m.Resource));
+        Assert.Empty(harness.Transport.Violations);
+    }
+
+    [Fact]
+    public async Task QueueFull_DropOldest_DropsTheCreateOfTheUpdatedItem_UpdateFails()
+    {
+        // S7, S9: the update's room is made by dropping its own item's create (sent once, so not merged into).
+        await using var harness = new SyncHarness(o =>
+        {
+            o.MaxQueueSize = 2;
+            o.QueueFullPolicy = QueueFullPolicy.DropOldest;
+        });
+        TestSync sync = harness.Client;
+        harness.Transport.ThenTransient();
+        Category category = sync.Categories.Create(new Category { Name = "failed once" });
+        await sync.SyncAsync();
+        sync.Tags.Create(new Tag { Label = "filler" });
+        var failed = new List<MutationFailedEventArgs>();
+        sync.MutationFailed += failed.Add;
+
+        sync.Categories.Update(category.Id, new CategoryPatch { Name = "renamed" });
+
+        Assert.False(sync.Categories.TryGet(category.Id, out _));
+        Assert.Equal((MutationKind.Update, category.Id, FailureReason.DependencyFailed), (Assert.Single(failed).Mutation.Kind, failed[0].Mutation.Key, failed[0].Reason));
+        await harness.RetryUntilAsync(2);
+        Assert.Equal(["categories", "tags"], harness.Transport.Sent.Select(m => m.Resource));
+        Assert.Empty(harness.Transport.Violations);
+    }
+
     internal static async Task WaitForRow(TestSync sync, string key)
     {
         for (int i = 0; i < 200 && !sync.Todos.TryGet(key, out _); i++)
