@@ -15,11 +15,7 @@ public sealed class ConcurrencyTests
     {
         // S5, S6, S8: app threads create, update and delete while background drains push; nothing is lost,
         // doubled or reordered within an object, whatever the interleaving.
-        const int Threads = 4;
-        const int TodosPerThread = 120;
-        const int Rounds = 4;
         await using var harness = new SyncHarness(o => o.BatchSize = 7, autoSync: true);
-        TestSync sync = harness.Client;
         int pushes = 0;
         harness.Transport.OnPush = async _ =>
         {
@@ -30,91 +26,34 @@ public sealed class ConcurrencyTests
             }
         };
 
-        var categories = new string[Threads];
-        var todos = new string[Threads][];
-        var deleted = new bool[Threads][];
-        int operations = 0;
-        void Work(int thread)
+        var workload = new Workload(harness.Client, threads: 4, todosPerThread: 120, rounds: 4);
+        await workload.RunAsync();
+
+        Assert.True(workload.Operations > 2000, $"Only {workload.Operations} operations ran.");
+        Assert.Equal(harness.Transport.Sent, harness.Transport.Applied);
+        await workload.VerifyAsync(harness);
+    }
+
+    [Fact]
+    public async Task AppThreadsMutatingWhileDrainsRetryTransientFailures_EveryMutationAppliedOnce_FifoPerObject()
+    {
+        // S5, S8, S9, F1: the same under transient failures: retries resend, nothing overtakes the head, nothing is applied twice.
+        await using var harness = new SyncHarness(o =>
         {
-            categories[thread] = sync.Categories.Create(new Category { Name = $"c{thread}" }).Id;
-            todos[thread] = new string[TodosPerThread];
-            deleted[thread] = new bool[TodosPerThread];
-            for (int i = 0; i < TodosPerThread; i++)
-            {
-                todos[thread][i] = sync.Todos.Create(new Todo { Title = $"{thread}-{i}-0", CategoryId = categories[thread] }).Id;
-            }
+            o.BatchSize = 5;
+            o.MaxAttempts = 1000;
+            o.TimeProvider = TimeProvider.System;
+            o.Retry.BaseDelay = TimeSpan.FromMilliseconds(1);
+            o.Retry.MaxDelay = TimeSpan.FromMilliseconds(2);
+        }, autoSync: true);
+        int answered = 0;
+        harness.Transport.Always = _ => Interlocked.Increment(ref answered) % 4 == 0 ? new PushResult.Transient("503 busy", null) : null;
 
-            for (int round = 1; round <= Rounds; round++)
-            {
-                for (int i = 0; i < TodosPerThread; i++)
-                {
-                    if (deleted[thread][i])
-                    {
-                        continue;
-                    }
+        var workload = new Workload(harness.Client, threads: 2, todosPerThread: 60, rounds: 3);
+        await workload.RunAsync();
 
-                    if (round == 2 && i % 5 == 0)
-                    {
-                        sync.Todos.Delete(todos[thread][i]);
-                        deleted[thread][i] = true;
-                    }
-                    else
-                    {
-                        sync.Todos.Update(todos[thread][i], new TodoPatch { Title = $"{thread}-{i}-{round}" });
-                    }
-
-                    Interlocked.Increment(ref operations);
-                }
-            }
-
-            Interlocked.Add(ref operations, TodosPerThread + 1);
-        }
-
-        await Task.WhenAll(Enumerable.Range(0, Threads).Select(t => Task.Run(() => Work(t)))).WaitAsync(HangGuard);
-        await sync.SyncAsync().WaitAsync(HangGuard);
-
-        Assert.True(operations > 2000, $"Only {operations} operations ran.");
-        Assert.Equal(0, sync.PendingCount);
-        Assert.Empty(sync.GetPending());
-        Assert.Empty(harness.Store.Load().Pending);
-        Assert.Empty(harness.Transport.Violations);
-        IReadOnlyList<OutgoingMutation> sent = harness.Transport.Sent;
-        Assert.Equal(sent, harness.Transport.Applied);
-        Assert.Equal(sent.Count, sent.Select(m => m.IdempotencyKey).Distinct().Count());
-
-        // FIFO per object: its mutations reach the server in the order they were made, the create first.
-        string ServerKeyOf(OutgoingMutation m) =>
-            m.Kind == MutationKind.Create && sync.IdMap.TryResolve<Todo>(m.Key, out string? server) ? server : m.Key;
-        foreach (IGrouping<string, OutgoingMutation> perObject in sent.Where(m => m.Resource == "todos").GroupBy(ServerKeyOf))
-        {
-            OutgoingMutation[] mutations = perObject.ToArray();
-            long[] sequences = mutations.Select(m => long.Parse(m.IdempotencyKey.Split(':')[^1], CultureInfo.InvariantCulture)).ToArray();
-            Assert.Equal(sequences.Order(), sequences);
-            Assert.Equal(MutationKind.Create, mutations[0].Kind);
-            Assert.DoesNotContain(mutations[..^1], m => m.Kind == MutationKind.Delete);
-        }
-
-        // The server ends with each surviving todo's last title and its category's server key; deleted ones are gone.
-        ListPage rows = await harness.Transport.ListAsync("todos", null, 100_000, default);
-        var expected = new SortedSet<string>(StringComparer.Ordinal);
-        for (int thread = 0; thread < Threads; thread++)
-        {
-            Assert.True(sync.IdMap.TryResolve<Category>(categories[thread], out string? category));
-            for (int i = 0; i < TodosPerThread; i++)
-            {
-                if (!deleted[thread][i])
-                {
-                    expected.Add($"{thread}-{i}-{Rounds} {category}");
-                }
-            }
-        }
-
-        Assert.Equal(expected, rows.Items.Select(row =>
-        {
-            using var json = System.Text.Json.JsonDocument.Parse(row.Data);
-            return $"{json.RootElement.GetProperty("title").GetString()} {json.RootElement.GetProperty("categoryId").GetString()}";
-        }).Order(StringComparer.Ordinal));
-        Assert.Equal(expected.Select(e => e.Split(' ')[0]).Order(StringComparer.Ordinal), sync.Todos.Items.Select(t => t.Title).Order(StringComparer.Ordinal));
+        Assert.True(harness.Transport.Sent.Count > harness.Transport.Applied.Count);
+        await workload.VerifyAsync(harness);
     }
 
     [Fact]
@@ -203,5 +142,112 @@ public sealed class ConcurrencyTests
         Assert.True(sync.Todos.TryGet(todo.Id, out Todo? shown));
         Assert.Equal("server", shown.Title);
         Assert.Equal(["todos", "tags"], harness.Transport.Applied.Select(m => m.Resource));
+    }
+
+    /// <summary>
+    /// App threads that each create a category and todos in it, then rename every todo each round, deleting every fifth
+    /// in round 2; and the checks that hold whatever the interleaving with the drains.
+    /// </summary>
+    private sealed class Workload(TestSync sync, int threads, int todosPerThread, int rounds)
+    {
+        private readonly string[] _categories = new string[threads];
+        private readonly string[][] _todos = new string[threads][];
+        private readonly bool[][] _deleted = new bool[threads][];
+        private int _operations;
+
+        public int Operations => Volatile.Read(ref _operations);
+
+        public async Task RunAsync()
+        {
+            await Task.WhenAll(Enumerable.Range(0, threads).Select(t => Task.Run(() => Work(t)))).WaitAsync(HangGuard);
+            for (int i = 0; i < 1000 && sync.PendingCount > 0; i++)
+            {
+                // A drain that stopped on a backoff timer returns from SyncAsync before the queue is empty.
+                await sync.SyncAsync().WaitAsync(HangGuard);
+                await Task.Delay(1);
+            }
+        }
+
+        public async Task VerifyAsync(SyncHarness harness)
+        {
+            Assert.Equal(0, sync.PendingCount);
+            Assert.Empty(sync.GetPending());
+            Assert.Empty(harness.Store.Load().Pending);
+            Assert.Empty(harness.Transport.Violations);
+            IReadOnlyList<OutgoingMutation> applied = harness.Transport.Applied;
+            Assert.Equal(applied.Count, applied.Select(m => m.IdempotencyKey).Distinct().Count());
+            Assert.Equal(harness.Transport.Sent.Select(m => m.IdempotencyKey).Distinct().Order(StringComparer.Ordinal),
+                applied.Select(m => m.IdempotencyKey).Order(StringComparer.Ordinal));
+
+            // FIFO per object: its mutations reach the server in the order they were made, the create first.
+            string ServerKeyOf(OutgoingMutation m) =>
+                m.Kind == MutationKind.Create && sync.IdMap.TryResolve<Todo>(m.Key, out string? server) ? server : m.Key;
+            foreach (IGrouping<string, OutgoingMutation> perObject in applied.Where(m => m.Resource == "todos").GroupBy(ServerKeyOf))
+            {
+                OutgoingMutation[] mutations = perObject.ToArray();
+                long[] sequences = mutations.Select(m => long.Parse(m.IdempotencyKey.Split(':')[^1], CultureInfo.InvariantCulture)).ToArray();
+                Assert.Equal(sequences.Order(), sequences);
+                Assert.Equal(MutationKind.Create, mutations[0].Kind);
+                Assert.DoesNotContain(mutations[..^1], m => m.Kind == MutationKind.Delete);
+            }
+
+            // The server ends with each surviving todo's last title and its category's server key; deleted ones are gone.
+            ListPage rows = await harness.Transport.ListAsync("todos", null, 100_000, default);
+            var expected = new SortedSet<string>(StringComparer.Ordinal);
+            for (int thread = 0; thread < threads; thread++)
+            {
+                Assert.True(sync.IdMap.TryResolve<Category>(_categories[thread], out string? category));
+                for (int i = 0; i < todosPerThread; i++)
+                {
+                    if (!_deleted[thread][i])
+                    {
+                        expected.Add($"{thread}-{i}-{rounds} {category}");
+                    }
+                }
+            }
+
+            Assert.Equal(expected, rows.Items.Select(row =>
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(row.Data);
+                return $"{json.RootElement.GetProperty("title").GetString()} {json.RootElement.GetProperty("categoryId").GetString()}";
+            }).Order(StringComparer.Ordinal));
+            Assert.Equal(expected.Select(e => e.Split(' ')[0]).Order(StringComparer.Ordinal), sync.Todos.Items.Select(t => t.Title).Order(StringComparer.Ordinal));
+        }
+
+        private void Work(int thread)
+        {
+            _categories[thread] = sync.Categories.Create(new Category { Name = $"c{thread}" }).Id;
+            _todos[thread] = new string[todosPerThread];
+            _deleted[thread] = new bool[todosPerThread];
+            for (int i = 0; i < todosPerThread; i++)
+            {
+                _todos[thread][i] = sync.Todos.Create(new Todo { Title = $"{thread}-{i}-0", CategoryId = _categories[thread] }).Id;
+            }
+
+            for (int round = 1; round <= rounds; round++)
+            {
+                for (int i = 0; i < todosPerThread; i++)
+                {
+                    if (_deleted[thread][i])
+                    {
+                        continue;
+                    }
+
+                    if (round == 2 && i % 5 == 0)
+                    {
+                        sync.Todos.Delete(_todos[thread][i]);
+                        _deleted[thread][i] = true;
+                    }
+                    else
+                    {
+                        sync.Todos.Update(_todos[thread][i], new TodoPatch { Title = $"{thread}-{i}-{round}" });
+                    }
+
+                    Interlocked.Increment(ref _operations);
+                }
+            }
+
+            Interlocked.Add(ref _operations, todosPerThread + 1);
+        }
     }
 }
