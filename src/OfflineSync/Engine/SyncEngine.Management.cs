@@ -140,7 +140,7 @@ internal sealed partial class SyncEngine
                 return;
             }
 
-            if (!RecordMapping(typeId, mapping, create: null))
+            if (!RecordMapping(typeId, mapping))
             {
                 return;
             }
@@ -153,24 +153,15 @@ internal sealed partial class SyncEngine
     }
 
     /// <summary>
-    /// Records a new mapping in the ID map and the queue: the object is indexed under its server key and
-    /// the mutations that reference the create are remapped when sent (S3). Returns <see langword="false"/>
-    /// when the mapping was known. Call under the lock.
+    /// Records a new mapping in the ID map and the queue: the object is indexed under its server key (S3); the
+    /// mutations that reference the create are remapped once it leaves the queue (see <see cref="Confirm"/>).
+    /// Returns <see langword="false"/> when the mapping was known. Call under the lock.
     /// </summary>
-    internal bool RecordMapping(int typeId, IdMapping mapping, QueuedMutation? create)
+    internal bool RecordMapping(int typeId, IdMapping mapping)
     {
         if (!_idMap.Add(typeId, mapping.OptimisticKey, mapping.ServerKey))
         {
             return false;
-        }
-
-        create ??= _queue.FindObject(typeId, mapping.OptimisticKey)?.Create;
-        if (create?.Dependents is { } dependents)
-        {
-            foreach (QueuedMutation dependent in dependents)
-            {
-                dependent.NeedsRemap = true;
-            }
         }
 
         _queue.Rekey(typeId, mapping.OptimisticKey, mapping.ServerKey);

@@ -111,6 +111,36 @@ public sealed class MappingConfirmationTests
         Assert.Equal(2, sync.Categories.Items.Count);
     }
 
+    [Fact]
+    public async Task RetryAfterALostAnswer_WhenTheFeedConfirmedTheCreateMeanwhile_RepeatsTheRequestsExactly()
+    {
+        // S3, S9: the server may have applied the batch and replays it by idempotency key only for the same request
+        // (key and body); a retry that swapped in the server key the feed revealed would be refused as a reused key.
+        var server = new ScriptedTransport { AssignKey = m => m.Resource == "categories" ? "srv-c" : null };
+        var transport = new AnswerLostTransport(server) { Failure = new IOException("connection reset") };
+        await using var harness = new SyncHarness(o => o.Transport = transport, transport: server);
+        TestSync sync = harness.Client;
+        await WaitLive(sync);
+        var remapped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        sync.IdRemapped += _ => remapped.TrySetResult();
+        Category category = sync.Categories.Create(new Category { Name = "c" });
+        sync.Todos.Create(new Todo { Title = "t", CategoryId = category.Id });
+        await sync.SyncAsync();
+        sync.Categories.Update(category.Id, new CategoryPatch { Name = "c2" });
+
+        server.Publish(new ChangeEvent("categories", ChangeKind.Added, 1, "srv-c", category.Id, "v1",
+            Encoding.UTF8.GetBytes("""{"id":"srv-c","name":"c","version":"v1"}""")));
+        await remapped.Task.WaitAsync(HangGuard);
+        await harness.RetryUntilAsync(2);
+
+        string Request(OutgoingMutation m) => $"{m.Kind} {m.Key} {m.IdempotencyKey} {Encoding.UTF8.GetString(m.Payload.Span)}";
+        IReadOnlyList<IReadOnlyList<OutgoingMutation>> batches = server.Batches;
+        Assert.Equal(batches[0].Select(Request), batches[1].Take(2).Select(Request));
+        Assert.Equal((MutationKind.Update, category.Id), (batches[1][2].Kind, batches[1][2].Key));
+        Assert.Equal(0, sync.PendingCount);
+        Assert.Equal("c2", server.RowOf("categories", "srv-c")!["name"]!.GetValue<string>());
+    }
+
     private static async Task WaitLive(TestSync sync)
     {
         for (int i = 0; i < 1000 && sync.Categories.Status != SyncSetStatus.Live; i++)
