@@ -232,11 +232,7 @@ public sealed class QueueTests
     public async Task QueueFull_DropOldest_DropsOldestAndRaisesEvent()
     {
         // S7
-        await using var harness = new SyncHarness(o =>
-        {
-            o.MaxQueueSize = 2;
-            o.QueueFullPolicy = QueueFullPolicy.DropOldest;
-        });
+        await using SyncHarness harness = DropOldestOfTwo();
         TestSync sync = harness.Client;
         var dropped = new List<MutationDroppedEventArgs>();
         sync.MutationDropped += dropped.Add;
@@ -254,12 +250,7 @@ public sealed class QueueTests
     public async Task QueueFull_DropOldest_SkipsInFlight()
     {
         // S7
-        await using var harness = new SyncHarness(o =>
-        {
-            o.MaxQueueSize = 2;
-            o.QueueFullPolicy = QueueFullPolicy.DropOldest;
-            o.BatchSize = 1;
-        });
+        await using SyncHarness harness = DropOldestOfTwo(o => o.BatchSize = 1);
         TestSync sync = harness.Client;
         var release = new TaskCompletionSource();
         harness.Transport.OnPush = _ => release.Task;
@@ -367,11 +358,7 @@ public sealed class QueueTests
     public async Task QueueFull_DropOldest_EventCarriesTheDroppedMutation()
     {
         // S7: the event shows what was lost, as GetPending showed it; the store forgets it too.
-        await using var harness = new SyncHarness(o =>
-        {
-            o.MaxQueueSize = 2;
-            o.QueueFullPolicy = QueueFullPolicy.DropOldest;
-        });
+        await using SyncHarness harness = DropOldestOfTwo();
         TestSync sync = harness.Client;
         var dropped = new List<MutationDroppedEventArgs>();
         sync.MutationDropped += dropped.Add;
@@ -397,11 +384,7 @@ public sealed class QueueTests
     public async Task QueueFull_DropOldestCreate_FailsWhatReferencesIt()
     {
         // S7, S9: nothing may be sent that references an item the server will never have.
-        await using var harness = new SyncHarness(o =>
-        {
-            o.MaxQueueSize = 2;
-            o.QueueFullPolicy = QueueFullPolicy.DropOldest;
-        });
+        await using SyncHarness harness = DropOldestOfTwo();
         TestSync sync = harness.Client;
         var failed = new List<MutationFailedEventArgs>();
         sync.MutationFailed += failed.Add;
@@ -423,11 +406,7 @@ public sealed class QueueTests
     public async Task QueueFull_DropOldest_DropsTheCreateTheNewMutationReferences_NewMutationFails(MutationKind kind)
     {
         // S5, S7, S9: the room for the new mutation is made by dropping the create it points at, so it can never be sent.
-        await using var harness = new SyncHarness(o =>
-        {
-            o.MaxQueueSize = 2;
-            o.QueueFullPolicy = QueueFullPolicy.DropOldest;
-        });
+        await using SyncHarness harness = DropOldestOfTwo();
         TestSync sync = harness.Client;
         Todo todo = sync.Todos.Create(new Todo { Title = "synced" });
         await sync.SyncAsync();
@@ -453,11 +432,7 @@ public sealed class QueueTests
     public async Task QueueFull_DropOldest_DropsTheCreateOfTheUpdatedItem_UpdateFails()
     {
         // S7, S9: the update's room is made by dropping its own item's create (sent once, so not merged into).
-        await using var harness = new SyncHarness(o =>
-        {
-            o.MaxQueueSize = 2;
-            o.QueueFullPolicy = QueueFullPolicy.DropOldest;
-        });
+        await using SyncHarness harness = DropOldestOfTwo();
         TestSync sync = harness.Client;
         harness.Transport.ThenTransient();
         Category category = sync.Categories.Create(new Category { Name = "failed once" });
@@ -474,6 +449,14 @@ public sealed class QueueTests
         Assert.Equal(["categories", "tags"], harness.Transport.Sent.Select(m => m.Resource));
         Assert.Empty(harness.Transport.Violations);
     }
+
+    /// <summary>A harness whose queue holds two mutations and drops the oldest for a third (S7).</summary>
+    private static SyncHarness DropOldestOfTwo(Action<SyncOptions>? configure = null) => new(o =>
+    {
+        o.MaxQueueSize = 2;
+        o.QueueFullPolicy = QueueFullPolicy.DropOldest;
+        configure?.Invoke(o);
+    });
 
     internal static async Task WaitForRow(TestSync sync, string key)
     {
