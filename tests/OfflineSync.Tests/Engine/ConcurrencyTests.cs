@@ -144,6 +144,32 @@ public sealed class ConcurrencyTests
         Assert.Equal(["todos", "tags"], harness.Transport.Applied.Select(m => m.Resource));
     }
 
+    [Fact]
+    public async Task StatusChangedHandler_WaitingForClearAsync_DoesNotDeadlock()
+    {
+        // S8, DESIGN §5: the drain's own gate is not held either while events fire, so a handler may wait for
+        // ClearAsync or DiscardAsync, which wait for that gate.
+        await using var harness = new SyncHarness();
+        TestSync sync = harness.Client;
+        bool? cleared = null;
+        sync.StatusChanged += e =>
+        {
+            if (e.Current == SyncStatus.Syncing && cleared is null)
+            {
+                Task clear = sync.ClearAsync();
+                cleared = SpinWait.SpinUntil(() => clear.IsCompleted, TimeSpan.FromSeconds(10));
+            }
+        };
+        sync.Tags.Create(new Tag { Label = "a" });
+
+        await sync.SyncAsync().WaitAsync(HangGuard);
+
+        Assert.True(cleared);
+        Assert.Equal(0, sync.PendingCount);
+        Assert.Empty(harness.Transport.Sent);
+        Assert.Equal(SyncStatus.Idle, sync.Status);
+    }
+
     /// <summary>
     /// App threads that each create a category and todos in it, then rename every todo each round, deleting every fifth
     /// in round 2; and the checks that hold whatever the interleaving with the drains.
