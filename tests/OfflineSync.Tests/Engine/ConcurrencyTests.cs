@@ -116,10 +116,18 @@ public sealed class ConcurrencyTests
             };
         });
         TestSync sync = client = harness.Client;
+        for (int i = 0; i < 2000 && sync.Todos.Status != SyncSetStatus.Live; i++)
+        {
+            await Task.Delay(5);
+        }
+
         Todo todo = sync.Todos.Create(new Todo { Title = "a" });
         await sync.SyncAsync();
         Assert.True(sync.IdMap.TryResolve<Todo>(todo.Id, out string? key));
         string serverRow = $$"""{"id":"{{key}}","title":"server","completed":false,"tagIds":[],"version":"v9"}""";
+
+        // The server holds what the conflict reports, so a list the feed reads at any moment agrees with it.
+        harness.Transport.Seed("todos", key!, "v9", serverRow);
         harness.Transport.Then(m => m.Kind == MutationKind.Update ? new PushResult.Conflict(Encoding.UTF8.GetBytes(serverRow), "v9", "409 version mismatch") : null);
         var handlerSyncs = new ConcurrentQueue<Task>();
         var conflicts = new ConcurrentQueue<int>();

@@ -22,7 +22,7 @@ public sealed class DrainTests
         Task draining = sync.SyncAsync();
         await harness.Transport.WaitForBatchesAsync(2);
 
-        Todo d = sync.Todos.Create(new Todo { Title = "d" });
+        sync.Todos.Create(new Todo { Title = "d" });
         sync.Todos.Update(c.Id, new TodoPatch { Title = "c1" });
         sync.Todos.Update(a.Id, new TodoPatch { Title = "a1" });
         sync.Todos.Update(c.Id, new TodoPatch { Completed = true });
@@ -47,7 +47,6 @@ public sealed class DrainTests
         Assert.Equal(["a1", "b1", "c1", "d"], sync.Todos.Items.Select(t => t.Title).Order());
         Assert.Equal(0, sync.PendingCount);
         Assert.Empty(harness.Transport.Violations);
-        _ = d;
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class MappingConfirmationTests
         var store = new RecordingStore();
         await using var harness = new SyncHarness(store: store);
         Category category = harness.Client.Categories.Create(new Category { Name = "c" });
-        Tag kept = harness.Client.Tags.Create(new Tag { Id = "kept", Label = "proposed" });
+        harness.Client.Tags.Create(new Tag { Id = "kept", Label = "proposed" });
         store.Calls.Clear();
 
         await harness.Client.SyncAsync();
@@ -23,7 +23,6 @@ public sealed class MappingConfirmationTests
         Assert.True(harness.Client.IdMap.TryResolve<Category>(category.Id, out string? serverKey));
         Assert.Equal([$"Complete 1 categories {category.Id}->{serverKey}", "Complete 2 -"], store.Calls);
         Assert.Equal([new IdMapping("categories", category.Id, serverKey)], store.Load().Mappings);
-        _ = kept;
     }
 
     [Fact]
