@@ -16,7 +16,7 @@ internal sealed class ConflictResolver(SyncEngine engine)
         ConflictStrategy strategy = _engine.Options.ConflictStrategy;
         PendingMutation snapshot = mutation.ToPending(_engine.IdMap);
         var details = new SyncConflict(snapshot, mutation.Payload, conflict.ServerState, conflict.Version, conflict.Error, strategy);
-        SyncTelemetry.Count(SyncTelemetry.Conflicts, mutation.Resource.Name);
+        SyncTelemetry.Count(_engine.Telemetry.Conflicts, mutation.Resource.Name);
         Log.Conflict(_engine.Logger, mutation.Sequence, mutation.Kind, mutation.Resource.Name, snapshot.Key, strategy, conflict.Error);
         events.Add(details);
 

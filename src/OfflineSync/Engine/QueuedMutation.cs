@@ -84,8 +84,15 @@ internal sealed class QueuedMutation
     /// <summary>Gets or sets whether the mutation left the queue; lists that still point at it skip it.</summary>
     public bool Removed { get; set; }
 
-    /// <summary>Gets whether the mutation was never sent: it may still be coalesced or cancelled (S6).</summary>
-    public bool Untouched => Status == MutationStatus.Pending && Attempts == 0 && Resends == 0;
+    /// <summary>
+    /// Gets or sets whether a push may have carried the mutation: it was taken into a batch, or it was loaded
+    /// from the store, which cannot tell whether it was in flight when the process stopped. The server may hold
+    /// such a mutation under its idempotency key, and a key must keep meaning the same body.
+    /// </summary>
+    public bool MaybeSent { get; set; }
+
+    /// <summary>Gets whether the mutation was certainly never sent: only then may it be coalesced or cancelled (S6).</summary>
+    public bool Untouched => !MaybeSent && Status == MutationStatus.Pending;
 
     // The FIFO list of mutations that can be sent (PermanentlyFailed ones are parked outside it).
     public QueuedMutation? Previous { get; set; }

@@ -247,6 +247,17 @@ internal sealed class SyncDrain : IAsyncDisposable
     private async ValueTask<BatchOutcome> PushOnceAsync()
     {
         var events = new EngineEvents();
+        lock (_engine.Gate)
+        {
+            // Shown before the push gate is taken: a StatusChanged handler may wait for ClearAsync or DiscardAsync,
+            // which take it. Should the batch come out empty after all, Stop shows the drain stopped.
+            if (_engine.Queue.Head is { Status: not MutationStatus.Conflicted })
+            {
+                _engine.SetDrainStatus(running: true, events);
+            }
+        }
+
+        _engine.Fire(events);
         await PushGate.WaitAsync(_engine.Lifetime).ConfigureAwait(false);
         try
         {
@@ -269,10 +280,8 @@ internal sealed class SyncDrain : IAsyncDisposable
                 }
 
                 _waiting = false;
-                _engine.SetDrainStatus(running: true, events);
             }
 
-            _engine.Fire(events);
             Log.Pushing(_engine.Logger, batch.Count, batch[0].Sequence);
             using Activity? activity = SyncTelemetry.ActivitySource.StartActivity("OfflineSync.Push");
             activity?.SetTag("offlinesync.batch.size", batch.Count);

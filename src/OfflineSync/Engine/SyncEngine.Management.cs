@@ -108,7 +108,7 @@ internal sealed partial class SyncEngine
                 }
 
                 _queue.Clear();
-                SyncTelemetry.QueueChanged(-mutations.Count);
+                Telemetry.QueueChanged(-mutations.Count);
             }
         }
         finally
@@ -140,7 +140,7 @@ internal sealed partial class SyncEngine
                 return;
             }
 
-            if (!RecordMapping(typeId, mapping, create: null))
+            if (!RecordMapping(typeId, mapping))
             {
                 return;
             }
@@ -153,24 +153,15 @@ internal sealed partial class SyncEngine
     }
 
     /// <summary>
-    /// Records a new mapping in the ID map and the queue: the object is indexed under its server key and
-    /// the mutations that reference the create are remapped when sent (S3). Returns <see langword="false"/>
-    /// when the mapping was known. Call under the lock.
+    /// Records a new mapping in the ID map and the queue: the object is indexed under its server key (S3); the
+    /// mutations that reference the create are remapped once it leaves the queue (see <see cref="Confirm"/>).
+    /// Returns <see langword="false"/> when the mapping was known. Call under the lock.
     /// </summary>
-    internal bool RecordMapping(int typeId, IdMapping mapping, QueuedMutation? create)
+    internal bool RecordMapping(int typeId, IdMapping mapping)
     {
         if (!_idMap.Add(typeId, mapping.OptimisticKey, mapping.ServerKey))
         {
             return false;
-        }
-
-        create ??= _queue.FindObject(typeId, mapping.OptimisticKey)?.Create;
-        if (create?.Dependents is { } dependents)
-        {
-            foreach (QueuedMutation dependent in dependents)
-            {
-                dependent.NeedsRemap = true;
-            }
         }
 
         _queue.Rekey(typeId, mapping.OptimisticKey, mapping.ServerKey);
@@ -185,7 +176,7 @@ internal sealed partial class SyncEngine
             resource.ApplyMapping(mapping);
         }
 
-        SyncTelemetry.Count(SyncTelemetry.Remaps, mapping.Resource);
+        SyncTelemetry.Count(Telemetry.Remaps, mapping.Resource);
         Log.Remapped(_logger, mapping.Resource, mapping.OptimisticKey, mapping.ServerKey);
         events.Add(new IdRemappedEventArgs(mapping.Resource, mapping.OptimisticKey, mapping.ServerKey));
     }

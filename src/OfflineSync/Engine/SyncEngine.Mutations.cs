@@ -20,7 +20,10 @@ internal sealed partial class SyncEngine
                 return runtime.View.TryGet(first.CurrentKey(_idMap), out TEntity? shown) ? shown : item;
             }
 
-            MakeRoom(events);
+            // The dependencies (S5) are read before room is made, so a create dropped for it still counts as one.
+            var dependencies = new DependencyVisitor(_queue);
+            TEntity.VisitReferences(item, ref dependencies);
+            QueuedMutation? dropped = MakeRoom(events);
             string key = TEntity.GetKey(item);
             if (IsUnsetKey(TEntity.KeyKind, key))
             {
@@ -28,11 +31,9 @@ internal sealed partial class SyncEngine
                 TEntity.SetKey(item, key);
             }
 
-            // References to items confirmed already take their server keys now (S3); the rest are dependencies (S5).
+            // References to items confirmed already take their server keys now (S3).
             var remap = new RemappingVisitor(_idMap);
             TEntity.VisitReferences(item, ref remap);
-            var dependencies = new DependencyVisitor(_queue);
-            TEntity.VisitReferences(item, ref dependencies);
 
             long sequence = _lastSequence + 1;
             ObjectEntry entry = _queue.GetOrAddObject(runtime.TypeId, key);
@@ -48,7 +49,7 @@ internal sealed partial class SyncEngine
 
             // The view's own copy is read back from the payload: the app keeps its instance.
             runtime.View.AddCreate(sequence, ResourceModel<TEntity>.DeserializeEntity(payload));
-            FailIfDependencyFailed(mutation, events);
+            FailIfDependencyFailed(mutation, dropped, events);
         }
 
         Fire(events);
@@ -91,7 +92,7 @@ internal sealed partial class SyncEngine
             }
             else
             {
-                MakeRoom(events);
+                QueuedMutation? dropped = MakeRoom(events);
                 entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
                 long sequence = _lastSequence + 1;
                 string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Update, resolved, ClientId, sequence);
@@ -107,7 +108,7 @@ internal sealed partial class SyncEngine
 
                 Enqueue(mutation, dependencies.Creates);
                 result = runtime.View.AddUpdate(sequence, resolved, ResourceModel<TEntity>.ReadPatch(payload));
-                FailIfDependencyFailed(mutation, events);
+                FailIfDependencyFailed(mutation, dropped, events);
             }
         }
 
@@ -146,11 +147,7 @@ internal sealed partial class SyncEngine
                 return;
             }
 
-            bool dropped = entry is not null && DropPendingUpdates(entry);
-            if (!dropped)
-            {
-                MakeRoom(events);
-            }
+            QueuedMutation? dropped = entry is not null && DropPendingUpdates(entry) ? null : MakeRoom(events);
 
             entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
             long sequence = _lastSequence + 1;
@@ -165,7 +162,7 @@ internal sealed partial class SyncEngine
 
             Enqueue(mutation, null);
             runtime.View.AddDelete(sequence, resolved);
-            FailIfDependencyFailed(mutation, events);
+            FailIfDependencyFailed(mutation, dropped, events);
         }
 
         Fire(events);
@@ -234,8 +231,8 @@ internal sealed partial class SyncEngine
         }
 
         _queue.Append(mutation);
-        SyncTelemetry.Count(SyncTelemetry.Queued, mutation.Resource.Name);
-        SyncTelemetry.QueueChanged(1);
+        SyncTelemetry.Count(Telemetry.Queued, mutation.Resource.Name);
+        Telemetry.QueueChanged(1);
         Log.Queued(_logger, mutation.Kind, mutation.Resource.Name, mutation.Key, mutation.Sequence);
     }
 
@@ -362,12 +359,12 @@ internal sealed partial class SyncEngine
         return true;
     }
 
-    /// <summary>S7: makes room for one more mutation, or throws without changing anything.</summary>
-    private void MakeRoom(EngineEvents events)
+    /// <summary>S7: makes room for one more mutation, or throws without changing anything. Returns the dropped mutation.</summary>
+    private QueuedMutation? MakeRoom(EngineEvents events)
     {
         if (_queue.Count < _options.MaxQueueSize)
         {
-            return;
+            return null;
         }
 
         if (_options.QueueFullPolicy == QueueFullPolicy.Reject || _queue.OldestNotInFlight() is not { } oldest)
@@ -385,13 +382,15 @@ internal sealed partial class SyncEngine
             // Nothing can be sent that references an item the server will never have (S9).
             FailDependents(oldest, events);
         }
+
+        return oldest;
     }
 
     /// <summary>Takes a mutation out of the queue (the store is updated by the caller) and, when asked, out of the view.</summary>
     internal void Unqueue(QueuedMutation mutation, bool discardInView)
     {
         _queue.Remove(mutation);
-        SyncTelemetry.QueueChanged(-1);
+        Telemetry.QueueChanged(-1);
         if (discardInView)
         {
             if (mutation.Absorbed is { } absorbed)
@@ -406,9 +405,19 @@ internal sealed partial class SyncEngine
         }
     }
 
-    /// <summary>A new mutation that depends on a permanently failed one fails at once (S9).</summary>
-    private void FailIfDependencyFailed(QueuedMutation mutation, EngineEvents events)
+    /// <summary>
+    /// A new mutation that depends on a permanently failed one fails at once (S9), and so does one whose object's
+    /// create, or a create it references, was just dropped to make room for it (S7): the server will never have that item.
+    /// </summary>
+    private void FailIfDependencyFailed(QueuedMutation mutation, QueuedMutation? dropped, EngineEvents events)
     {
+        if (dropped is { Kind: MutationKind.Create }
+            && ((dropped.Resource == mutation.Resource && dropped.CurrentKey(_idMap) == mutation.CurrentKey(_idMap)) || mutation.DependsOn?.Contains(dropped) == true))
+        {
+            FailPermanently(mutation, FailureReason.DependencyFailed, $"It depends on mutation {dropped.Sequence} (create of {dropped.Resource.Name} {dropped.Key}), which was dropped from the full queue.", events);
+            return;
+        }
+
         QueuedMutation? failed = null;
         foreach (QueuedMutation earlier in mutation.Object.Mutations)
         {
@@ -484,7 +493,7 @@ internal sealed partial class SyncEngine
         _queue.Park(mutation);
         _store.Update(mutation.ToStored());
         _drain.CountFailed();
-        SyncTelemetry.Count(SyncTelemetry.Failed, mutation.Resource.Name);
+        SyncTelemetry.Count(Telemetry.Failed, mutation.Resource.Name);
         PendingMutation snapshot = mutation.ToPending(_idMap);
         Log.FailedPermanently(_logger, mutation.Sequence, mutation.Kind, mutation.Resource.Name, snapshot.Key, reason, error);
         events.Add(new MutationFailedEventArgs(snapshot, reason, error));

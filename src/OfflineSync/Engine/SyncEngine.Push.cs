@@ -34,7 +34,12 @@ internal sealed partial class SyncEngine
                 break;
             }
 
-            string key = _idMap.Resolve(mutation.Resource.TypeId, mutation.Key);
+            // While the object's create is queued it goes in this batch ahead of the mutation, and the server resolves
+            // the key as sent within the batch; a mapping the feed revealed meanwhile is not swapped in, so a retry of a
+            // request the server may have applied repeats it exactly (it replays by idempotency key and request, S9).
+            string key = mutation.Kind == MutationKind.Create || mutation.Object.Create is not null
+                ? mutation.Key
+                : _idMap.Resolve(mutation.Resource.TypeId, mutation.Key);
             outgoing.Add(new OutgoingMutation(
                 mutation.Resource.Name,
                 mutation.Kind,
@@ -45,6 +50,7 @@ internal sealed partial class SyncEngine
                 mutation.Kind == MutationKind.Create ? null : mutation.BaseVersion,
                 ClientId));
             mutation.Status = MutationStatus.InFlight;
+            mutation.MaybeSent = true;
             batch.Add(mutation);
         }
 
@@ -183,7 +189,17 @@ internal sealed partial class SyncEngine
         // reports back while re-keying is recognized as known.
         if (mapping is not null)
         {
-            RecordMapping(runtime.TypeId, mapping, mutation);
+            RecordMapping(runtime.TypeId, mapping);
+        }
+
+        // Only now, with the create out of the queue, do the references to it take the server key when sent (S3):
+        // before, they travel in the create's batch under the key the server resolves there.
+        if (mutation.Dependents is { } dependents)
+        {
+            foreach (QueuedMutation dependent in dependents)
+            {
+                dependent.NeedsRemap = true;
+            }
         }
 
         Unqueue(mutation, discardInView: false);
@@ -210,7 +226,7 @@ internal sealed partial class SyncEngine
         }
 
         _drain.CountSynced();
-        SyncTelemetry.Count(SyncTelemetry.Synced, runtime.Name);
+        SyncTelemetry.Count(Telemetry.Synced, runtime.Name);
         if (snapshot is not null)
         {
             events.Add(new MutationSyncedEventArgs(snapshot with { Key = serverKey }, serverKey, applied.Version));

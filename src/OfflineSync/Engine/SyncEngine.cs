@@ -68,6 +68,9 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
         _conflicts = new ConflictResolver(this);
 
         StoreState state = _store.Load();
+
+        // Made once nothing can fail any more: a Meter stays registered process-wide until it is disposed.
+        Telemetry = new SyncTelemetry();
         ClientId = options.ClientId ?? state.ClientId;
         lock (Gate)
         {
@@ -135,6 +138,9 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
     internal SyncDrain Drain => _drain;
 
     internal CancellationToken Lifetime => _lifetime.Token;
+
+    /// <summary>Gets this engine's metrics.</summary>
+    internal SyncTelemetry Telemetry { get; }
 
     /// <summary>Gets the public face of the ID map.</summary>
     internal SyncIdMap IdMapView { get; }
@@ -286,6 +292,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
 
         await _drain.DisposeAsync().ConfigureAwait(false);
         _store.Dispose();
+        Telemetry.Dispose();
         _lifetime.Dispose();
     }
 
@@ -439,6 +446,9 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
                 LastError = stored.LastError,
                 FailureReason = stored.FailureReason,
                 Resends = stored.Resends,
+
+                // The store does not record what was in flight when the process stopped (S6: never coalesced or cancelled).
+                MaybeSent = true,
             };
 
             runtime.Restore(mutation, _idMap, _queue);
@@ -449,6 +459,6 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
             }
         }
 
-        SyncTelemetry.QueueChanged(_queue.Count);
+        Telemetry.QueueChanged(_queue.Count);
     }
 }

@@ -3,8 +3,12 @@ using System.Diagnostics.Metrics;
 
 namespace OfflineSync;
 
-/// <summary>The metrics and traces of the engine: Meter and ActivitySource both named <c>OfflineSync</c>.</summary>
-internal static class SyncTelemetry
+/// <summary>
+/// The metrics and traces of one engine: a Meter and an ActivitySource both named <c>OfflineSync</c>.
+/// Each engine has its own Meter, so a listener can tell two clients of one process apart (and a
+/// disposed client stops reporting); the ActivitySource is shared and push activities carry the client id.
+/// </summary>
+internal sealed class SyncTelemetry : IDisposable
 {
     public const string Name = "OfflineSync";
 
@@ -12,19 +16,30 @@ internal static class SyncTelemetry
 
     public static readonly ActivitySource ActivitySource = new(Name, s_version);
 
-    public static readonly Meter Meter = new(Name, s_version);
+    public SyncTelemetry()
+    {
+        Meter = new Meter(Name, s_version);
+        Queued = Meter.CreateCounter<long>("offlinesync.mutations.queued", "{mutation}", "Mutations added to the queue.");
+        Synced = Meter.CreateCounter<long>("offlinesync.mutations.synced", "{mutation}", "Mutations the server applied.");
+        Failed = Meter.CreateCounter<long>("offlinesync.mutations.failed", "{mutation}", "Mutations that failed permanently.");
+        Conflicts = Meter.CreateCounter<long>("offlinesync.conflicts", "{conflict}", "Conflicts the server reported.");
+        Remaps = Meter.CreateCounter<long>("offlinesync.id_remaps", "{mapping}", "Optimistic keys mapped to server keys.");
+        QueueLength = Meter.CreateUpDownCounter<long>("offlinesync.queue.length", "{mutation}", "Mutations waiting in the queue.");
+    }
 
-    public static readonly Counter<long> Queued = Meter.CreateCounter<long>("offlinesync.mutations.queued", "{mutation}", "Mutations added to the queue.");
+    public Meter Meter { get; }
 
-    public static readonly Counter<long> Synced = Meter.CreateCounter<long>("offlinesync.mutations.synced", "{mutation}", "Mutations the server applied.");
+    public Counter<long> Queued { get; }
 
-    public static readonly Counter<long> Failed = Meter.CreateCounter<long>("offlinesync.mutations.failed", "{mutation}", "Mutations that failed permanently.");
+    public Counter<long> Synced { get; }
 
-    public static readonly Counter<long> Conflicts = Meter.CreateCounter<long>("offlinesync.conflicts", "{conflict}", "Conflicts the server reported.");
+    public Counter<long> Failed { get; }
 
-    public static readonly Counter<long> Remaps = Meter.CreateCounter<long>("offlinesync.id_remaps", "{mapping}", "Optimistic keys mapped to server keys.");
+    public Counter<long> Conflicts { get; }
 
-    public static readonly UpDownCounter<long> QueueLength = Meter.CreateUpDownCounter<long>("offlinesync.queue.length", "{mutation}", "Mutations waiting in the queue.");
+    public Counter<long> Remaps { get; }
+
+    public UpDownCounter<long> QueueLength { get; }
 
     public static void Count(Counter<long> counter, string resource)
     {
@@ -34,11 +49,13 @@ internal static class SyncTelemetry
         }
     }
 
-    public static void QueueChanged(int delta)
+    public void QueueChanged(int delta)
     {
         if (delta != 0 && QueueLength.Enabled)
         {
             QueueLength.Add(delta);
         }
     }
+
+    public void Dispose() => Meter.Dispose();
 }

@@ -109,7 +109,12 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
         lock (_gate)
         {
             owned = ReferenceRewriter.Rewrite(owned, _mappings);
-            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Create, TEntity.GetKey(owned), owned, null));
+            string origin = TEntity.GetKey(owned);
+
+            // A create restored after its mapping (the feed confirmed it, the push answer was lost with the
+            // process) is keyed as LearnMapping would have re-keyed it, so both keys still find it (S3).
+            string key = Resolve(origin);
+            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Create, key, WithKey(owned, key), null) { Origin = origin });
             _snapshot = null;
         }
 

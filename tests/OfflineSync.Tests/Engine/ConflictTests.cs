@@ -317,4 +317,50 @@ public sealed class ConflictTests
 
         Assert.True(harness.Client.Todos.TryGet("t1", out Todo? shown) && shown.Title == "server");
     }
+
+    [Fact]
+    public async Task CreateConflict_Manual_ItemStaysUntilAnswered_ThenDiscardRemovesItAndFailsDependents()
+    {
+        // F3, S11: until OnConflict answers, the optimistic item stays and nothing behind it is sent.
+        var answer = new TaskCompletionSource<ConflictResolution>();
+        var asked = new List<SyncConflict>();
+        await using var harness = new SyncHarness(o =>
+        {
+            o.ConflictStrategy = ConflictStrategy.Manual;
+            o.OnConflict = c =>
+            {
+                asked.Add(c);
+                return answer.Task;
+            };
+        });
+        var detected = new List<SyncConflict>();
+        var failed = new List<MutationFailedEventArgs>();
+        harness.Client.ConflictDetected += detected.Add;
+        harness.Client.MutationFailed += failed.Add;
+        harness.Transport.Then(m => m.Resource == "categories" ? new PushResult.Conflict(ReadOnlyMemory<byte>.Empty, null, "409 name taken") : null);
+        Category category = harness.Client.Categories.Create(new Category { Name = "dup" });
+        Todo todo = harness.Client.Todos.Create(new Todo { Title = "t", CategoryId = category.Id });
+
+        await harness.Client.SyncAsync();
+
+        Assert.Equal((MutationKind.Create, category.Id), (Assert.Single(detected).Mutation.Kind, detected[0].Mutation.Key));
+        Assert.Same(detected[0], Assert.Single(asked));
+        Assert.True(harness.Client.Categories.TryGet(category.Id, out _));
+        Assert.Equal([MutationStatus.Conflicted, MutationStatus.Pending], harness.Client.GetPending().Select(p => p.Status));
+        Assert.Empty(failed);
+        Assert.Equal(1, harness.Transport.PushCount);
+
+        answer.SetResult(ConflictResolution.Discard);
+        for (int i = 0; i < 1000 && harness.Client.Categories.TryGet(category.Id, out _); i++)
+        {
+            await Task.Delay(5);
+        }
+
+        await harness.Client.SyncAsync();
+        Assert.False(harness.Client.Categories.TryGet(category.Id, out _));
+        MutationFailedEventArgs failure = Assert.Single(failed);
+        Assert.Equal((todo.Id, FailureReason.DependencyFailed), (failure.Mutation.Key, failure.Reason));
+        Assert.Equal(1, harness.Transport.PushCount);
+        Assert.Empty(harness.Transport.Applied);
+    }
 }

@@ -139,4 +139,30 @@ public sealed class OptimisticUpdateTests
         Assert.Equal("Ship", payload.RootElement.GetProperty("title").GetString());
         Assert.Equal($"todos:create:{todo.Id}:{harness.Engine.ClientId}:1", sent.IdempotencyKey);
     }
+
+    [Fact]
+    public async Task Create_IntKey_GetsNegativeKeysFromStoreCounter_IntReferencesRemapped()
+    {
+        // S2, S3, S12: int keys work like long keys; int slots and lists of ints are remapped when sent.
+        await using var harness = new SyncHarness(o => o.BatchSize = 1);
+        TestSync sync = harness.Client;
+        Milestone first = sync.Milestones.Create(new Milestone { Name = "a" });
+        Milestone second = sync.Milestones.Create(new Milestone { Name = "b", DependsOnId = first.Id, BlockedBy = [first.Id, 7] });
+        Milestone proposed = sync.Milestones.Create(new Milestone { Id = 42, Name = "proposed" });
+
+        Assert.Equal((-1, -2, 42), (first.Id, second.Id, proposed.Id));
+        await sync.SyncAsync();
+
+        Assert.True(sync.IdMap.TryResolve<Milestone, int>(first.Id, out int firstKey));
+        Assert.True(sync.IdMap.TryResolve<Milestone, int>(second.Id, out int secondKey));
+        Assert.False(sync.IdMap.TryResolve<Milestone, int>(42, out _));
+        Assert.True(firstKey > 0 && secondKey > 0 && firstKey != secondKey);
+        using JsonDocument sent = JsonDocument.Parse(harness.Transport.Sent[1].Payload);
+        Assert.Equal(firstKey, sent.RootElement.GetProperty("dependsOnId").GetInt32());
+        Assert.Equal([firstKey, 7], sent.RootElement.GetProperty("blockedBy").EnumerateArray().Select(e => e.GetInt32()));
+        Assert.True(sync.Milestones.TryGet(second.Id, out Milestone? shown));
+        Assert.Equal((secondKey, firstKey), (shown.Id, shown.DependsOnId));
+        Assert.Equal(3, harness.Store.NextOptimisticCounter("milestones"));
+        Assert.Empty(harness.Transport.Violations);
+    }
 }

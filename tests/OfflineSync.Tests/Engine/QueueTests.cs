@@ -232,11 +232,7 @@ public sealed class QueueTests
     public async Task QueueFull_DropOldest_DropsOldestAndRaisesEvent()
     {
         // S7
-        await using var harness = new SyncHarness(o =>
-        {
-            o.MaxQueueSize = 2;
-            o.QueueFullPolicy = QueueFullPolicy.DropOldest;
-        });
+        await using SyncHarness harness = DropOldestOfTwo();
         TestSync sync = harness.Client;
         var dropped = new List<MutationDroppedEventArgs>();
         sync.MutationDropped += dropped.Add;
@@ -254,12 +250,7 @@ public sealed class QueueTests
     public async Task QueueFull_DropOldest_SkipsInFlight()
     {
         // S7
-        await using var harness = new SyncHarness(o =>
-        {
-            o.MaxQueueSize = 2;
-            o.QueueFullPolicy = QueueFullPolicy.DropOldest;
-            o.BatchSize = 1;
-        });
+        await using SyncHarness harness = DropOldestOfTwo(o => o.BatchSize = 1);
         TestSync sync = harness.Client;
         var release = new TaskCompletionSource();
         harness.Transport.OnPush = _ => release.Task;
@@ -316,6 +307,156 @@ public sealed class QueueTests
         Assert.True(sync.IdMap.TryResolve<Tag>(kept.Id, out _));
         Assert.Single(harness.Store.Load().Mappings);
     }
+
+    [Fact]
+    public async Task Update_ReferencingCreateQueuedAfterPendingUpdate_IsNotMerged()
+    {
+        // S5, S6: merging would move the reference ahead of the category's create.
+        await using var harness = new SyncHarness();
+        TestSync sync = harness.Client;
+        Todo todo = sync.Todos.Create(new Todo { Title = "a" });
+        await sync.SyncAsync();
+
+        sync.Todos.Update(todo.Id, new TodoPatch { Title = "b" });
+        Category category = sync.Categories.Create(new Category { Name = "later" });
+        sync.Todos.Update(todo.Id, new TodoPatch { CategoryId = category.Id });
+        Assert.Equal(3, sync.PendingCount);
+        sync.Todos.Update(todo.Id, new TodoPatch { Completed = true });
+        Assert.Equal(3, sync.PendingCount);
+        await sync.SyncAsync();
+
+        OutgoingMutation[] sent = harness.Transport.Sent.Skip(1).ToArray();
+        Assert.Equal(["todos:Update", "categories:Create", "todos:Update"], sent.Select(m => $"{m.Resource}:{m.Kind}"));
+        Assert.Equal(["title"], JsonDocument.Parse(sent[0].Payload).RootElement.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(["categoryId", "completed"], JsonDocument.Parse(sent[2].Payload).RootElement.EnumerateObject().Select(p => p.Name).Order());
+        Assert.True(sync.IdMap.TryResolve<Category>(category.Id, out string? categoryKey));
+        Assert.True(sync.IdMap.TryResolve<Todo>(todo.Id, out string? todoKey));
+        Assert.Equal(categoryKey, harness.Transport.RowOf("todos", todoKey)!["categoryId"]!.GetValue<string>());
+        Assert.Empty(harness.Transport.Violations);
+    }
+
+    [Fact]
+    public async Task Update_ReferencingCreateQueuedBeforePendingUpdate_IsMerged()
+    {
+        // S6: the close case, the referenced create precedes the update it merges into.
+        await using var harness = new SyncHarness();
+        TestSync sync = harness.Client;
+        Todo todo = sync.Todos.Create(new Todo { Title = "a" });
+        await sync.SyncAsync();
+
+        Category category = sync.Categories.Create(new Category { Name = "earlier" });
+        sync.Todos.Update(todo.Id, new TodoPatch { Title = "b" });
+        sync.Todos.Update(todo.Id, new TodoPatch { CategoryId = category.Id });
+
+        Assert.Equal(2, sync.PendingCount);
+        await sync.SyncAsync();
+        Assert.Equal(["categories:Create", "todos:Update"], harness.Transport.Sent.Skip(1).Select(m => $"{m.Resource}:{m.Kind}"));
+        Assert.Empty(harness.Transport.Violations);
+    }
+
+    [Fact]
+    public async Task QueueFull_DropOldest_EventCarriesTheDroppedMutation()
+    {
+        // S7: the event shows what was lost, as GetPending showed it; the store forgets it too.
+        await using SyncHarness harness = DropOldestOfTwo();
+        TestSync sync = harness.Client;
+        var dropped = new List<MutationDroppedEventArgs>();
+        sync.MutationDropped += dropped.Add;
+        harness.Transport.ThenTransient(error: "503 busy");
+        Tag oldest = sync.Tags.Create(new Tag { Label = "oldest" });
+        await sync.SyncAsync();
+        PendingMutation before = Assert.Single(sync.GetPending());
+        harness.Time.Advance(TimeSpan.FromMilliseconds(100));
+        sync.Tags.Create(new Tag { Label = "b" });
+
+        sync.Tags.Create(new Tag { Label = "c" });
+
+        PendingMutation lost = Assert.Single(dropped).Mutation;
+        Assert.Equal(before, lost);
+        Assert.Equal((oldest.Id, "tags", MutationKind.Create, MutationStatus.Failed, 1, "503 busy"), (lost.Key, lost.Resource, lost.Kind, lost.Status, lost.Attempts, lost.LastError));
+        Assert.DoesNotContain(harness.Store.Load().Pending, m => m.Sequence == lost.Id);
+        Assert.False(sync.Tags.TryGet(oldest.Id, out _));
+        await harness.RetryUntilAsync(2);
+        Assert.Equal(["b", "c"], harness.Transport.Applied.Select(m => JsonDocument.Parse(m.Payload).RootElement.GetProperty("label").GetString()));
+    }
+
+    [Fact]
+    public async Task QueueFull_DropOldestCreate_FailsWhatReferencesIt()
+    {
+        // S7, S9: nothing may be sent that references an item the server will never have.
+        await using SyncHarness harness = DropOldestOfTwo();
+        TestSync sync = harness.Client;
+        var failed = new List<MutationFailedEventArgs>();
+        sync.MutationFailed += failed.Add;
+        Category category = sync.Categories.Create(new Category { Name = "dropped" });
+        Todo todo = sync.Todos.Create(new Todo { Title = "t", CategoryId = category.Id });
+
+        Tag tag = sync.Tags.Create(new Tag { Label = "newest" });
+
+        Assert.False(sync.Categories.TryGet(category.Id, out _));
+        Assert.Equal((todo.Id, FailureReason.DependencyFailed), (Assert.Single(failed).Mutation.Key, failed[0].Reason));
+        await sync.SyncAsync();
+        Assert.Equal(tag.Id, Assert.Single(harness.Transport.Sent).Key);
+        Assert.Empty(harness.Transport.Violations);
+    }
+
+    [Theory]
+    [InlineData(MutationKind.Create)]
+    [InlineData(MutationKind.Update)]
+    public async Task QueueFull_DropOldest_DropsTheCreateTheNewMutationReferences_NewMutationFails(MutationKind kind)
+    {
+        // S5, S7, S9: the room for the new mutation is made by dropping the create it points at, so it can never be sent.
+        await using SyncHarness harness = DropOldestOfTwo();
+        TestSync sync = harness.Client;
+        Todo todo = sync.Todos.Create(new Todo { Title = "synced" });
+        await sync.SyncAsync();
+        var failed = new List<MutationFailedEventArgs>();
+        sync.MutationFailed += failed.Add;
+        Category category = sync.Categories.Create(new Category { Name = "oldest" });
+        sync.Tags.Create(new Tag { Label = "filler" });
+
+        string referencing = kind == MutationKind.Create
+            ? sync.Todos.Create(new Todo { Title = "new", CategoryId = category.Id }).Id
+            : sync.Todos.Update(todo.Id, new TodoPatch { CategoryId = category.Id }).Id;
+
+        Assert.False(sync.Categories.TryGet(category.Id, out _));
+        MutationFailedEventArgs failure = Assert.Single(failed);
+        Assert.Equal((kind, FailureReason.DependencyFailed), (failure.Mutation.Kind, failure.Reason));
+        Assert.Equal(referencing, failure.Mutation.Key);
+        await sync.SyncAsync();
+        Assert.Equal(["todos", "tags"], harness.Transport.Sent.Select(m => m.Resource));
+        Assert.Empty(harness.Transport.Violations);
+    }
+
+    [Fact]
+    public async Task QueueFull_DropOldest_DropsTheCreateOfTheUpdatedItem_UpdateFails()
+    {
+        // S7, S9: the update's room is made by dropping its own item's create (sent once, so not merged into).
+        await using SyncHarness harness = DropOldestOfTwo();
+        TestSync sync = harness.Client;
+        harness.Transport.ThenTransient();
+        Category category = sync.Categories.Create(new Category { Name = "failed once" });
+        await sync.SyncAsync();
+        sync.Tags.Create(new Tag { Label = "filler" });
+        var failed = new List<MutationFailedEventArgs>();
+        sync.MutationFailed += failed.Add;
+
+        sync.Categories.Update(category.Id, new CategoryPatch { Name = "renamed" });
+
+        Assert.False(sync.Categories.TryGet(category.Id, out _));
+        Assert.Equal((MutationKind.Update, category.Id, FailureReason.DependencyFailed), (Assert.Single(failed).Mutation.Kind, failed[0].Mutation.Key, failed[0].Reason));
+        await harness.RetryUntilAsync(2);
+        Assert.Equal(["categories", "tags"], harness.Transport.Sent.Select(m => m.Resource));
+        Assert.Empty(harness.Transport.Violations);
+    }
+
+    /// <summary>A harness whose queue holds two mutations and drops the oldest for a third (S7).</summary>
+    private static SyncHarness DropOldestOfTwo(Action<SyncOptions>? configure = null) => new(o =>
+    {
+        o.MaxQueueSize = 2;
+        o.QueueFullPolicy = QueueFullPolicy.DropOldest;
+        configure?.Invoke(o);
+    });
 
     internal static async Task WaitForRow(TestSync sync, string key)
     {

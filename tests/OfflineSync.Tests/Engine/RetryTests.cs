@@ -322,4 +322,33 @@ public sealed class RetryTests
         Assert.Equal(SyncStatus.Idle, harness.Client.Status);
         Assert.Contains(SyncStatus.WaitingToRetry, statuses);
     }
+
+    [Fact]
+    public async Task OptimisticKeyNeverConfirmed_ItemStaysPending_DependentsFailWithDependencyFailed()
+    {
+        // F2, F1, S9: the create exhausts its attempts; the item stays in the view as an unconfirmed local change.
+        await using var harness = new SyncHarness(o => o.MaxAttempts = 2);
+        var failed = new List<MutationFailedEventArgs>();
+        harness.Client.MutationFailed += failed.Add;
+        harness.Transport.Always = m => m.Resource == "categories" ? new PushResult.Transient("503 down", null) : null;
+        TestSync sync = harness.Client;
+        Category category = sync.Categories.Create(new Category { Name = "never confirmed" });
+        Todo todo = sync.Todos.Create(new Todo { Title = "t", CategoryId = category.Id });
+        Tag independent = sync.Tags.Create(new Tag { Label = "independent" });
+
+        await sync.SyncAsync();
+        await harness.RetryUntilAsync(2);
+
+        Assert.Equal([(category.Id, FailureReason.Exhausted), (todo.Id, FailureReason.DependencyFailed)], failed.Select(f => (f.Mutation.Key, f.Reason)));
+        Assert.True(sync.Categories.TryGet(category.Id, out Category? shown));
+        Assert.Equal(category.Id, shown.Id);
+        Assert.Equal(1, sync.Categories.PendingCount);
+        Assert.True(sync.Todos.TryGet(todo.Id, out _));
+        Assert.False(sync.IdMap.TryResolve<Category>(category.Id, out _));
+        Assert.True(sync.IdMap.TryResolve<Tag>(independent.Id, out _));
+        Assert.Equal([(MutationStatus.PermanentlyFailed, 2, "503 down"), (MutationStatus.PermanentlyFailed, 0, failed[1].Error)],
+            sync.GetPending().Select(p => (p.Status, p.Attempts, p.LastError)));
+        Assert.DoesNotContain(harness.Transport.Applied, m => m.Resource != "tags");
+        Assert.Empty(harness.Transport.Violations);
+    }
 }

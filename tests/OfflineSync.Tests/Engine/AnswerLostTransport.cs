@@ -1,0 +1,41 @@
+using System.Diagnostics;
+using OfflineSync.Tests.Support;
+
+namespace OfflineSync.Tests.Engine;
+
+/// <summary>
+/// A transport whose server applies a batch but whose answer never reaches the client: the push then
+/// throws <see cref="Failure"/>, or, when it is <see langword="null"/>, waits until the client gives up (is disposed).
+/// </summary>
+internal sealed class AnswerLostTransport(ScriptedTransport server) : ISyncTransport
+{
+    /// <summary>Gets or sets how many further pushes lose their answer.</summary>
+    public int LoseNext { get; set; } = 1;
+
+    /// <summary>Gets or sets what a push whose answer is lost throws; <see langword="null"/> waits for cancellation.</summary>
+    public Exception? Failure { get; set; }
+
+    public async Task<IReadOnlyList<PushResult>> PushAsync(IReadOnlyList<OutgoingMutation> batch, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<PushResult> results = await server.PushAsync(batch, cancellationToken);
+        if (LoseNext <= 0)
+        {
+            return results;
+        }
+
+        LoseNext--;
+        if (Failure is not null)
+        {
+            throw Failure;
+        }
+
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        throw new UnreachableException();
+    }
+
+    public Task<ListPage> ListAsync(string resource, string? after, int limit, CancellationToken cancellationToken) =>
+        server.ListAsync(resource, after, limit, cancellationToken);
+
+    public IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, CancellationToken cancellationToken) =>
+        server.FollowAsync(resource, afterSequence, cancellationToken);
+}
