@@ -142,8 +142,8 @@ internal sealed partial class SyncEngine
                 return;
             }
 
-            bool dropped = entry is not null && DropPendingUpdates(entry);
-            if (!dropped)
+            List<QueuedMutation>? drop = entry is null ? null : PendingUpdates(entry);
+            if (drop is null)
             {
                 MakeRoom(events);
             }
@@ -151,7 +151,7 @@ internal sealed partial class SyncEngine
             entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
             long sequence = _lastSequence + 1;
             string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Delete, resolved, ClientId, sequence);
-            bool afterPrevious = entry.Mutations.Count > 0;
+            bool afterPrevious = entry.Mutations.Count > (drop?.Count ?? 0);
             var mutation = new QueuedMutation(sequence, runtime, MutationKind.Delete, entry, entry.Key, ReadOnlyMemory<byte>.Empty, idempotency, idempotency, TimeProvider.GetUtcNow())
             {
                 AppIdempotencyKey = idempotencyKey,
@@ -159,8 +159,15 @@ internal sealed partial class SyncEngine
                 BaseVersion = afterPrevious ? null : runtime.View.GetServerVersion(resolved),
             };
 
+            // The delete is stored before the updates it replaces are dropped: a crash in between leaves
+            // both (sent in order, harmless), never neither, so no update that returned is lost (S4).
             Enqueue(mutation, null);
             runtime.View.AddDelete(sequence, resolved);
+            if (drop is not null)
+            {
+                DropUpdates(drop);
+            }
+
             FailIfDependencyFailed(mutation, events);
         }
 
@@ -332,8 +339,8 @@ internal sealed partial class SyncEngine
         }
     }
 
-    /// <summary>S6: a delete drops the object's updates that are not in flight.</summary>
-    private bool DropPendingUpdates(ObjectEntry entry)
+    /// <summary>S6: the object's updates that are not in flight, which a delete drops; <see langword="null"/> when there are none.</summary>
+    private static List<QueuedMutation>? PendingUpdates(ObjectEntry entry)
     {
         List<QueuedMutation>? drop = null;
         foreach (QueuedMutation mutation in entry.Mutations)
@@ -344,18 +351,16 @@ internal sealed partial class SyncEngine
             }
         }
 
-        if (drop is null)
-        {
-            return false;
-        }
+        return drop;
+    }
 
+    private void DropUpdates(List<QueuedMutation> drop)
+    {
         _store.Remove(drop.ConvertAll(static m => m.Sequence));
         for (int i = drop.Count - 1; i >= 0; i--)
         {
             Unqueue(drop[i], discardInView: true);
         }
-
-        return true;
     }
 
     /// <summary>S7: makes room for one more mutation, or throws without changing anything.</summary>
