@@ -114,7 +114,8 @@ internal static class CrashScript
     /// <summary>Opens a client on <paramref name="store"/> that stays offline and never syncs by itself.</summary>
     /// <param name="store">The store; the client owns it.</param>
     /// <param name="clientId">The client id, or <see langword="null"/> for the store's own.</param>
-    public static TestSync OpenClient(IMutationStore store, string? clientId = null) => new(new SyncOptions
+    /// <param name="maxQueueSize">The queue size past which the oldest mutation is dropped (S7).</param>
+    public static TestSync OpenClient(IMutationStore store, string? clientId = null, int maxQueueSize = 10_000) => new(new SyncOptions
     {
         // Never reached: the client is offline, so nothing is pushed and no feed is followed.
         Transport = new ScriptedTransport(),
@@ -122,6 +123,8 @@ internal static class CrashScript
         AutoSync = false,
         NetworkMonitor = new Offline(),
         ClientId = clientId,
+        MaxQueueSize = maxQueueSize,
+        QueueFullPolicy = QueueFullPolicy.DropOldest,
     });
 
     /// <summary>Runs script lines on one client, remembering the numeric keys the store handed out.</summary>

@@ -15,7 +15,7 @@ public sealed class CrashPointTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    public static TheoryData<string, string[]> Scripts => new()
+    public static TheoryData<string, string[], int> Scripts => new()
     {
         {
             // Every call that writes more than once: a numeric key (counter, then append), an update kept
@@ -35,33 +35,50 @@ public sealed class CrashPointTests : IDisposable
                 "delete-todo todo-1 app-9",
                 "delete-project p1 -",
                 "create-todo todo-2 second category-1 -",
-            ]
+            ],
+            10_000
         },
-        { "generated", CrashScript.Generate(seed: 20261201, count: 60).ToArray() },
+        {
+            // S7: every new mutation past four drops the oldest, which depends on nothing that comes later.
+            "queue full, drop oldest",
+            [
+                "create-category category-1 work -",
+                "create-todo todo-1 first category-1 -",
+                "create-todo todo-2 second - -",
+                "create-project p1 alpha -",
+                "create-todo todo-3 third - -",
+                "update-todo-title todo-2 renamed -",
+                "create-category category-2 home -",
+                "update-todo-category todo-3 category-2 -",
+                "delete-todo todo-2 -",
+            ],
+            4
+        },
+        { "generated", CrashScript.Generate(seed: 20261201, count: 60).ToArray(), 10_000 },
     };
 
     [Theory]
     [MemberData(nameof(Scripts))]
-    public async Task Crash_BeforeEachStoreWrite_ReopenedStoreHoldsEveryReturnedCallOnce(string name, string[] script)
+    public async Task Crash_BeforeEachStoreWrite_ReopenedStoreHoldsEveryReturnedCallOnce(string name, string[] script, int maxQueueSize)
     {
         // S4
-        int writes = await RunAsync(_folder.File($"{name}-complete.db"), script, crashAt: int.MaxValue);
+        int writes = await RunAsync(_folder.File($"{name}-complete.db"), script, crashAt: int.MaxValue, maxQueueSize);
         Assert.True(writes >= script.Length / 2, $"The script '{name}' wrote only {writes} times.");
 
         for (int crashAt = 1; crashAt <= writes; crashAt++)
         {
             string path = _folder.File($"{name}-{crashAt}.db");
-            int returned = await RunAsync(path, script, crashAt);
+            int returned = await RunAsync(path, script, crashAt, maxQueueSize);
 
-            await ReturnedCalls.AssertStoredAsync(path, script, returned, $"script '{name}', crash before write {crashAt}, {returned} calls returned");
+            await ReturnedCalls.AssertStoredAsync(path, script, returned, $"script '{name}', crash before write {crashAt}, {returned} calls returned", maxQueueSize);
         }
     }
 
     /// <summary>Runs the script until the store "crashes"; returns the calls that returned, or the writes made when none crashed.</summary>
-    private static async Task<int> RunAsync(string path, string[] script, int crashAt)
+    private static async Task<int> RunAsync(string path, string[] script, int crashAt, int maxQueueSize)
     {
         var store = new CrashingStore(SqliteMutationStore.Open(path), crashAt);
-        await using TestSync client = CrashScript.OpenClient(store);
+        await using TestSync client = CrashScript.OpenClient(store, maxQueueSize: maxQueueSize);
         var runner = new CrashScript.Runner(client);
         for (int i = 0; i < script.Length; i++)
         {

@@ -20,7 +20,7 @@ internal sealed partial class SyncEngine
                 return runtime.View.TryGet(first.CurrentKey(_idMap), out TEntity? shown) ? shown : item;
             }
 
-            MakeRoom(events);
+            QueuedMutation? oldest = MakeRoom();
             string key = TEntity.GetKey(item);
             if (IsUnsetKey(TEntity.KeyKind, key))
             {
@@ -46,6 +46,7 @@ internal sealed partial class SyncEngine
             _queue.SetPendingCreate(mutation);
             runtime.View.AddCreate(sequence, item);
             FailIfDependencyFailed(mutation, events);
+            DropOldest(oldest, events);
         }
 
         Fire(events);
@@ -88,7 +89,7 @@ internal sealed partial class SyncEngine
             }
             else
             {
-                MakeRoom(events);
+                QueuedMutation? oldest = MakeRoom();
                 entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
                 long sequence = _lastSequence + 1;
                 string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Update, resolved, ClientId, sequence);
@@ -104,6 +105,7 @@ internal sealed partial class SyncEngine
                 Enqueue(mutation, dependencies.Creates);
                 result = runtime.View.AddUpdate(sequence, resolved, patch);
                 FailIfDependencyFailed(mutation, events);
+                DropOldest(oldest, events);
             }
         }
 
@@ -143,10 +145,7 @@ internal sealed partial class SyncEngine
             }
 
             List<QueuedMutation>? drop = entry is null ? null : PendingUpdates(entry);
-            if (drop is null)
-            {
-                MakeRoom(events);
-            }
+            QueuedMutation? oldest = drop is null ? MakeRoom() : null;
 
             entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
             long sequence = _lastSequence + 1;
@@ -169,6 +168,7 @@ internal sealed partial class SyncEngine
             }
 
             FailIfDependencyFailed(mutation, events);
+            DropOldest(oldest, events);
         }
 
         Fire(events);
@@ -363,17 +363,34 @@ internal sealed partial class SyncEngine
         }
     }
 
-    /// <summary>S7: makes room for one more mutation, or throws without changing anything.</summary>
-    private void MakeRoom(EngineEvents events)
+    /// <summary>
+    /// S7: checks there is room for one more mutation, or throws without changing anything. Returns the
+    /// mutation <see cref="QueueFullPolicy.DropOldest"/> drops for it, or <see langword="null"/>.
+    /// </summary>
+    private QueuedMutation? MakeRoom()
     {
         if (_queue.Count < _options.MaxQueueSize)
         {
-            return;
+            return null;
         }
 
         if (_options.QueueFullPolicy == QueueFullPolicy.Reject || _queue.OldestNotInFlight() is not { } oldest)
         {
             throw new SyncQueueFullException(_options.MaxQueueSize);
+        }
+
+        return oldest;
+    }
+
+    /// <summary>
+    /// S7: drops the mutation <see cref="MakeRoom"/> chose, once the new one is stored: a crash in between
+    /// leaves one mutation too many, never the oldest dropped for a call that did not return (S4).
+    /// </summary>
+    private void DropOldest(QueuedMutation? oldest, EngineEvents events)
+    {
+        if (oldest is null)
+        {
+            return;
         }
 
         PendingMutation snapshot = oldest.ToPending(_idMap);

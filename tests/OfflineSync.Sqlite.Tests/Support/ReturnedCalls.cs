@@ -13,9 +13,12 @@ namespace OfflineSync.Sqlite.Tests;
 /// "Every mutation whose call had returned, none twice", coalescing included: the replay of the first
 /// n calls says what the queue must hold (A); the replay of one call more says what call n+1, which
 /// had not returned, would have left (B). The file must hold exactly A or exactly B, or — when the
-/// crash came between two writes of call n+1 — a queue that still holds every row of A unchanged
-/// and otherwise only rows of B, each sequence once. The reopened client must show the items of A or
-/// of B, and the file must pass <c>PRAGMA integrity_check</c>.
+/// crash came between two writes of call n+1 — a queue whose every row is as A or as B has it, and
+/// that changes or lacks a row of A only when it holds every mutation B adds: a call stores what it
+/// queues before it drops or changes what that replaces (a delete its pending updates, S6; a full
+/// queue its oldest mutation, S7), so no returned call is undone for a call that did not return. The reopened client must show the items of A
+/// or of B (between: each item as A or B shows it, none that both show missing), and the file must
+/// pass <c>PRAGMA integrity_check</c>.
 /// </remarks>
 internal static class ReturnedCalls
 {
@@ -33,17 +36,17 @@ internal static class ReturnedCalls
     }
 
     /// <summary>Asserts the file holds exactly the first <paramref name="returned"/> calls, or one more, or a state between that loses nothing.</summary>
-    public static async Task<Outcome> AssertStoredAsync(string storePath, IReadOnlyList<string> script, int returned, string context)
+    public static async Task<Outcome> AssertStoredAsync(string storePath, IReadOnlyList<string> script, int returned, string context, int maxQueueSize = 10_000)
     {
         Assert.Equal("ok", IntegrityCheck(storePath));
         SqliteMutationStore store = SqliteMutationStore.Open(storePath);
         StoreState state = store.Load();
         long nextCounter = store.NextOptimisticCounter("projects");
-        await using TestSync reopened = CrashScript.OpenClient(store);
+        await using TestSync reopened = CrashScript.OpenClient(store, maxQueueSize: maxQueueSize);
         string[] actual = Describe(state);
-        string actualView = View(reopened);
+        string[] actualView = View(reopened);
 
-        await using TestSync replay = CrashScript.OpenClient(new InMemoryMutationStore(), state.ClientId);
+        await using TestSync replay = CrashScript.OpenClient(new InMemoryMutationStore(), state.ClientId, maxQueueSize);
         var replayStore = (InMemoryMutationStore)replay.Options.Store!;
         var runner = new CrashScript.Runner(replay);
         foreach (string line in script.Take(returned))
@@ -59,10 +62,10 @@ internal static class ReturnedCalls
 
         StoreState returnedState = replayStore.Load();
         string[] expected = Describe(returnedState);
-        string expectedView = View(replay);
+        string[] expectedView = View(replay);
         if (actual.SequenceEqual(expected))
         {
-            Assert.True(expectedView == actualView, $"{context}: the reopened items differ from the replay.\nexpected {expectedView}\nactual   {actualView}");
+            AssertSameItems(expectedView, actualView, context);
             return Outcome.Returned;
         }
 
@@ -70,25 +73,32 @@ internal static class ReturnedCalls
         runner.Run(script[returned]);
         StoreState nextState = replayStore.Load();
         string[] withNext = Describe(nextState);
-        string withNextView = View(replay);
+        string[] withNextView = View(replay);
         string states =
             $"returned calls:\n  {string.Join("\n  ", expected)}\nwith the next call '{script[returned]}':\n  {string.Join("\n  ", withNext)}\n" +
             $"the store:\n  {string.Join("\n  ", actual)}";
         if (actual.SequenceEqual(withNext))
         {
-            Assert.True(withNextView == actualView, $"{context}: the reopened items differ from the replay.\nexpected {withNextView}\nactual   {actualView}");
+            AssertSameItems(withNextView, actualView, context);
             return Outcome.WithNext;
         }
 
-        // Between two writes of the call that had not returned: nothing that returned may be missing.
-        string[] lost = expected.Skip(1).Except(actual, StringComparer.Ordinal).ToArray();
-        string[] foreign = actual.Skip(1).Except(expected.Concat(withNext), StringComparer.Ordinal).ToArray();
-        Assert.True(lost.Length == 0, $"{context}: the store lost {string.Join(", ", lost)}.\n{states}");
+        // Between two writes of the call that had not returned: each row is as before or after the call,
+        // and the call may change or remove a row of a returned call only once what it adds is stored.
+        Dictionary<string, string> before = BySequence(expected), after = BySequence(withNext), now = BySequence(actual);
+        string[] foreign = now.Where(row => before.GetValueOrDefault(row.Key) != row.Value && after.GetValueOrDefault(row.Key) != row.Value).Select(static row => row.Value).ToArray();
+        string[] touched = before.Where(row => now.GetValueOrDefault(row.Key) != row.Value).Select(static row => row.Value).ToArray();
+        string[] missingNew = after.Where(row => !before.ContainsKey(row.Key) && !now.ContainsKey(row.Key)).Select(static row => row.Value).ToArray();
         Assert.True(foreign.Length == 0, $"{context}: the store holds rows of neither state: {string.Join(", ", foreign)}.\n{states}");
-        Assert.InRange(state.LastSequence, returnedState.LastSequence, nextState.LastSequence);
         Assert.True(
-            actualView == expectedView || actualView == withNextView,
-            $"{context}: the reopened items are neither those of the returned calls nor those with the next call.\n{expectedView}\n{withNextView}\nactual {actualView}");
+            touched.Length == 0 || missingNew.Length == 0,
+            $"{context}: the store lost {string.Join(", ", touched)} without holding {string.Join(", ", missingNew)}.\n{states}");
+        Assert.InRange(state.LastSequence, returnedState.LastSequence, nextState.LastSequence);
+        // Each item shows as one of the two states has it, and an item both states have is not missing.
+        string[] invented = actualView.Except(expectedView.Concat(withNextView), StringComparer.Ordinal).ToArray();
+        string[] missing = KeysOf(expectedView).Intersect(KeysOf(withNextView), StringComparer.Ordinal).Except(KeysOf(actualView), StringComparer.Ordinal).ToArray();
+        Assert.True(invented.Length == 0, $"{context}: the reopened client shows items of neither state: {string.Join(", ", invented)}.\n{states}");
+        Assert.True(missing.Length == 0, $"{context}: the reopened client lost {string.Join(", ", missing)}.\n{states}");
         return Outcome.Between;
     }
 
@@ -101,9 +111,25 @@ internal static class ReturnedCalls
         .. state.Mappings.Select(static m => $"mapping {m.Resource} {m.OptimisticKey} {m.ServerKey}"),
     ];
 
-    private static string View(TestSync client) =>
-        $"todos {JsonSerializer.Serialize(client.Todos.Items)} categories {JsonSerializer.Serialize(client.Categories.Items)} " +
-        $"projects {JsonSerializer.Serialize(client.Projects.Items)} attachments {JsonSerializer.Serialize(client.Attachments.Items)}";
+    /// <summary>Every item the client shows, as "resource/key json", in view order.</summary>
+    private static string[] View(TestSync client) =>
+    [
+        .. client.Todos.Items.Select(static t => $"todos/{Todo.GetKey(t)} {JsonSerializer.Serialize(t)}"),
+        .. client.Categories.Items.Select(static c => $"categories/{Category.GetKey(c)} {JsonSerializer.Serialize(c)}"),
+        .. client.Projects.Items.Select(static p => $"projects/{Project.GetKey(p)} {JsonSerializer.Serialize(p)}"),
+        .. client.Attachments.Items.Select(static a => $"attachments/{Attachment.GetKey(a)} {JsonSerializer.Serialize(a)}"),
+    ];
+
+    /// <summary>The rows of a <see cref="Describe"/> by sequence (mappings by themselves).</summary>
+    private static Dictionary<string, string> BySequence(string[] described) =>
+        described.Skip(1).ToDictionary(static row => row.StartsWith("mapping ", StringComparison.Ordinal) ? row : row[..row.IndexOf(' ', StringComparison.Ordinal)], StringComparer.Ordinal);
+
+    private static IEnumerable<string> KeysOf(string[] view) => view.Select(static item => item[..item.IndexOf(' ', StringComparison.Ordinal)]);
+
+    private static void AssertSameItems(string[] expected, string[] actual, string context) =>
+        Assert.True(
+            expected.SequenceEqual(actual),
+            $"{context}: the reopened items differ from the replay.\nexpected\n  {string.Join("\n  ", expected)}\nactual\n  {string.Join("\n  ", actual)}");
 
     private static string IntegrityCheck(string path)
     {
