@@ -1,5 +1,6 @@
 using OfflineSync.Sqlite.CrashWriter;
 using OfflineSync.Tests.Model;
+using Xunit.Abstractions;
 
 namespace OfflineSync.Sqlite.Tests;
 
@@ -9,7 +10,7 @@ namespace OfflineSync.Sqlite.Tests;
 /// write, for every k, covers every state a SIGKILL can leave — deterministically, where
 /// <see cref="CrashDurabilityTests"/> samples them with real kills.
 /// </summary>
-public sealed class CrashPointTests : IDisposable
+public sealed class CrashPointTests(ITestOutputHelper output) : IDisposable
 {
     private readonly TempFolder _folder = new();
 
@@ -65,13 +66,17 @@ public sealed class CrashPointTests : IDisposable
         int writes = await RunAsync(_folder.File($"{name}-complete.db"), script, crashAt: int.MaxValue, maxQueueSize);
         Assert.True(writes >= script.Length / 2, $"The script '{name}' wrote only {writes} times.");
 
+        var outcomes = new Dictionary<ReturnedCalls.Outcome, int>();
         for (int crashAt = 1; crashAt <= writes; crashAt++)
         {
             string path = _folder.File($"{name}-{crashAt}.db");
             int returned = await RunAsync(path, script, crashAt, maxQueueSize);
 
-            await ReturnedCalls.AssertStoredAsync(path, script, returned, $"script '{name}', crash before write {crashAt}, {returned} calls returned", maxQueueSize);
+            ReturnedCalls.Outcome outcome = await ReturnedCalls.AssertStoredAsync(path, script, returned, $"script '{name}', crash before write {crashAt}, {returned} calls returned", maxQueueSize);
+            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
         }
+
+        output.WriteLine($"{script.Length} calls, {writes} crash points: {string.Join(", ", outcomes.Select(static o => $"{o.Key} {o.Value}"))}");
     }
 
     /// <summary>Runs the script until the store "crashes"; returns the calls that returned, or the writes made when none crashed.</summary>
