@@ -18,6 +18,7 @@ public sealed class EngineRestartTests : IAsyncDisposable
     // Backoff timers never fire by themselves: the test decides when a retry happens.
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
     private readonly List<TestSync> _clients = [];
+    private Durability _durability;
 
     public async ValueTask DisposeAsync()
     {
@@ -29,11 +30,14 @@ public sealed class EngineRestartTests : IAsyncDisposable
         _folder.Dispose();
     }
 
-    [Fact]
-    public async Task Restart_WithPendingMutationsAndMappings_ContinuesExactlyWhereItStopped()
+    [Theory]
+    [InlineData(Durability.Full)]
+    [InlineData(Durability.Batched)] // A clean dispose commits the open batch and gives back the reservations.
+    public async Task Restart_WithPendingMutationsAndMappings_ContinuesExactlyWhereItStopped(Durability durability)
     {
         // S3, S4, S5, S12, S13
         string path = _folder.File();
+        _durability = durability;
         var network = new Network();
 
         // First run: everything made offline, then a sync the server answers only in part.
@@ -118,6 +122,7 @@ public sealed class EngineRestartTests : IAsyncDisposable
         Assert.Equal((homeKey, true), ((string?)todoRow["categoryId"], (bool?)todoRow["completed"]));
         Assert.Single(_server.Applied, static m => m.Resource == "todos" && m.Kind == MutationKind.Create);
         Assert.Equal(0, second.PendingCount);
+        await second.DisposeAsync(); // Batched: commits the last completions.
         Assert.Equal(0L, StoreFiles.Scalar(path, "SELECT count(*) FROM mutations"));
         Assert.Equal(6L, StoreFiles.Scalar(path, "SELECT count(*) FROM id_map")); // Two categories, the todo, three projects.
     }
@@ -127,7 +132,7 @@ public sealed class EngineRestartTests : IAsyncDisposable
         var client = new TestSync(new SyncOptions
         {
             Transport = _server,
-            Store = SqliteMutationStore.Open(path),
+            Store = SqliteMutationStore.Open(path, new SqliteMutationStoreOptions { Durability = _durability }),
             TimeProvider = _time,
             AutoSync = false,
             NetworkMonitor = network,
