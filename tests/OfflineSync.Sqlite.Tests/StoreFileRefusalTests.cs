@@ -124,6 +124,21 @@ public sealed class StoreFileRefusalTests : IDisposable
     }
 
     [Fact]
+    public void Open_ExistingStoreUnderAPathWithUriCharacters_Reopens()
+    {
+        // The inspector reads a closed store through a file: URI; the path must survive the escaping.
+        string folder = System.IO.Path.Combine(_folder.Path, "a b#c%d?e");
+        Directory.CreateDirectory(folder);
+        string path = System.IO.Path.Combine(folder, "store 1.db");
+        StoreFiles.CreateStore(path, mutations: 2);
+        Assert.False(File.Exists(path + "-wal")); // Closed cleanly: the inspector takes the URI path.
+
+        using SqliteMutationStore store = SqliteMutationStore.Open(path);
+
+        Assert.Equal(2, store.Load().Pending.Count);
+    }
+
+    [Fact]
     public void Open_RefusedFile_StaysRefusedOnTheNextAttempt()
     {
         // Nothing of the first attempt (a -wal, a half-written schema) makes the second one succeed.
