@@ -80,30 +80,41 @@ public sealed class CrashDurabilityTests(ITestOutputHelper output) : IDisposable
         int returned = 0;
         bool ready = false;
         bool killed = false;
-        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        try
         {
-            if (line == "ready")
+            while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
             {
-                ready = true;
-            }
-            else if (line.StartsWith("ok ", StringComparison.Ordinal))
-            {
-                // Reported in order, one per returned call.
-                Assert.Equal(returned + 1, int.Parse(line.AsSpan(3), CultureInfo.InvariantCulture));
-                returned++;
+                if (line == "ready")
+                {
+                    ready = true;
+                }
+                else if (line.StartsWith("ok ", StringComparison.Ordinal))
+                {
+                    // Reported in order, one per returned call.
+                    Assert.Equal(returned + 1, int.Parse(line.AsSpan(3), CultureInfo.InvariantCulture));
+                    returned++;
+                }
+
+                if (ready && !killed && returned >= killAfter)
+                {
+                    // Up to a millisecond or so later, so the kill lands anywhere inside the next call.
+                    Thread.SpinWait(spin);
+                    process.Kill(); // SIGKILL on Linux: no finally block, no dispose, no flush runs.
+                    killed = true;
+                }
             }
 
-            if (ready && !killed && returned >= killAfter)
+            // Lines written before the kill are still read above: the pipe outlives the process.
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        finally
+        {
+            if (!process.HasExited)
             {
-                // A random few microseconds more, so the kill lands anywhere inside the next call.
-                Thread.SpinWait(spin);
-                process.Kill(); // SIGKILL on Linux: no finally block, no dispose, no flush runs.
-                killed = true;
+                process.Kill(); // A failed run leaves no writer behind.
             }
         }
 
-        // Lines written before the kill are still read above: the pipe outlives the process.
-        await process.WaitForExitAsync(timeout.Token);
         Assert.True(killed || process.ExitCode == 0, $"The crash writer failed (exit code {process.ExitCode}): {errors}");
         Assert.True(ready, $"The crash writer never opened the store: {errors}");
         return returned;
