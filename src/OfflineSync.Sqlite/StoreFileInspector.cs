@@ -60,7 +60,10 @@ internal static class StoreFileInspector
     {
         var builder = new SqliteConnectionStringBuilder
         {
-            DataSource = path,
+            // Without a -wal file the file itself is all there is to read: immutable keeps SQLite from
+            // leaving -wal and -shm files beside a file that may not be ours. With one, its committed
+            // frames (a crash before a checkpoint) must be read too.
+            DataSource = File.Exists(path + "-wal") ? path : new Uri(path).AbsoluteUri + "?immutable=1",
             Mode = SqliteOpenMode.ReadOnly,
             Pooling = false,
         };

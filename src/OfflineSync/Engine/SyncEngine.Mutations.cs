@@ -20,10 +20,7 @@ internal sealed partial class SyncEngine
                 return runtime.View.TryGet(first.CurrentKey(_idMap), out TEntity? shown) ? shown : item;
             }
 
-            // The dependencies (S5) are read before room is made, so a create dropped for it still counts as one.
-            var dependencies = new DependencyVisitor(_queue);
-            TEntity.VisitReferences(item, ref dependencies);
-            QueuedMutation? dropped = MakeRoom(events);
+            QueuedMutation? oldest = MakeRoom();
             string key = TEntity.GetKey(item);
             if (IsUnsetKey(TEntity.KeyKind, key))
             {
@@ -31,9 +28,11 @@ internal sealed partial class SyncEngine
                 TEntity.SetKey(item, key);
             }
 
-            // References to items confirmed already take their server keys now (S3).
+            // References to items confirmed already take their server keys now (S3); the rest are dependencies (S5).
             var remap = new RemappingVisitor(_idMap);
             TEntity.VisitReferences(item, ref remap);
+            var dependencies = new DependencyVisitor(_queue);
+            TEntity.VisitReferences(item, ref dependencies);
 
             long sequence = _lastSequence + 1;
             ObjectEntry entry = _queue.GetOrAddObject(runtime.TypeId, key);
@@ -49,7 +48,8 @@ internal sealed partial class SyncEngine
 
             // The view's own copy is read back from the payload: the app keeps its instance.
             runtime.View.AddCreate(sequence, ResourceModel<TEntity>.DeserializeEntity(payload));
-            FailIfDependencyFailed(mutation, dropped, events);
+            FailIfDependencyFailed(mutation, events);
+            DropOldest(oldest, events);
         }
 
         Fire(events);
@@ -92,7 +92,7 @@ internal sealed partial class SyncEngine
             }
             else
             {
-                QueuedMutation? dropped = MakeRoom(events);
+                QueuedMutation? oldest = MakeRoom();
                 entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
                 long sequence = _lastSequence + 1;
                 string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Update, resolved, ClientId, sequence);
@@ -108,7 +108,8 @@ internal sealed partial class SyncEngine
 
                 Enqueue(mutation, dependencies.Creates);
                 result = runtime.View.AddUpdate(sequence, resolved, ResourceModel<TEntity>.ReadPatch(payload));
-                FailIfDependencyFailed(mutation, dropped, events);
+                FailIfDependencyFailed(mutation, events);
+                DropOldest(oldest, events);
             }
         }
 
@@ -147,12 +148,13 @@ internal sealed partial class SyncEngine
                 return;
             }
 
-            QueuedMutation? dropped = entry is not null && DropPendingUpdates(entry) ? null : MakeRoom(events);
+            List<QueuedMutation>? drop = entry is null ? null : PendingUpdates(entry);
+            QueuedMutation? oldest = drop is null ? MakeRoom() : null;
 
             entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
             long sequence = _lastSequence + 1;
             string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Delete, resolved, ClientId, sequence);
-            bool afterPrevious = entry.Mutations.Count > 0;
+            bool afterPrevious = entry.Mutations.Count > (drop?.Count ?? 0);
             var mutation = new QueuedMutation(sequence, runtime, MutationKind.Delete, entry, entry.Key, ReadOnlyMemory<byte>.Empty, idempotency, idempotency, TimeProvider.GetUtcNow())
             {
                 AppIdempotencyKey = idempotencyKey,
@@ -160,9 +162,17 @@ internal sealed partial class SyncEngine
                 BaseVersion = afterPrevious ? null : runtime.View.GetServerVersion(resolved),
             };
 
+            // The delete is stored before the updates it replaces are dropped: a crash in between leaves
+            // both (sent in order, harmless), never neither, so no update that returned is lost (S4).
             Enqueue(mutation, null);
             runtime.View.AddDelete(sequence, resolved);
-            FailIfDependencyFailed(mutation, dropped, events);
+            if (drop is not null)
+            {
+                DropUpdates(drop);
+            }
+
+            FailIfDependencyFailed(mutation, events);
+            DropOldest(oldest, events);
         }
 
         Fire(events);
@@ -333,8 +343,8 @@ internal sealed partial class SyncEngine
         }
     }
 
-    /// <summary>S6: a delete drops the object's updates that are not in flight.</summary>
-    private bool DropPendingUpdates(ObjectEntry entry)
+    /// <summary>S6: the object's updates that are not in flight, which a delete drops; <see langword="null"/> when there are none.</summary>
+    private static List<QueuedMutation>? PendingUpdates(ObjectEntry entry)
     {
         List<QueuedMutation>? drop = null;
         foreach (QueuedMutation mutation in entry.Mutations)
@@ -345,22 +355,23 @@ internal sealed partial class SyncEngine
             }
         }
 
-        if (drop is null)
-        {
-            return false;
-        }
+        return drop;
+    }
 
+    private void DropUpdates(List<QueuedMutation> drop)
+    {
         _store.Remove(drop.ConvertAll(static m => m.Sequence));
         for (int i = drop.Count - 1; i >= 0; i--)
         {
             Unqueue(drop[i], discardInView: true);
         }
-
-        return true;
     }
 
-    /// <summary>S7: makes room for one more mutation, or throws without changing anything. Returns the dropped mutation.</summary>
-    private QueuedMutation? MakeRoom(EngineEvents events)
+    /// <summary>
+    /// S7: checks there is room for one more mutation, or throws without changing anything. Returns the
+    /// mutation <see cref="QueueFullPolicy.DropOldest"/> drops for it, or <see langword="null"/>.
+    /// </summary>
+    private QueuedMutation? MakeRoom()
     {
         if (_queue.Count < _options.MaxQueueSize)
         {
@@ -370,6 +381,20 @@ internal sealed partial class SyncEngine
         if (_options.QueueFullPolicy == QueueFullPolicy.Reject || _queue.OldestNotInFlight() is not { } oldest)
         {
             throw new SyncQueueFullException(_options.MaxQueueSize);
+        }
+
+        return oldest;
+    }
+
+    /// <summary>
+    /// S7: drops the mutation <see cref="MakeRoom"/> chose, once the new one is stored: a crash in between
+    /// leaves one mutation too many, never the oldest dropped for a call that did not return (S4).
+    /// </summary>
+    private void DropOldest(QueuedMutation? oldest, EngineEvents events)
+    {
+        if (oldest is null)
+        {
+            return;
         }
 
         PendingMutation snapshot = oldest.ToPending(_idMap);
@@ -382,8 +407,6 @@ internal sealed partial class SyncEngine
             // Nothing can be sent that references an item the server will never have (S9).
             FailDependents(oldest, events);
         }
-
-        return oldest;
     }
 
     /// <summary>Takes a mutation out of the queue (the store is updated by the caller) and, when asked, out of the view.</summary>
@@ -405,19 +428,9 @@ internal sealed partial class SyncEngine
         }
     }
 
-    /// <summary>
-    /// A new mutation that depends on a permanently failed one fails at once (S9), and so does one whose object's
-    /// create, or a create it references, was just dropped to make room for it (S7): the server will never have that item.
-    /// </summary>
-    private void FailIfDependencyFailed(QueuedMutation mutation, QueuedMutation? dropped, EngineEvents events)
+    /// <summary>A new mutation that depends on a permanently failed one fails at once (S9).</summary>
+    private void FailIfDependencyFailed(QueuedMutation mutation, EngineEvents events)
     {
-        if (dropped is { Kind: MutationKind.Create }
-            && ((dropped.Resource == mutation.Resource && dropped.CurrentKey(_idMap) == mutation.CurrentKey(_idMap)) || mutation.DependsOn?.Contains(dropped) == true))
-        {
-            FailPermanently(mutation, FailureReason.DependencyFailed, $"It depends on mutation {dropped.Sequence} (create of {dropped.Resource.Name} {dropped.Key}), which was dropped from the full queue.", events);
-            return;
-        }
-
         QueuedMutation? failed = null;
         foreach (QueuedMutation earlier in mutation.Object.Mutations)
         {

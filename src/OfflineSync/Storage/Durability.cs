@@ -17,7 +17,7 @@ public enum Durability
     /// <summary>
     /// Writes are group-committed: they join one open transaction that is committed and synced
     /// when the store's batch window (10 ms by default) has passed since the first write of the
-    /// batch, or when the store is disposed. A killed process or a power failure loses the writes
+    /// batch, or when the store is flushed or disposed. A killed process or a power failure loses the writes
     /// of the open batch, never more, and never part of a batch: the store reopens in the state of
     /// its last commit. The store's documentation says exactly what can be lost.
     /// </summary>
