@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Reflection;
 using System.Text.RegularExpressions;
 
 namespace OfflineSync.Generators.Tests.Infrastructure;
@@ -10,11 +10,15 @@ namespace OfflineSync.Generators.Tests.Infrastructure;
 /// </summary>
 internal static partial class Snapshot
 {
-    public static void Verify(string name, string actual, [CallerFilePath] string callerPath = "")
+    // Written into the assembly by the project file: CI builds map source paths, so CallerFilePath cannot tell.
+    private static readonly string SnapshotDirectory = typeof(Snapshot).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(static a => a.Key == "SnapshotDirectory").Value!;
+
+    public static void Verify(string name, string actual)
     {
-        string directory = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots");
-        string verifiedPath = Path.Combine(directory, name + ".verified.cs");
-        string receivedPath = Path.Combine(directory, name + ".received.cs");
+        string verifiedPath = Path.Combine(SnapshotDirectory, name + ".verified.cs");
+        string receivedPath = Path.Combine(SnapshotDirectory, name + ".received.cs");
         string scrubbed = Scrub(actual);
 
         string? verified = File.Exists(verifiedPath) ? File.ReadAllText(verifiedPath).ReplaceLineEndings("\n") : null;
@@ -24,7 +28,7 @@ internal static partial class Snapshot
             return;
         }
 
-        Directory.CreateDirectory(directory);
+        Directory.CreateDirectory(SnapshotDirectory);
         if (Environment.GetEnvironmentVariable("OFFLINESYNC_ACCEPT") == "1")
         {
             File.WriteAllText(verifiedPath, scrubbed);

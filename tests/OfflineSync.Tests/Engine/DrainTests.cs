@@ -181,7 +181,7 @@ public sealed class DrainTests
         await harness.Client.SyncAsync();
 
         harness.Client.SetOnline(false);
-        await harness.AdvanceUntilAsync(2, TimeSpan.FromMilliseconds(250));
+        await harness.AdvanceUntilAsync(2);
         await synced.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal(0, harness.Client.PendingCount);

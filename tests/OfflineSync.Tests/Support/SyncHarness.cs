@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using OfflineSync.Tests.Model;
 
 namespace OfflineSync.Tests.Support;
@@ -22,7 +21,7 @@ public sealed class SyncHarness : IAsyncDisposable
         Client = new TestSync(Options);
     }
 
-    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    public TimerClock Time { get; } = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
 
     public ScriptedTransport Transport { get; }
 
@@ -51,16 +50,19 @@ public sealed class SyncHarness : IAsyncDisposable
     }
 
     /// <summary>
-    /// Advances the fake clock in <paramref name="step"/>s until the transport has received <paramref name="pushes"/>
-    /// batches; returns the fake time of each push seen by <see cref="RecordPushTimes"/>.
+    /// Moves the fake clock from timer to timer (each exactly when it is due) until the transport has received
+    /// <paramref name="pushes"/> batches; <see cref="RecordPushTimes"/> then sees the times the retries were scheduled for.
     /// </summary>
-    public async Task AdvanceUntilAsync(int pushes, TimeSpan step)
+    public async Task AdvanceUntilAsync(int pushes)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         while (Transport.PushCount < pushes)
         {
-            Time.Advance(step);
-            await Task.Delay(1, timeout.Token);
+            // Until the engine has scheduled its next timer there is nothing to move to: wait for it.
+            if (!Time.AdvanceToNextTimer())
+            {
+                await Task.Delay(1, timeout.Token);
+            }
         }
     }
 
