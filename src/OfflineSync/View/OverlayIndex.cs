@@ -10,9 +10,12 @@ namespace OfflineSync;
 internal sealed class OverlayIndex<TEntity>
     where TEntity : class, ISyncEntity<TEntity>
 {
-    private readonly Dictionary<string, List<long>> _byKey = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Resource, string Key), List<long>> _byReference = new();
-    private readonly Dictionary<string, List<long>> _openCreates = new(StringComparer.Ordinal);
+    // Sorted sets, not lists: thousands of pending changes may reference one key (every todo of one
+    // category), and adding or removing one of them must not scan the others.
+    private static readonly SortedSet<long> None = [];
+    private readonly Dictionary<string, SortedSet<long>> _byKey = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Resource, string Key), SortedSet<long>> _byReference = new();
+    private readonly Dictionary<string, SortedSet<long>> _openCreates = new(StringComparer.Ordinal);
 
     public void Add(long sequence, PendingChange<TEntity> change)
     {
@@ -45,8 +48,8 @@ internal sealed class OverlayIndex<TEntity>
     /// <summary>Gets whether a pending change is keyed <paramref name="key"/>.</summary>
     public bool HoldsKey(string key) => _byKey.ContainsKey(key);
 
-    /// <summary>Gets the changes keyed <paramref name="key"/>, in queue order.</summary>
-    public long[] WithKey(string key) => Sorted(_byKey.GetValueOrDefault(key), null);
+    /// <summary>Gets the changes keyed <paramref name="key"/>, in queue order: a live set, so do not change the overlay while reading it.</summary>
+    public SortedSet<long> WithKey(string key) => _byKey.GetValueOrDefault(key) ?? None;
 
     /// <summary>Gets the open creates made with origin key <paramref name="origin"/>.</summary>
     public long[] OpenCreates(string origin) => Sorted(_openCreates.GetValueOrDefault(origin), null);
@@ -69,38 +72,36 @@ internal sealed class OverlayIndex<TEntity>
         return collector.Found;
     }
 
-    private static void AddTo<TKey>(Dictionary<TKey, List<long>> index, TKey key, long sequence)
+    private static void AddTo<TKey>(Dictionary<TKey, SortedSet<long>> index, TKey key, long sequence)
         where TKey : notnull
     {
-        if (!index.TryGetValue(key, out List<long>? sequences))
+        if (!index.TryGetValue(key, out SortedSet<long>? sequences))
         {
-            index[key] = sequences = new List<long>(1);
+            index[key] = sequences = [];
         }
 
-        if (!sequences.Contains(sequence))
-        {
-            sequences.Add(sequence);
-        }
+        sequences.Add(sequence);
     }
 
-    private static void RemoveFrom<TKey>(Dictionary<TKey, List<long>> index, TKey key, long sequence)
+    private static void RemoveFrom<TKey>(Dictionary<TKey, SortedSet<long>> index, TKey key, long sequence)
         where TKey : notnull
     {
-        if (index.TryGetValue(key, out List<long>? sequences) && sequences.Remove(sequence) && sequences.Count == 0)
+        if (index.TryGetValue(key, out SortedSet<long>? sequences) && sequences.Remove(sequence) && sequences.Count == 0)
         {
             index.Remove(key);
         }
     }
 
-    private static long[] Sorted(List<long>? first, List<long>? second)
+    /// <summary>A copy in queue order, so the caller may change the overlay while it walks it.</summary>
+    private static long[] Sorted(SortedSet<long>? first, SortedSet<long>? second)
     {
-        if (first is null && second is null)
+        if (first is null || second is null)
         {
-            return [];
+            return [.. first ?? second ?? None];
         }
 
-        var all = new SortedSet<long>(first ?? []);
-        all.UnionWith(second ?? []);
+        var all = new SortedSet<long>(first);
+        all.UnionWith(second);
         return [.. all];
     }
 
