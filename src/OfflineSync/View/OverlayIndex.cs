@@ -17,6 +17,9 @@ internal sealed class OverlayIndex<TEntity>
     private readonly Dictionary<(string Resource, string Key), SortedSet<long>> _byReference = new();
     private readonly Dictionary<string, SortedSet<long>> _openCreates = new(StringComparer.Ordinal);
 
+    // The references each change was indexed under, so removing it needs no second walk of its entity.
+    private readonly Dictionary<long, List<(string Resource, string Key)>> _referencesOf = new();
+
     public void Add(long sequence, PendingChange<TEntity> change)
     {
         AddTo(_byKey, change.Key, sequence);
@@ -25,9 +28,13 @@ internal sealed class OverlayIndex<TEntity>
             AddTo(_openCreates, change.Origin, sequence);
         }
 
-        foreach ((string Resource, string Key) reference in ReferencesOf(change))
+        if (ReferencesOf(change) is { } references)
         {
-            AddTo(_byReference, reference, sequence);
+            _referencesOf[sequence] = references;
+            foreach ((string Resource, string Key) reference in references)
+            {
+                AddTo(_byReference, reference, sequence);
+            }
         }
     }
 
@@ -39,9 +46,12 @@ internal sealed class OverlayIndex<TEntity>
             RemoveFrom(_openCreates, change.Origin, sequence);
         }
 
-        foreach ((string Resource, string Key) reference in ReferencesOf(change))
+        if (_referencesOf.Remove(sequence, out List<(string Resource, string Key)>? references))
         {
-            RemoveFrom(_byReference, reference, sequence);
+            foreach ((string Resource, string Key) reference in references)
+            {
+                RemoveFrom(_byReference, reference, sequence);
+            }
         }
     }
 
@@ -60,9 +70,10 @@ internal sealed class OverlayIndex<TEntity>
             mapping.Resource == TEntity.ResourceName ? _byKey.GetValueOrDefault(mapping.OptimisticKey) : null,
             _byReference.GetValueOrDefault((mapping.Resource, mapping.OptimisticKey)));
 
-    private static List<(string Resource, string Key)> ReferencesOf(PendingChange<TEntity> change)
+    /// <summary>The keys the change's reference slots hold, or <see langword="null"/> when they hold none.</summary>
+    private static List<(string Resource, string Key)>? ReferencesOf(PendingChange<TEntity> change)
     {
-        var collector = new Collector([]);
+        var collector = default(Collector);
         if (change.Entity is not null)
         {
             TEntity.VisitReferences(change.Entity, ref collector);
@@ -105,14 +116,14 @@ internal sealed class OverlayIndex<TEntity>
         return [.. all];
     }
 
-    /// <summary>Collects every key a reference slot holds, in the form mappings use (S13, S14).</summary>
-    private readonly struct Collector(List<(string Resource, string Key)> found) : IReferenceVisitor
+    /// <summary>Collects every key a reference slot holds, in the form mappings use (S13, S14); a change without references allocates nothing.</summary>
+    private struct Collector : IReferenceVisitor
     {
-        public List<(string Resource, string Key)> Found { get; } = found;
+        public List<(string Resource, string Key)>? Found { get; private set; }
 
         public void Visit<TTarget, TKey>(ref TKey key)
             where TTarget : class, ISyncEntity<TTarget>
             where TKey : notnull =>
-            Found.Add((TTarget.ResourceName, typeof(TKey) == typeof(string) ? (string)(object)key : SyncKeys.Format(key)));
+            (Found ??= []).Add((TTarget.ResourceName, typeof(TKey) == typeof(string) ? (string)(object)key : SyncKeys.Format(key)));
     }
 }
