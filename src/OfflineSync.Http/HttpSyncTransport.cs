@@ -5,6 +5,7 @@ using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using OfflineSync.Http.Sse;
+using OfflineSync.Protocol;
 
 namespace OfflineSync.Http;
 
@@ -139,7 +140,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         request.Headers.Accept.ParseAdd("text/event-stream");
         if (afterSequence > 0)
         {
-            request.Headers.TryAddWithoutValidation(SyncHeaders.LastEventId, afterSequence.ToString(CultureInfo.InvariantCulture));
+            request.Headers.TryAddWithoutValidation(SyncHeaderNames.LastEventId, afterSequence.ToString(CultureInfo.InvariantCulture));
         }
 
         using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
@@ -193,11 +194,11 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
             MutationKind.Update => new HttpRequestMessage(HttpMethod.Patch, new Uri(_baseAddress, path + "/" + Uri.EscapeDataString(mutation.Key))),
             _ => new HttpRequestMessage(HttpMethod.Delete, new Uri(_baseAddress, path + "/" + Uri.EscapeDataString(mutation.Key))),
         };
-        request.Headers.TryAddWithoutValidation(SyncHeaders.IdempotencyKey, mutation.IdempotencyKey);
-        request.Headers.TryAddWithoutValidation(SyncHeaders.ClientId, mutation.ClientId);
+        request.Headers.TryAddWithoutValidation(SyncHeaderNames.IdempotencyKey, mutation.IdempotencyKey);
+        request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, mutation.ClientId);
         if (mutation.Kind == MutationKind.Create && mutation.OptimisticKey is not null)
         {
-            request.Headers.TryAddWithoutValidation(SyncHeaders.OptimisticId, mutation.OptimisticKey);
+            request.Headers.TryAddWithoutValidation(SyncHeaderNames.OptimisticId, mutation.OptimisticKey);
         }
 
         if (mutation.Kind != MutationKind.Create && mutation.BaseVersion is not null)
@@ -232,7 +233,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseAddress, "sync/batch"));
-        request.Headers.TryAddWithoutValidation(SyncHeaders.ClientId, batch[start].ClientId);
+        request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, batch[start].ClientId);
         request.Content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
         request.Content.Headers.ContentType = JsonMediaType;
 

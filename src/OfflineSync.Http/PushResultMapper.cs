@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using OfflineSync.Protocol;
 
 namespace OfflineSync.Http;
 
@@ -34,7 +35,7 @@ internal sealed class PushResultMapper
 
             if (mutation.Kind == MutationKind.Create && answer.Key is null)
             {
-                return new PushResult.Transient($"HTTP {status} without the server key ({SyncHeaders.SyncKey}) of the created row.", null);
+                return new PushResult.Transient($"HTTP {status} without the server key ({SyncHeaderNames.SyncKey}) of the created row.", null);
             }
 
             return new PushResult.Applied(answer.Key ?? mutation.Key, answer.Version, answer.Data);
@@ -59,7 +60,7 @@ internal sealed class PushResultMapper
     public static ServerAnswer ReadResponse(HttpResponseMessage response, ReadOnlyMemory<byte> body)
     {
         int status = (int)response.StatusCode;
-        string? key = HeaderValue(response.Headers, SyncHeaders.SyncKey);
+        string? key = HeaderValue(response.Headers, SyncHeaderNames.SyncKey);
         string? version = ParseETag(response.Headers.ETag?.Tag);
         ProblemInfo? problem = null;
         if (status >= 300 && IsProblemOrJson(response.Content.Headers.ContentType))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using OfflineSync.Protocol;
 using OfflineSync.Server.Resources;
 
 namespace OfflineSync.Server.Endpoints;
@@ -27,7 +28,7 @@ internal sealed class BatchEndpoint
         List<BatchItem> items;
         try
         {
-            items = BatchRequestReader.Read(body!, HttpIo.Header(context.Request, SyncHeaders.ClientId), _state.Options.MaxBatchSize);
+            items = BatchRequestReader.Read(body!, HttpIo.Header(context.Request, SyncHeaderNames.ClientId), _state.Options.MaxBatchSize);
         }
         catch (JsonException e)
         {

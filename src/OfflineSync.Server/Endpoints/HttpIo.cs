@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Net.Http.Headers;
+using OfflineSync.Protocol;
 using OfflineSync.Server.Resources;
 
 namespace OfflineSync.Server.Endpoints;
@@ -99,7 +100,7 @@ internal static class HttpIo
         response.StatusCode = outcome.Status;
         if (outcome.Key is { } key)
         {
-            response.Headers[SyncHeaders.SyncKey] = key;
+            response.Headers[SyncHeaderNames.SyncKey] = key;
             if (outcome.Status == StatusCodes.Status201Created)
             {
                 response.Headers.Location = $"{context.Request.PathBase}/sync/{resource}/{Uri.EscapeDataString(key)}";
@@ -108,7 +109,7 @@ internal static class HttpIo
 
         if (outcome.OptimisticKey is { } optimistic)
         {
-            response.Headers[SyncHeaders.OptimisticId] = optimistic;
+            response.Headers[SyncHeaderNames.OptimisticId] = optimistic;
         }
 
         if (outcome.Version is long version)
@@ -118,7 +119,7 @@ internal static class HttpIo
 
         if (outcome.Replayed)
         {
-            response.Headers[SyncHeaders.Replayed] = "true";
+            response.Headers[SyncHeaderNames.Replayed] = "true";
         }
 
         if (outcome.Body is { } body && outcome.Status != StatusCodes.Status204NoContent)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using OfflineSync.Protocol;
 using OfflineSync.Server.Resources;
 using OfflineSync.Server.Storage;
 
@@ -118,9 +119,9 @@ internal sealed class ResourceEndpoints
         var mutation = new MutationRequest(
             kind,
             key,
-            HttpIo.Header(request, SyncHeaders.OptimisticId),
-            HttpIo.Header(request, SyncHeaders.ClientId),
-            HttpIo.Header(request, SyncHeaders.IdempotencyKey),
+            HttpIo.Header(request, SyncHeaderNames.OptimisticId),
+            HttpIo.Header(request, SyncHeaderNames.ClientId),
+            HttpIo.Header(request, SyncHeaderNames.IdempotencyKey),
             ifMatch,
             body);
         MutationOutcome outcome = await _state.Store.WriteAsync(

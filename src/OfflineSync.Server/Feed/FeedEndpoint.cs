@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using OfflineSync.Protocol;
 using OfflineSync.Server.Endpoints;
 using OfflineSync.Server.Resources;
 using OfflineSync.Server.Storage;
@@ -31,7 +32,7 @@ internal sealed class FeedEndpoint
 
     public Task HandleAsync(HttpContext context) => Guard.RunAsync(_state, context, async () =>
     {
-        string? lastEventId = HttpIo.Header(context.Request, SyncHeaders.LastEventId) ?? (string?)context.Request.Query["after"];
+        string? lastEventId = HttpIo.Header(context.Request, SyncHeaderNames.LastEventId) ?? (string?)context.Request.Query["after"];
         long after = 0;
         if (lastEventId is not null && (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
         {
