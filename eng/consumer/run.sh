@@ -115,12 +115,19 @@ step() {
 # ---------------------------------------------------------------------------------------------
 # Steps.
 
+# Packs with --no-build after an ordinary build (a no-op after .ci/run's): a restore with another
+# version would rebuild every library for nothing.
 pack() {
   rm -rf "$packages"
-  local project
-  for project in OfflineSync OfflineSync.Sqlite OfflineSync.Http OfflineSync.Server; do
-    dotnet pack "$repo/src/$project/$project.csproj" -c Release -o "$packages" -p:PackageVersion="$version" -nologo || return 1
-  done
+  dotnet build "$repo/eng/packages.slnf" -c Release -nologo || return 1
+  dotnet pack "$repo/eng/packages.slnf" -c Release --no-build -p:PackageOutputPath="$packages" -p:PackageVersion="$version" -nologo || return 1
+  local projects packed
+  projects=$(ls "$repo"/src/*/*.csproj | wc -l)
+  packed=$(ls "$packages"/*.nupkg | wc -l)
+  if [ "$packed" -ne "$projects" ]; then
+    echo "$packed packages for $projects projects under src/: add the missing ones to eng/packages.slnf" >&2
+    return 1
+  fi
   dotnet run "$repo/eng/package-checks/check-packages.cs" -- "$packages"
 }
 
