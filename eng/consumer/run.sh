@@ -25,6 +25,7 @@ cleanup() {
   rm -rf "$work"
   if [ -n "$nuget_cache" ]; then
     rm -rf "$nuget_cache"/offlinesync*/"$version"
+    rmdir "$nuget_cache"/offlinesync* 2>/dev/null
   fi
 }
 trap cleanup EXIT
