@@ -133,6 +133,7 @@ public sealed class IdempotencyTests
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Add("Idempotency-Key", idempotencyKey);
+        request.Headers.Add("X-Client-Id", TestServer.ClientId); // records are the sending client's
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);
