@@ -8,7 +8,7 @@ public sealed class Mutations
 {
     private long _sequence;
 
-    public Mutations(string clientId = "client-a") => ClientId = clientId;
+    public Mutations(string clientId = TestServer.ClientId) => ClientId = clientId;
 
     public string ClientId { get; }
 
