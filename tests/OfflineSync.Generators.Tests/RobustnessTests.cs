@@ -40,9 +40,8 @@ public sealed class RobustnessTests
     {
         string file = "using System.Collections.Generic;\nusing OfflineSync;\n\nnamespace Invalid;\n\n" + source;
 
-        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Invalid.cs", file)));
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Invalid.cs", file)));
 
-        GeneratorRunResult result = Assert.Single(run.Results);
         Assert.Null(result.Exception);
         HashSet<SyntaxTree> generated = [.. output.SyntaxTrees.Where(static t => t.FilePath.EndsWith(".g.cs", StringComparison.Ordinal))];
         Diagnostic[] inGenerated = output.GetDiagnostics()
@@ -66,9 +65,9 @@ public sealed class RobustnessTests
             }
             """;
 
-        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Partly.cs", source)));
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Partly.cs", source)));
 
-        string generated = run.Results[0].GeneratedSources.Single(static s => s.HintName == "Partly.A.Sync.g.cs").SourceText.ToString();
+        string generated = result.GeneratedSources.Single(static s => s.HintName == "Partly.A.Sync.g.cs").SourceText.ToString();
         Assert.Contains("value.Good", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("value.Bad", generated, StringComparison.Ordinal);
         Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
@@ -89,9 +88,9 @@ public sealed class RobustnessTests
             [SyncClient] internal partial class GlobalSync { }
             """;
 
-        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Nested.cs", source)));
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Nested.cs", source)));
 
-        Assert.Contains(run.Results[0].GeneratedSources, static s => s.HintName == "Outer.Inner.Item.Sync.g.cs");
+        Assert.Contains(result.GeneratedSources, static s => s.HintName == "Outer.Inner.Item.Sync.g.cs");
         Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
     }
 
@@ -111,9 +110,9 @@ public sealed class RobustnessTests
             }
             """;
 
-        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Keywords.cs", source)));
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Keywords.cs", source)));
 
-        string generated = run.Results[0].GeneratedSources.Single(static s => s.HintName == "Keywords.Item.Sync.g.cs").SourceText.ToString();
+        string generated = result.GeneratedSources.Single(static s => s.HintName == "Keywords.Item.Sync.g.cs").SourceText.ToString();
         Assert.Contains("value.@default", generated, StringComparison.Ordinal);
         Assert.Contains("Encode(\"class\")", generated, StringComparison.Ordinal);
         Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
@@ -130,10 +129,10 @@ public sealed class RobustnessTests
             [SyncClient] public partial class DerivedSync { }
             """;
 
-        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Derived.cs", source)));
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Derived.cs", source)));
 
-        string derived = run.Results[0].GeneratedSources.Single(static s => s.HintName == "Derived.SpecialItem.Sync.g.cs").SourceText.ToString();
-        string baseEntity = run.Results[0].GeneratedSources.Single(static s => s.HintName == "Derived.Item.Sync.g.cs").SourceText.ToString();
+        string derived = result.GeneratedSources.Single(static s => s.HintName == "Derived.SpecialItem.Sync.g.cs").SourceText.ToString();
+        string baseEntity = result.GeneratedSources.Single(static s => s.HintName == "Derived.Item.Sync.g.cs").SourceText.ToString();
         Assert.Contains("public static new string ResourceName => \"specialItems\";", derived, StringComparison.Ordinal);
         Assert.DoesNotContain("static new", baseEntity, StringComparison.Ordinal);
         Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
