@@ -94,8 +94,8 @@ public sealed class SyncableTypeAnalyzer : DiagnosticAnalyzer
             DiagnosticDescriptors.GenericEntity,
             SymbolText.NameLocation(type),
             SymbolText.Display(type),
-            type.IsGenericType ? "is generic" : "is nested in a generic type",
-            type.IsGenericType
+            type.Arity > 0 ? "is generic" : "is nested in a generic type",
+            type.Arity > 0
                 ? $"remove [Syncable] from it and mark a non-generic class derived from it (class Order : {type.Name}<…>) [Syncable]"
                 : "move it out of the generic type"));
     }
