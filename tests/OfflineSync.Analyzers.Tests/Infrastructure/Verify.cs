@@ -34,9 +34,19 @@ internal static class Verify
         CodeFixAsync<TCodeFix>(source, fixedSource, new TestOptions());
 
     public static Task CodeFixAsync<TCodeFix>(string source, string fixedSource, TestOptions options)
+        where TCodeFix : CodeFixProvider, new() =>
+        CodeFixAsync<TCodeFix>(source, [("/0/Test0.cs", fixedSource)], options);
+
+    /// <summary>A fix that changes or adds other documents: <paramref name="fixedSources"/> are all the documents after it, by name.</summary>
+    public static Task CodeFixAsync<TCodeFix>(string source, (string Name, string Text)[] fixedSources, TestOptions options)
         where TCodeFix : CodeFixProvider, new()
     {
-        var test = new CodeFixTest<TCodeFix> { TestCode = source, FixedCode = fixedSource };
+        var test = new CodeFixTest<TCodeFix> { TestCode = source };
+        foreach ((string name, string text) in fixedSources)
+        {
+            test.FixedState.Sources.Add((name, text));
+        }
+
         options.Apply(test, test.TestState);
         options.Apply(test, test.FixedState);
         return test.RunAsync();
@@ -74,7 +84,14 @@ internal static class Verify
     private sealed class CodeFixTest<TCodeFix> : CSharpCodeFixTest<ReferenceSlotAnalyzer, TCodeFix, DefaultVerifier>
         where TCodeFix : CodeFixProvider, new()
     {
-        public CodeFixTest() => AnalyzerSet.Configure(this);
+        public CodeFixTest()
+        {
+            AnalyzerSet.Configure(this);
+
+            // OSYNC009 and OSYNC010 compare the whole compilation, so they are reported at its end, not
+            // locally: the IDE offers their fixes too (in full solution analysis), and so do these tests.
+            CodeFixTestBehaviors |= CodeFixTestBehaviors.SkipLocalDiagnosticCheck;
+        }
 
         protected override IEnumerable<DiagnosticAnalyzer> GetDiagnosticAnalyzers() => AnalyzerSet.All();
     }
