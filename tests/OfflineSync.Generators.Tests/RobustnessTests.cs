@@ -31,6 +31,14 @@ public sealed class RobustnessTests
         { "entity without accessible ctor", """[Syncable] public partial class A { private A() { } public string Id { get; set; } = ""; }""" },
         { "member named like a generated entity member (OSYNC009)", """[Syncable] public partial class A { public string Id { get; set; } = ""; public string? ResourceName { get; set; } }""" },
         { "member named like a generated patch member (OSYNC009)", """[Syncable] public partial class A { public string Id { get; set; } = ""; public bool IsEmpty { get; set; } public string? Merge { get; init; } public int APatch { get; set; } }""" },
+        { "generic entity nested in a generic type (OSYNC013)", """public partial class Outer<T> { [Syncable] public partial class A { public string Id { get; set; } = ""; } }""" },
+        { "client with another base class (OSYNC012)", """public class Base { } [SyncClient] public partial class C : Base { } [Syncable] public partial class A { public string Id { get; set; } = ""; }""" },
+        { "client nested in a non-partial type (OSYNC012)", """public class Host { [SyncClient] public partial class C { } } [Syncable] public partial class A { public string Id { get; set; } = ""; }""" },
+        { "version of an unsupported type (OSYNC014)", """[Syncable] public partial class A { public string Id { get; set; } = ""; [SyncVersion] public System.DateTime Stamp { get; set; } }""" },
+        { "two versions (OSYNC014)", """[Syncable] public partial class A { public string Id { get; set; } = ""; [SyncVersion] public string? V1 { get; set; } [SyncVersion] public long V2 { get; set; } }""" },
+        { "context not partial", """[Syncable] public partial class A { public string Id { get; set; } = ""; } [System.Text.Json.Serialization.JsonSerializable(typeof(A))] internal class Ctx : System.Text.Json.Serialization.JsonSerializerContext { public Ctx() : base(null) { } protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null; public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(System.Type type) => null; }""" },
+        { "context private and nested", """[Syncable] public partial class A { public string Id { get; set; } = ""; } public partial class Host { [System.Text.Json.Serialization.JsonSerializable(typeof(A))] private partial class Ctx : System.Text.Json.Serialization.JsonSerializerContext { } }""" },
+        { "generic context", """[Syncable] public partial class A { public string Id { get; set; } = ""; } [System.Text.Json.Serialization.JsonSerializable(typeof(A))] internal partial class Ctx<T> : System.Text.Json.Serialization.JsonSerializerContext { }""" },
         { "unresolved types", """[Syncable] public partial class A { public string Id { get; set; } = ""; [References(typeof(Missing))] public string? X { get; set; } public Unknown Y { get; set; } }""" },
     };
 

@@ -15,10 +15,7 @@ internal static class TrackingNames
     public const string ValidSyncClientModels = nameof(ValidSyncClientModels);
     public const string SyncClientsWithEntities = nameof(SyncClientsWithEntities);
 
-    /// <summary>
-    /// The steps that run on every input, for tests that assert on all of them. <see cref="JsonContexts"/>
-    /// runs only when the compilation declares a context, so the tests that need it add one.
-    /// </summary>
+    /// <summary>Every step name, for tests that assert on all of them (their model declares a JsonSerializerContext, so every step runs).</summary>
     public static readonly string[] All =
     {
         SyncableModels, ValidSyncableModels, JsonContexts, CollectedJsonContexts, EntitiesWithJsonContext,

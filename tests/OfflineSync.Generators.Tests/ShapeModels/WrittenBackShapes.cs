@@ -68,3 +68,23 @@ public sealed class Entry
 
     public void Approve(string userId) => ApprovedById = userId;
 }
+
+/// <summary>An integer version behind a private setter: the protocol's versions are integers.</summary>
+[Syncable]
+public partial class Revisioned
+{
+    public string Id { get; set; } = "";
+
+    [SyncVersion]
+    public long Revision { get; private set; }
+}
+
+/// <summary>A nullable integer version in a record.</summary>
+[Syncable]
+public partial record Counted
+{
+    public string Id { get; init; } = "";
+
+    [SyncVersion]
+    public int? Version { get; init; }
+}
