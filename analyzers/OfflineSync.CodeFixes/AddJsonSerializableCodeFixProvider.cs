@@ -86,20 +86,7 @@ public sealed class AddJsonSerializableCodeFixProvider : CodeFixProvider
                 SyntaxFactory.AttributeArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.AttributeArgument(
                     SyntaxFactory.TypeOfExpression(SyntaxFactory.ParseTypeName(entityName).WithAdditionalAnnotations(Simplifier.Annotation))))))));
 
-        // After the existing attributes, on its own line, indented like the declaration.
-        SyntaxTriviaList leading = declaration.GetLeadingTrivia();
-        SyntaxTrivia indentation = leading.Count > 0 && leading.Last().IsKind(SyntaxKind.WhitespaceTrivia) ? leading.Last() : default;
-        SyntaxTriviaList indent = indentation == default ? SyntaxFactory.TriviaList() : SyntaxFactory.TriviaList(indentation);
-        SyntaxTrivia newLine = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-        if (newLine == default)
-        {
-            newLine = SyntaxFactory.ElasticCarriageReturnLineFeed;
-        }
-
-        TypeDeclarationSyntax fixedDeclaration = declaration.AttributeLists.Count == 0
-            ? declaration.WithLeadingTrivia(indent).AddAttributeLists(attribute.WithLeadingTrivia(leading).WithTrailingTrivia(newLine))
-            : declaration.AddAttributeLists(attribute.WithLeadingTrivia(indent).WithTrailingTrivia(newLine));
-        return solution.WithDocumentSyntaxRoot(document.Id, root.ReplaceNode(declaration, fixedDeclaration));
+        return solution.WithDocumentSyntaxRoot(document.Id, AttributeInsertion.Add(root, declaration, attribute));
     }
 
     private static Solution AddContext(Project project, INamedTypeSymbol entity)
