@@ -143,7 +143,7 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
             throw new KeyNotFoundException($"No {TEntity.ResourceName} item has the key '{key}'.");
         }
 
-        TEntity after = SyncJson.Clone(current);
+        TEntity after = EntityJson<TEntity>.Clone(current);
         edit(after);
         return UpdateCore(key, TEntity.Diff(current, after), idempotencyKey);
     }

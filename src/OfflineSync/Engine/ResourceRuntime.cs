@@ -134,7 +134,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
         switch (mutation.Kind)
         {
             case MutationKind.Create:
-                TEntity entity = SyncJson.Clone(replacement);
+                TEntity entity = EntityJson<TEntity>.Clone(replacement);
                 TEntity.SetKey(entity, mutation.Key);
                 mutation.Payload = ResourceModel<TEntity>.SerializeEntity(entity);
                 View.Discard(mutation.Sequence);
