@@ -123,6 +123,10 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
     /// <param name="item">The new item.</param>
     /// <param name="idempotencyKey">An optional key: a second call with the same key while the first is queued returns the first's item.</param>
     /// <returns>The item as the local view holds it, with its key set.</returns>
+    /// <exception cref="ArgumentException">
+    /// The item's key is set but is not a key the protocol can carry: longer than <see cref="Protocol.SyncLimits.MaxKeyLength"/>,
+    /// or holding a space, a control or a non-ASCII character. Nothing is queued.
+    /// </exception>
     public TEntity Create(TEntity item, string? idempotencyKey = null)
     {
         ArgumentNullException.ThrowIfNull(item);
@@ -313,7 +317,16 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
 
         do
         {
-            PublishOnce();
+            try
+            {
+                PublishOnce();
+            }
+            catch
+            {
+                // A throwing handler must not leave the set believing a publish is under way: it would never notify again.
+                Volatile.Write(ref _publishRequests, 0);
+                throw;
+            }
         }
         while (Interlocked.Decrement(ref _publishRequests) != 0);
     }

@@ -33,9 +33,9 @@ internal sealed class AnswerLostTransport(ScriptedTransport server) : ISyncTrans
         throw new UnreachableException();
     }
 
-    public Task<ListPage> ListAsync(string resource, string? after, int limit, CancellationToken cancellationToken) =>
-        server.ListAsync(resource, after, limit, cancellationToken);
+    public Task<ListPage> ListAsync(string resource, string? after, int limit, string clientId, CancellationToken cancellationToken) =>
+        server.ListAsync(resource, after, limit, clientId, cancellationToken);
 
-    public IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, CancellationToken cancellationToken) =>
-        server.FollowAsync(resource, afterSequence, cancellationToken);
+    public IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, CancellationToken cancellationToken) =>
+        server.FollowAsync(resource, afterSequence, clientId, cancellationToken);
 }

@@ -100,17 +100,23 @@ public sealed class ConflictTests
     }
 
     [Fact]
-    public async Task ClientWins_SecondConflict_GetsR2()
+    public async Task ClientWins_SecondConflict_GetsR2_AfterTheBackoff()
     {
-        // S11
+        // S11: the first re-send goes at once; a repeated conflict backs off like a transient failure (base delay).
         await using SyncHarness harness = await WithRow(o => o.ConflictStrategy = ConflictStrategy.ClientWins);
+        List<DateTimeOffset> pushTimes = harness.RecordPushTimes();
         harness.Transport.Then(_ => Conflict()).Then(_ => Conflict(version: "v10"));
         harness.Client.Todos.Update("t1", new TodoPatch { Title = "mine" });
 
         await harness.Client.SyncAsync();
+        Assert.Equal(2, harness.Transport.PushCount);
+        await harness.AdvanceUntilAsync(3);
+        await harness.Client.SyncAsync();
 
         Assert.EndsWith(":r2", harness.Transport.Sent[2].IdempotencyKey, StringComparison.Ordinal);
         Assert.Equal("v10", harness.Transport.Sent[2].BaseVersion);
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(1)], [pushTimes[1] - pushTimes[0], pushTimes[2] - pushTimes[1]]);
+        Assert.Equal(0, harness.Client.PendingCount);
     }
 
     [Fact]

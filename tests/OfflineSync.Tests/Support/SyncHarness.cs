@@ -33,6 +33,9 @@ public sealed class SyncHarness : IAsyncDisposable
 
     internal SyncEngine Engine => Client.SyncEngine;
 
+    /// <summary>Gets the client's id: rows whose origin carries it are its own (S3).</summary>
+    public string ClientId => Client.SyncEngine.ClientId;
+
     /// <summary>Starts a second client on the same store, as after a restart.</summary>
     public TestSync Restart(IMutationStore store) => new(new SyncOptions { Transport = Transport, Store = store, TimeProvider = Time, AutoSync = false });
 
