@@ -1,13 +1,12 @@
 using System.Diagnostics;
-using OfflineSync.Tests.Support;
 
-namespace OfflineSync.Tests.Engine;
+namespace OfflineSync.Tests.Support;
 
 /// <summary>
 /// A transport whose server applies a batch but whose answer never reaches the client: the push then
 /// throws <see cref="Failure"/>, or, when it is <see langword="null"/>, waits until the client gives up (is disposed).
 /// </summary>
-internal sealed class AnswerLostTransport(ScriptedTransport server) : ISyncTransport
+internal sealed class AnswerLostTransport(ISyncTransport server) : ISyncTransport
 {
     /// <summary>Gets or sets how many further pushes lose their answer.</summary>
     public int LoseNext { get; set; } = 1;
