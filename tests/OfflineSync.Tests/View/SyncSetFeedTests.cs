@@ -39,6 +39,10 @@ public sealed class SyncSetFeedTests : IAsyncDisposable
     {
         // S3, S18, F4: after the reconnect the feed shows the server row while the push answer is still on its way.
         _harness.Client.SetOnline(false);
+
+        // The old connection must be gone before the event is published: it could take the event and apply it before
+        // the new connection's list, which the scripted server (holding the push) would read without the row.
+        await Poll.Until(() => Follower.Status == SyncSetStatus.Offline, "the feed stopped");
         string optimistic = _harness.Client.Todos.Create(new Todo { Title = "Ship" }).Id;
         var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _harness.Transport.OnPush = _ => answer.Task;
