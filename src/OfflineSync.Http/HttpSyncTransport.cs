@@ -361,7 +361,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     }
 
     private HttpRequestException TooLarge(HttpResponseMessage response, long bytes) =>
-        new($"The answer to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} (HTTP {(int)response.StatusCode}) holds {bytes:N0} bytes or more, over HttpSyncTransportOptions.MaxResponseBytes ({_maxResponseBytes:N0}).", null, response.StatusCode);
+        new($"The answer to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} (HTTP {(int)response.StatusCode}) holds {bytes} bytes or more, over HttpSyncTransportOptions.MaxResponseBytes ({_maxResponseBytes}).", null, response.StatusCode);
 
     private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
     {

@@ -297,7 +297,7 @@ internal sealed class FeedFollower<TEntity>
 
             if (bytes > _maxListBytes)
             {
-                throw new ListRefusedException($"Listing '{TEntity.ResourceName}' brought more than SyncOptions.MaxListBytes ({_maxListBytes:N0} bytes) of rows; raise the limit if the resource is that large.");
+                throw new ListRefusedException($"Listing '{TEntity.ResourceName}' brought more than SyncOptions.MaxListBytes ({_maxListBytes} bytes) of rows; raise the limit if the resource is that large.");
             }
 
             int added = 0;
