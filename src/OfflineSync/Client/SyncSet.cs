@@ -17,7 +17,9 @@ namespace OfflineSync;
 /// before it returns (S1). For data binding the set is also a read-only list that raises
 /// <see cref="INotifyCollectionChanged.CollectionChanged"/> and <see cref="INotifyPropertyChanged.PropertyChanged"/>
 /// on the <see cref="SynchronizationContext"/> that was current when the set was made (the UI
-/// thread in WPF, MAUI or Avalonia), or on the thread that made the change when there was none.
+/// thread in WPF, MAUI or Avalonia), or on the thread that made the change when there was none;
+/// never while the client holds a lock, so a handler may call the client or wait for a thread that
+/// does. A handler that throws is logged; the notifications after it are raised all the same.
 /// Enumerating the set gives the items as of the last notification, so a binding always sees
 /// indexes that match the notifications it received.
 /// </para>

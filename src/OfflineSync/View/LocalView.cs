@@ -385,22 +385,23 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
 
     private string Resolve(string key) => _aliases.GetValueOrDefault(key, key);
 
-    /// <summary>Raises <see cref="Changed"/> now, or once the engine releases its lock when the change was made under it.</summary>
+    /// <summary>Raises <see cref="Changed"/> through the engine's <see cref="ViewNotifications"/>: now, or once the engine releases its lock.</summary>
     private void NotifyChanged()
     {
-        if (_notifications?.Defer(this) != true)
+        if (_notifications is null)
         {
             Changed?.Invoke();
+            return;
         }
+
+        _notifications.Notify(this);
     }
 
     bool IDeferredNotification.MarkPending() => Interlocked.Exchange(ref _notificationHeld, 1) == 0;
 
-    void IDeferredNotification.RaisePending()
-    {
-        Volatile.Write(ref _notificationHeld, 0);
-        Changed?.Invoke();
-    }
+    void IDeferredNotification.ClearPending() => Volatile.Write(ref _notificationHeld, 0);
+
+    void IDeferredNotification.RaiseChanged() => Changed?.Invoke();
 
     /// <summary>
     /// Records a mapping: aliases and re-keys this resource's overlay entries, and rewrites reference

@@ -3,10 +3,11 @@ using Microsoft.Extensions.Logging;
 namespace OfflineSync;
 
 /// <summary>
-/// Holds back the notifications of the engine's views while the engine's lock is held, and raises them once
-/// it is released (<see cref="SyncEngine.Fire"/>): a set's <c>CollectionChanged</c>, <c>PropertyChanged</c> and
-/// <c>Changed</c> handlers run on the view's notification, and a handler that waits for another thread's
-/// <c>Create</c> would otherwise wait for a lock its own thread holds. The same rule as the engine's events.
+/// Raises the change notifications of the engine's views the way the engine raises its events: never under the
+/// engine's lock, and a throwing handler is logged without stopping the others. A set's <c>CollectionChanged</c>,
+/// <c>PropertyChanged</c> and <c>Changed</c> handlers run on the view's notification; one that waits for another
+/// thread's <c>Create</c> would otherwise wait for a lock its own thread holds. A change made under the lock is
+/// held until <see cref="Flush"/>, which the engine calls once it released the lock (<see cref="SyncEngine.Fire"/>).
 /// </summary>
 /// <remarks>Thread-safe. A view notified several times before a flush is notified once, in the order views first asked.</remarks>
 internal sealed class ViewNotifications(Lock engineGate, ILogger logger)
@@ -16,12 +17,13 @@ internal sealed class ViewNotifications(Lock engineGate, ILogger logger)
     private readonly Lock _gate = new();
     private List<IDeferredNotification>? _pending;
 
-    /// <summary>Returns <see langword="false"/> when the caller may notify now; otherwise keeps <paramref name="view"/> for <see cref="Flush"/>.</summary>
-    public bool Defer(IDeferredNotification view)
+    /// <summary>Raises the view's notification now, or holds it until <see cref="Flush"/> when the caller holds the engine's lock.</summary>
+    public void Notify(IDeferredNotification view)
     {
         if (!_engineGate.IsHeldByCurrentThread)
         {
-            return false;
+            Raise(view);
+            return;
         }
 
         if (view.MarkPending())
@@ -31,8 +33,6 @@ internal sealed class ViewNotifications(Lock engineGate, ILogger logger)
                 (_pending ??= []).Add(view);
             }
         }
-
-        return true;
     }
 
     /// <summary>Raises the held notifications; call only without the engine's lock.</summary>
@@ -54,26 +54,35 @@ internal sealed class ViewNotifications(Lock engineGate, ILogger logger)
 
             foreach (IDeferredNotification view in pending)
             {
-                try
-                {
-                    view.RaisePending();
-                }
-                catch (Exception exception)
-                {
-                    // Raised for the engine's changes, as its events are: a throwing handler must not lose the others.
-                    Log.HandlerFailed(_logger, "set notification", exception);
-                }
+                view.ClearPending();
+                Raise(view);
             }
+        }
+    }
+
+    private void Raise(IDeferredNotification view)
+    {
+        try
+        {
+            view.RaiseChanged();
+        }
+        catch (Exception exception)
+        {
+            // As for the engine's events: a throwing handler must not stop the drain, the feed or the notifications after it.
+            Log.HandlerFailed(_logger, "set notification", exception);
         }
     }
 }
 
-/// <summary>A view whose change notification <see cref="ViewNotifications"/> can hold back.</summary>
+/// <summary>A view whose change notification <see cref="ViewNotifications"/> raises.</summary>
 internal interface IDeferredNotification
 {
     /// <summary>Marks a notification held; returns <see langword="false"/> when one was held already.</summary>
     bool MarkPending();
 
-    /// <summary>Clears the mark and raises the notification.</summary>
-    void RaisePending();
+    /// <summary>Clears the mark, before the held notification is raised.</summary>
+    void ClearPending();
+
+    /// <summary>Raises the notification.</summary>
+    void RaiseChanged();
 }

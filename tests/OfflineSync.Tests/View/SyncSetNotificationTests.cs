@@ -82,6 +82,22 @@ public sealed class SyncSetNotificationTests
         Assert.Equal(2, ((IReadOnlyCollection<Tag>)sync.Tags).Count);
     }
 
+    [Fact]
+    public async Task AHandlerThatThrowsOnAFeedEvent_DoesNotStopTheFeed()
+    {
+        // S15: the feed's notifications go the same way; a handler bug used to end the connection with Error.
+        await using SyncHarness harness = await Task.Run(() => new SyncHarness());
+        TestSync sync = harness.Client;
+        await Poll.Until(() => sync.Tags.Status == SyncSetStatus.Live, "the tags feed is live");
+        sync.Tags.CollectionChanged += (_, _) => throw new InvalidOperationException("handler bug");
+
+        harness.Transport.Publish(new ChangeEvent("tags", ChangeKind.Added, 1, "t1", null, "v1", """{"id":"t1","label":"one"}"""u8.ToArray()));
+        harness.Transport.Publish(new ChangeEvent("tags", ChangeKind.Added, 2, "t2", null, "v1", """{"id":"t2","label":"two"}"""u8.ToArray()));
+
+        await Poll.Until(() => sync.Tags.Items.Count == 2, "both rows show");
+        Assert.Equal(SyncSetStatus.Live, sync.Tags.Status);
+    }
+
     private static bool WaitForCreateOnAnotherThread(TestSync sync, string label)
     {
         Task other = Task.Run(() => sync.Tags.Create(new Tag { Label = label }));
