@@ -380,7 +380,13 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
             _status = status;
         }
 
-        StatusChanged?.Invoke();
+        if (_notifications is null)
+        {
+            StatusChanged?.Invoke();
+            return;
+        }
+
+        _notifications.Raise(StatusChanged);
     }
 
     private string Resolve(string key) => _aliases.GetValueOrDefault(key, key);

@@ -35,6 +35,19 @@ internal sealed class ViewNotifications(Lock engineGate, ILogger logger)
         }
     }
 
+    /// <summary>Raises a notification that is never made under the engine's lock (a feed status change), guarded like the others.</summary>
+    public void Raise(Action? handler)
+    {
+        try
+        {
+            handler?.Invoke();
+        }
+        catch (Exception exception)
+        {
+            Log.HandlerFailed(_logger, "set notification", exception);
+        }
+    }
+
     /// <summary>Raises the held notifications; call only without the engine's lock.</summary>
     public void Flush()
     {

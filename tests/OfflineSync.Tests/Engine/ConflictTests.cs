@@ -21,8 +21,7 @@ public sealed class ConflictTests
     {
         var harness = new SyncHarness(configure);
         harness.Transport.Seed("todos", "t1", "v1", """{"id":"t1","title":"old","completed":false,"tagIds":[]}""");
-        harness.Client.SetOnline(false);
-        harness.Client.SetOnline(true);
+        await harness.RelistAsync(harness.Client.Todos);
         await QueueTests.WaitForRow(harness.Client, "t1");
         return harness;
     }

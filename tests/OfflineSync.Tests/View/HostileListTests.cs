@@ -78,6 +78,7 @@ public sealed class HostileListTests : IAsyncDisposable
         harness.Transport.Seed("tags", "t1", "v1", $$"""{"id":"t1","label":"{{new string('x', 200)}}"}""");
 
         harness.Client.SetOnline(false);
+        await Poll.Until(() => harness.Client.Tags.Status == SyncSetStatus.Offline, "the first connection stopped");
         harness.Client.SetOnline(true);
 
         await Poll.Until(() => harness.Client.Tags.Status == SyncSetStatus.Error, "the tags list fails");
