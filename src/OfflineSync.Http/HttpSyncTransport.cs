@@ -103,6 +103,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     /// The connection failed, the server answered with an error or with something that is not a list page, or the
     /// page is larger than <see cref="HttpSyncTransportOptions.MaxResponseBytes"/>.
     /// </exception>
+    /// <exception cref="TimeoutException">The answer took longer than <see cref="HttpClient.Timeout"/>, its body included.</exception>
     public async Task<ListPage> ListAsync(string resource, string? after, int limit, string clientId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(resource);
@@ -116,12 +117,24 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
 
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseAddress, query));
         request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, clientId);
-        using HttpResponseMessage response = await SendReadingHeadersAsync(request, $"Listing '{resource}'", cancellationToken).ConfigureAwait(false);
-        byte[] body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        using CancellationTokenSource timeout = WholeRequestTimeout(cancellationToken);
+        HttpStatusCode status;
+        byte[] body;
+        try
         {
-            string error = PushResultMapper.TryReadProblem(body)?.Describe((int)response.StatusCode) ?? _mapper.Excerpt(body);
-            throw new HttpRequestException($"Listing '{resource}' failed with HTTP {(int)response.StatusCode}: {error}", null, response.StatusCode);
+            using HttpResponseMessage response = await SendReadingHeadersAsync(request, $"Listing '{resource}'", timeout.Token).ConfigureAwait(false);
+            status = response.StatusCode;
+            body = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Listing '{resource}' took longer than HttpClient.Timeout ({_http.Timeout}).", e);
+        }
+
+        if ((int)status is < 200 or > 299)
+        {
+            string error = PushResultMapper.TryReadProblem(body)?.Describe((int)status) ?? _mapper.Excerpt(body);
+            throw new HttpRequestException($"Listing '{resource}' failed with HTTP {(int)status}: {error}", null, status);
         }
 
         try
@@ -130,7 +143,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            throw new HttpRequestException($"Listing '{resource}' returned HTTP {(int)response.StatusCode} with a body that is not a list page ({e.Message}): {_mapper.Excerpt(body)}", e, response.StatusCode);
+            throw new HttpRequestException($"Listing '{resource}' returned HTTP {(int)status} with a body that is not a list page ({e.Message}): {_mapper.Excerpt(body)}", e, status);
         }
     }
 
@@ -294,8 +307,9 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     {
         try
         {
-            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-            byte[] body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
+            using CancellationTokenSource timeout = WholeRequestTimeout(cancellationToken);
+            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            byte[] body = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
             return map(response, body);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -327,6 +341,22 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         {
             throw new HttpRequestException($"{what} failed to connect: {e.GetType().Name}: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// Makes a token that also ends when <see cref="HttpClient.Timeout"/> has passed. Answers are read as streams, to
+    /// bound them, and the client's own timeout then covers the headers only: a server that stalls in the body must
+    /// not hold a push or a list for longer.
+    /// </summary>
+    private CancellationTokenSource WholeRequestTimeout(CancellationToken cancellationToken)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_http.Timeout != Timeout.InfiniteTimeSpan)
+        {
+            source.CancelAfter(_http.Timeout);
+        }
+
+        return source;
     }
 
     /// <summary>Reads an answer body, at most <see cref="HttpSyncTransportOptions.MaxResponseBytes"/>.</summary>

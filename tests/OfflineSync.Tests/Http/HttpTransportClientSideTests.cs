@@ -121,6 +121,26 @@ public sealed class HttpTransportClientSideTests
     }
 
     [Fact]
+    public async Task ServerThatStallsInTheBody_PushIsTransientAndListTimesOut_AfterHttpClientTimeout()
+    {
+        // S9: answers are read as streams to bound them; HttpClient.Timeout still covers the whole answer, body included,
+        // so a server that sends its headers and then nothing cannot hold the drain or a list.
+        await using var server = new RawHttpServer(static _ => async (stream, cancellationToken) =>
+        {
+            await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"u8.ToArray(), cancellationToken);
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        });
+        using var http = new HttpClient { BaseAddress = server.Address, Timeout = TimeSpan.FromMilliseconds(500) };
+        using var transport = new HttpSyncTransport(http);
+
+        PushResult.Transient transient = Assert.IsType<PushResult.Transient>(Assert.Single(await transport.PushAsync([Create()], default).WaitAsync(TimeSpan.FromSeconds(60))));
+        TimeoutException error = await Assert.ThrowsAsync<TimeoutException>(() => transport.ListAsync("tags", null, 10, ClientId, default).WaitAsync(TimeSpan.FromSeconds(60)));
+
+        Assert.Contains("timed out", transient.Error, StringComparison.Ordinal);
+        Assert.Contains("HttpClient.Timeout", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RetryAfterOfYears_IsPassedOnForTheEngineToCap()
     {
         // S9: the transport reports what the server asked; the engine caps it at SyncRetryOptions.MaxDelay.
