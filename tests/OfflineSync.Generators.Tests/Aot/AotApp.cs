@@ -168,10 +168,10 @@ internal static class AotApp
                 return Task.FromResult<IReadOnlyList<PushResult>>(results);
             }
 
-            public Task<ListPage> ListAsync(string resource, string? after, int limit, CancellationToken cancellationToken) =>
+            public Task<ListPage> ListAsync(string resource, string? after, int limit, string clientId, CancellationToken cancellationToken) =>
                 Task.FromResult(new ListPage([], 0, false));
 
-            public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+            public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, [EnumeratorCancellation] CancellationToken cancellationToken)
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
                 yield break;
