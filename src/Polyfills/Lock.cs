@@ -9,6 +9,9 @@ namespace System.Threading;
 /// <summary>A mutual-exclusion lock for .NET 8 with the shape of .NET 9's <c>System.Threading.Lock</c>.</summary>
 internal sealed class Lock
 {
+    /// <summary>Gets whether the current thread holds the lock.</summary>
+    public bool IsHeldByCurrentThread => Monitor.IsEntered(this);
+
     /// <summary>Enters the lock; disposing the scope exits it.</summary>
     public Scope EnterScope()
     {
