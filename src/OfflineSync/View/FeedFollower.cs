@@ -194,6 +194,9 @@ internal sealed class FeedFollower<TEntity>
         }
 
         Interlocked.Exchange(ref _lastSequence, checkpoint.Sequence);
+
+        // Not Loading: the view shows what it last knew, as offline, until the feed is back.
+        _view.SetStatus(SyncSetStatus.Offline);
     }
 
     /// <summary>
@@ -268,7 +271,13 @@ internal sealed class FeedFollower<TEntity>
                     _view.SetStatus(SyncSetStatus.Live);
                 }
 
-                await foreach (ChangeEvent change in FollowAsync(() => _view.SetStatus(SyncSetStatus.Live), connection.Token).ConfigureAwait(false))
+                // The server accepted the feed: live, and a later drop is a first failure again.
+                Action connected = () =>
+                {
+                    failures = 0;
+                    _view.SetStatus(SyncSetStatus.Live);
+                };
+                await foreach (ChangeEvent change in FollowAsync(connected, connection.Token).ConfigureAwait(false))
                 {
                     if (!sawEvent)
                     {
