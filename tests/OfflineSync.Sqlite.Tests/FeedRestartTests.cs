@@ -1,5 +1,6 @@
 using System.Text;
 using OfflineSync.Tests.Model;
+using OfflineSync.Tests.Engine;
 using OfflineSync.Tests.Support;
 
 namespace OfflineSync.Sqlite.Tests;
@@ -46,7 +47,7 @@ public sealed class FeedRestartTests : IAsyncDisposable
         _server.Remove(Tags, "b");
         Put("e", "fifth");
 
-        var network = new Network();
+        var network = new FakeNetworkMonitor(online: false);
         TestSync restarted = Open(path, durability, network);
         Assert.Equal(["a:first", "b:second", "c:third", "d:fourth"], Describe(restarted.Tags.Items));
 
@@ -69,7 +70,7 @@ public sealed class FeedRestartTests : IAsyncDisposable
         StoreFiles.Execute(path, "UPDATE feed_position SET contract = 'written by another model' WHERE resource = 'tags'");
         int lists = _server.ListCallsOf(Tags);
 
-        var network = new Network();
+        var network = new FakeNetworkMonitor(online: false);
         TestSync restarted = Open(path, network: network);
         Assert.Empty(restarted.Tags.Items);
         network.Set(true);
@@ -116,7 +117,7 @@ public sealed class FeedRestartTests : IAsyncDisposable
         Assert.Equal(1200L, StoreFiles.Scalar(path, "SELECT count(*) FROM feed_rows WHERE resource = 'tags'"));
     }
 
-    private TestSync Open(string path, Durability durability = Durability.Full, Network? network = null)
+    private TestSync Open(string path, Durability durability = Durability.Full, FakeNetworkMonitor? network = null)
     {
         var client = new TestSync(new SyncOptions
         {
@@ -148,21 +149,6 @@ public sealed class FeedRestartTests : IAsyncDisposable
         while (!condition())
         {
             await Task.Delay(5, timeout.Token);
-        }
-    }
-
-    private sealed class Network : INetworkMonitor
-    {
-        private bool _online;
-
-        public event Action<bool>? OnlineChanged;
-
-        public bool IsOnline => Volatile.Read(ref _online);
-
-        public void Set(bool online)
-        {
-            Volatile.Write(ref _online, online);
-            OnlineChanged?.Invoke(online);
         }
     }
 }

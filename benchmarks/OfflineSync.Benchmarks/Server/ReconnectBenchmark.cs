@@ -3,6 +3,7 @@ extern alias TodoAppServer;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using OfflineSync.EndToEnd.Tests.Support;
 using OfflineSync.Http;
 using OfflineSync.Server;
 using TodoApp.Model;
@@ -67,11 +68,11 @@ internal static class ReconnectBenchmark
 
         // Before: a client without a position lists everything — what every reconnect did before the feed resumed.
         Changes changes = await ChangeAsync(writer, run, 'a', missed);
-        var traffic = new ByteCounter();
+        var traffic = new TrafficCounter();
         var clock = Stopwatch.StartNew();
         TodoSync client = Open(address, store, traffic);
         await UntilAsync(() => client.Todos.Status == SyncSetStatus.Live && changes.ShownBy(client));
-        results.Add(new Measurement("list everything (no position)", run, clock.Elapsed, traffic.Bytes, traffic.Lists));
+        results.Add(new Measurement("list everything (no position)", run, clock.Elapsed, traffic.Bytes, Lists(traffic)));
 
         // After: offline, the changes are made, online again.
         client.SetOnline(false);
@@ -81,18 +82,18 @@ internal static class ReconnectBenchmark
         clock.Restart();
         client.SetOnline(true);
         await UntilAsync(() => changes.ShownBy(client));
-        results.Add(new Measurement("resume after offline (Last-Event-ID)", run, clock.Elapsed, traffic.Bytes, traffic.Lists));
+        results.Add(new Measurement("resume after offline (Last-Event-ID)", run, clock.Elapsed, traffic.Bytes, Lists(traffic)));
 
         // After a restart: the rows and the position come from the client's store.
         await client.DisposeAsync();
         changes = await ChangeAsync(writer, run, 'c', missed);
         TimeSpan read = TimeToRead(store);
-        traffic = new ByteCounter();
+        traffic = new TrafficCounter();
         clock.Restart();
         client = Open(address, store, traffic);
         TimeSpan opened = clock.Elapsed;
         await UntilAsync(() => changes.ShownBy(client));
-        results.Add(new Measurement("resume after restart (rows kept in the store)", run, clock.Elapsed, traffic.Bytes, traffic.Lists, opened, read));
+        results.Add(new Measurement("resume after restart (rows kept in the store)", run, clock.Elapsed, traffic.Bytes, Lists(traffic), opened, read));
         await client.DisposeAsync();
         return results;
     }
@@ -106,7 +107,9 @@ internal static class ReconnectBenchmark
         return kept.Rows.Count > 0 ? clock.Elapsed : TimeSpan.Zero;
     }
 
-    private static TodoSync Open(Uri address, string store, ByteCounter traffic) =>
+    private static int Lists(TrafficCounter traffic) => traffic.Requests.Count(static r => r == $"GET /sync/{Todos}");
+
+    private static TodoSync Open(Uri address, string store, TrafficCounter traffic) =>
         new(new SyncOptions
         {
             Transport = new HttpSyncTransport(new HttpClient(traffic) { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) }),
@@ -230,95 +233,5 @@ internal static class ReconnectBenchmark
             Created.TrueForAll(key => client.Todos.TryGet(key, out _))
             && Updated.All(pair => client.Todos.TryGet(pair.Key, out Todo? todo) && todo.Title == pair.Value)
             && Deleted.TrueForAll(key => !client.Todos.TryGet(key, out _));
-    }
-
-    /// <summary>Counts the answer bytes a client reads (bodies, the feed's included) and its list requests.</summary>
-    private sealed class ByteCounter : DelegatingHandler
-    {
-        private long _bytes;
-        private int _lists;
-
-        public ByteCounter()
-            : base(new SocketsHttpHandler())
-        {
-        }
-
-        public long Bytes => Interlocked.Read(ref _bytes);
-
-        public int Lists => Volatile.Read(ref _lists);
-
-        public void Reset()
-        {
-            Interlocked.Exchange(ref _bytes, 0);
-            Interlocked.Exchange(ref _lists, 0);
-        }
-
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if (request.RequestUri?.AbsolutePath.EndsWith("/" + Todos, StringComparison.Ordinal) == true && request.Method == HttpMethod.Get)
-            {
-                Interlocked.Increment(ref _lists);
-            }
-
-            HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
-            var counted = new StreamContent(new CountingStream(await response.Content.ReadAsStreamAsync(cancellationToken), this));
-            foreach (KeyValuePair<string, IEnumerable<string>> header in response.Content.Headers)
-            {
-                counted.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-
-            response.Content = counted;
-            return response;
-        }
-
-        private sealed class CountingStream(Stream inner, ByteCounter counter) : Stream
-        {
-            public override bool CanRead => true;
-
-            public override bool CanSeek => false;
-
-            public override bool CanWrite => false;
-
-            public override long Length => throw new NotSupportedException();
-
-            public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-            public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-            {
-                int read = await inner.ReadAsync(buffer, cancellationToken);
-                Interlocked.Add(ref counter._bytes, read);
-                return read;
-            }
-
-            public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-                ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-            public override int Read(byte[] buffer, int offset, int count)
-            {
-                int read = inner.Read(buffer, offset, count);
-                Interlocked.Add(ref counter._bytes, read);
-                return read;
-            }
-
-            public override void Flush()
-            {
-            }
-
-            public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-            public override void SetLength(long value) => throw new NotSupportedException();
-
-            public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-            protected override void Dispose(bool disposing)
-            {
-                if (disposing)
-                {
-                    inner.Dispose();
-                }
-
-                base.Dispose(disposing);
-            }
-        }
     }
 }

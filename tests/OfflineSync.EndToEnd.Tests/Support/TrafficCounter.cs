@@ -3,11 +3,13 @@ using System.Net.Http.Headers;
 namespace OfflineSync.EndToEnd.Tests.Support;
 
 /// <summary>
-/// Sits in a client's <see cref="HttpClient"/> and counts what the server's answers bring: the body bytes the client
-/// read, and the change-feed events (<c>event:</c> lines) among them.
+/// Sits in a client's <see cref="HttpClient"/> and counts what it asks and what the server's answers bring: the
+/// requests, the body bytes the client read, and the change-feed events (<c>event:</c> lines) among them.
 /// </summary>
+/// <remarks>Also linked into the benchmarks (the reconnect benchmark counts bytes and lists with it).</remarks>
 internal sealed class TrafficCounter : DelegatingHandler
 {
+    private readonly List<string> _requests = [];
     private long _bytes;
     private long _events;
 
@@ -22,8 +24,37 @@ internal sealed class TrafficCounter : DelegatingHandler
     /// <summary>Gets the feed events read so far.</summary>
     public long Events => Interlocked.Read(ref _events);
 
+    /// <summary>Gets the requests sent so far, as <c>METHOD /path</c>.</summary>
+    public IReadOnlyList<string> Requests
+    {
+        get
+        {
+            lock (_requests)
+            {
+                return _requests.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Starts counting from zero.</summary>
+    public void Reset()
+    {
+        lock (_requests)
+        {
+            _requests.Clear();
+        }
+
+        Interlocked.Exchange(ref _bytes, 0);
+        Interlocked.Exchange(ref _events, 0);
+    }
+
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        lock (_requests)
+        {
+            _requests.Add($"{request.Method} {request.RequestUri?.AbsolutePath}");
+        }
+
         HttpResponseMessage response = await base.SendAsync(request, cancellationToken);
         HttpContentHeaders headers = response.Content.Headers;
         var counted = new StreamContent(new CountingStream(await response.Content.ReadAsStreamAsync(cancellationToken), this));
