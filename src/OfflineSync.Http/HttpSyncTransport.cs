@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Net.ServerSentEvents;
 using OfflineSync.Http.Sse;
 using OfflineSync.Protocol;
 

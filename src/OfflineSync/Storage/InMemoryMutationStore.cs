@@ -2,10 +2,14 @@ namespace OfflineSync;
 
 /// <summary>
 /// A mutation store that keeps everything in memory. Everything queued is lost when the process
-/// exits (and so do the feed checkpoints: a new store lists every resource again): use it for tests and for apps
-/// whose pending changes may be lost; use
+/// exits: use it for tests and for apps whose pending changes may be lost; use
 /// <c>SqliteMutationStore</c> to survive restarts (S4).
 /// </summary>
+/// <remarks>
+/// It keeps the feed checkpoints too (<see cref="FeedCheckpoint"/>, a copy of each resource's server rows as JSON),
+/// so a new client over the same store object resumes the feeds as after a restart; they cost that memory for the
+/// life of the store. A new store holds none: its sets list their resources.
+/// </remarks>
 public sealed class InMemoryMutationStore : IMutationStore
 {
     private readonly object _gate = new();
