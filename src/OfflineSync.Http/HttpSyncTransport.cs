@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using OfflineSync.Http.Sse;
@@ -28,7 +29,7 @@ namespace OfflineSync.Http;
 /// every request of the transport, the feed included, goes through it.
 /// </para>
 /// </remarks>
-public sealed class HttpSyncTransport : ISyncTransport, IDisposable
+public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, IDisposable
 {
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
     private readonly HttpClient _http;
@@ -119,11 +120,13 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, clientId);
         using CancellationTokenSource timeout = WholeRequestTimeout(cancellationToken);
         HttpStatusCode status;
+        TimeSpan? retryAfter;
         byte[] body;
         try
         {
             using HttpResponseMessage response = await SendReadingHeadersAsync(request, $"Listing '{resource}'", timeout.Token).ConfigureAwait(false);
             status = response.StatusCode;
+            retryAfter = PushResultMapper.RetryAfter(response.Headers.RetryAfter);
             body = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
@@ -134,7 +137,10 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         if ((int)status is < 200 or > 299)
         {
             string error = PushResultMapper.TryReadProblem(body)?.Describe((int)status) ?? _mapper.Excerpt(body);
-            throw new HttpRequestException($"Listing '{resource}' failed with HTTP {(int)status}: {error}", null, status);
+            string message = $"Listing '{resource}' failed with HTTP {(int)status}: {error}";
+            throw retryAfter is { } delay
+                ? new RetryAfterException(message, status, delay)
+                : new HttpRequestException(message, null, status);
         }
 
         try
@@ -149,19 +155,28 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Events are parsed from the response stream as they arrive. Unknown event types are skipped
-    /// (newer servers may send more); an event that cannot be read, or an answer that is not an event
-    /// stream, ends the feed with an <see cref="HttpRequestException"/> so the caller reconnects. A feed
-    /// silent for longer than <see cref="HttpSyncTransportOptions.FeedIdleTimeout"/>, heartbeats included,
-    /// ends with a <see cref="TimeoutException"/>: the connection is dead even if the socket does not know.
+    /// Events are parsed from the response stream as they arrive, by <see cref="SseParser"/>. Unknown event types are
+    /// skipped (newer servers may send more); an event that cannot be read, an event longer than
+    /// <see cref="SyncLimits.MaxEventBytes"/>, or an answer that is not an event stream ends the feed with an
+    /// <see cref="HttpRequestException"/> so the caller reconnects. A feed silent for longer than
+    /// <see cref="HttpSyncTransportOptions.FeedIdleTimeout"/>, heartbeats included, ends with a <see cref="TimeoutException"/>:
+    /// the connection is dead even if the socket does not know. A refusal with <c>Retry-After</c> (a server at its feed
+    /// limit answers 503) carries the delay the server asked for, which the client honours up to its longest backoff.
     /// </remarks>
-    public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, CancellationToken cancellationToken) =>
+        FollowAsync(resource, afterSequence, clientId, connected: null, cancellationToken);
+
+    /// <inheritdoc/>
+    IAsyncEnumerable<ChangeEvent> IFeedConnectionSignal.FollowAsync(string resource, long afterSequence, string clientId, Action connected, CancellationToken cancellationToken) =>
+        FollowAsync(resource, afterSequence, clientId, connected, cancellationToken);
+
+    private async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, Action? connected, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(resource);
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
         ArgumentException.ThrowIfNullOrEmpty(clientId);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseAddress, $"sync/{Uri.EscapeDataString(resource)}/events"));
-        request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.Accept.ParseAdd(SyncEventNames.MediaType);
         request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, clientId);
         if (afterSequence > 0)
         {
@@ -169,34 +184,44 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         }
 
         using HttpResponseMessage response = await SendReadingHeadersAsync(request, $"The change feed of '{resource}'", cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+        if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != SyncEventNames.MediaType)
         {
-            byte[] body = await ReadLimitedAsync(response, 4096, cancellationToken).ConfigureAwait(false);
-            string error = PushResultMapper.TryReadProblem(body)?.Describe((int)response.StatusCode) ?? _mapper.Excerpt(body);
-            throw new HttpRequestException($"The change feed of '{resource}' answered HTTP {(int)response.StatusCode} ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}) instead of an event stream: {error}", null, response.StatusCode);
+            byte[] refusal = await ReadLimitedAsync(response, 4096, cancellationToken).ConfigureAwait(false);
+            string error = PushResultMapper.TryReadProblem(refusal)?.Describe((int)response.StatusCode) ?? _mapper.Excerpt(refusal);
+            string message = $"The change feed of '{resource}' answered HTTP {(int)response.StatusCode} ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}) instead of an event stream: {error}";
+            throw PushResultMapper.RetryAfter(response.Headers.RetryAfter) is { } retryAfter
+                ? new RetryAfterException(message, response.StatusCode, retryAfter)
+                : new HttpRequestException(message, null, response.StatusCode);
         }
 
-        Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        connected?.Invoke();
+        await using var stream = new SseStreamGuard(body, _options.FeedIdleTimeout, SyncLimits.MaxEventBytes);
+        SseParser<ChangeEvent?>? parser = null;
+        parser = SseParser.Create(stream, (type, data) => SyncEventNames.TryParse(type, out ChangeKind kind)
+            ? ChangeEventReader.Read(resource, kind, parser!.LastEventId, data, _mapper)
+            : null);
+        IAsyncEnumerator<SseItem<ChangeEvent?>> events = parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (events.ConfigureAwait(false))
         {
-            var parser = new SseParser(stream, idleTimeout: _options.FeedIdleTimeout);
-            await foreach (SseEvent sse in parser.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
-                ChangeKind? kind = sse.Type switch
+                try
                 {
-                    "existing" => ChangeKind.Existing,
-                    "added" => ChangeKind.Added,
-                    "changed" => ChangeKind.Changed,
-                    "removed" => ChangeKind.Removed,
-                    "invalidate" => ChangeKind.Invalidate,
-                    _ => null,
-                };
-                if (kind is null)
+                    if (!await events.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (InvalidDataException e)
                 {
-                    continue;
+                    throw new HttpRequestException($"The change feed of '{resource}' broke the protocol: {e.Message}", e);
                 }
 
-                yield return ChangeEventReader.Read(resource, kind.Value, sse, _mapper);
+                if (events.Current.Data is { } change)
+                {
+                    yield return change;
+                }
             }
         }
     }
