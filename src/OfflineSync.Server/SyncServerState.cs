@@ -7,23 +7,24 @@ using OfflineSync.Server.Storage;
 
 namespace OfflineSync.Server;
 
-/// <summary>The server's singletons: options, store, mutation processor, served resources and the feed notifier.</summary>
-internal sealed class SyncServerState : IDisposable
+/// <summary>The server's singletons: options, store (opened with the options' store factory), mutation processor, served resources and the feed notifier.</summary>
+internal sealed class SyncServerState : IAsyncDisposable
 {
     private readonly Dictionary<string, SyncResource> _resources = new(StringComparer.Ordinal);
 
     public SyncServerState(IOptions<SyncServerOptions> options, ILoggerFactory? loggerFactory = null)
     {
         Options = options.Value;
-        Store = new SqliteSyncStore(Options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        Logger = loggerFactory.CreateLogger("OfflineSync.Server");
+        Store = Options.OpenStore(loggerFactory);
         Processor = new MutationProcessor(Options);
         Store.Committed += _ => Notifier.Notify();
-        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OfflineSync.Server");
     }
 
     public SyncServerOptions Options { get; }
 
-    public SqliteSyncStore Store { get; }
+    public ISyncStore Store { get; }
 
     public MutationProcessor Processor { get; }
 
@@ -53,5 +54,5 @@ internal sealed class SyncServerState : IDisposable
         }
     }
 
-    public void Dispose() => Store.Dispose();
+    public ValueTask DisposeAsync() => Store.DisposeAsync();
 }
