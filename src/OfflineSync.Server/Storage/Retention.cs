@@ -24,7 +24,9 @@ internal sealed class Retention
     public bool TakeAgePrune(long now)
     {
         long last = Volatile.Read(ref _lastAgePrune);
-        if (now - last < (long)AgePruneInterval.TotalMilliseconds && _options.ChangeRetention >= AgePruneInterval)
+
+        // The first write of a store instance prunes (long.MinValue is "never": now - last would overflow).
+        if (last != long.MinValue && now - last < (long)AgePruneInterval.TotalMilliseconds && _options.ChangeRetention >= AgePruneInterval)
         {
             return false;
         }
