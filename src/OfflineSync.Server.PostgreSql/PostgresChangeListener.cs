@@ -53,7 +53,8 @@ internal sealed partial class PostgresChangeListener : IAsyncDisposable
                         _heard(head);
                     }
                 };
-                await using (var listen = new NpgsqlCommand($"LISTEN {_sql.Channel};", connection))
+                // Named, so an operator (and a test) can tell the listening connection in pg_stat_activity.
+                await using (var listen = new NpgsqlCommand($"SET application_name = '{_sql.Channel} listener'; LISTEN {_sql.Channel};", connection))
                 {
                     await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
                 }
