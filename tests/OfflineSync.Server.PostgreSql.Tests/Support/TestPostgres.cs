@@ -40,14 +40,22 @@ public sealed class PostgresTheoryAttribute : TheoryAttribute
     public PostgresTheoryAttribute() => Skip = TestPostgres.SkipReason;
 }
 
-/// <summary>A database of its own for one test class: created on first use, dropped at the end, whatever the tests left in it.</summary>
-public sealed class TestDatabase : IAsyncLifetime
+/// <summary>A database of its own for one test class (or one test): created on first use, dropped at the end, whatever the tests left in it.</summary>
+public sealed class TestDatabase : IAsyncLifetime, IAsyncDisposable
 {
     private readonly string _name = "offlinesync_test_" + Guid.NewGuid().ToString("N");
     private string? _connectionString;
 
     /// <summary>Gets the connection string of the database.</summary>
     public string ConnectionString => _connectionString ?? throw new InvalidOperationException("The database is not created yet.");
+
+    /// <summary>Creates a database for one test.</summary>
+    public static async Task<TestDatabase> CreateAsync()
+    {
+        var database = new TestDatabase();
+        await database.InitializeAsync();
+        return database;
+    }
 
     /// <summary>Gets a schema name no other test of the class uses, so each test starts from an empty store.</summary>
     public static string NewSchema() => "t_" + Guid.NewGuid().ToString("N")[..20];
@@ -69,6 +77,8 @@ public sealed class TestDatabase : IAsyncLifetime
 
         _connectionString = new NpgsqlConnectionStringBuilder(admin) { Database = _name }.ConnectionString;
     }
+
+    async ValueTask IAsyncDisposable.DisposeAsync() => await DisposeAsync();
 
     public async Task DisposeAsync()
     {
