@@ -14,6 +14,15 @@ internal sealed class PostgresSql
         Head = $"SELECT {head};";
 
         GetRowForUpdate = $"SELECT json, version, seq, client_id, origin_optimistic_key, deleted FROM {s}.rows WHERE resource = $1 AND key = $2 FOR UPDATE;";
+        PrefetchRows = $"""
+            SELECT r.resource, r.key, r.json, r.version, r.seq, r.client_id, r.origin_optimistic_key, r.deleted
+            FROM {s}.rows r JOIN unnest($1::text[], $2::text[]) AS w(resource, key) ON r.resource = w.resource AND r.key = w.key
+            ORDER BY r.resource, r.key FOR UPDATE OF r;
+            """;
+        PrefetchIdempotency = $"""
+            SELECT d.client_id, d.key, d.request_hash, d.status, d.entity_key, d.optimistic_key, d.version, d.body, d.expires_at
+            FROM {s}.idempotency d JOIN unnest($1::text[], $2::text[]) AS w(client_id, key) ON d.client_id = w.client_id AND d.key = w.key;
+            """;
         GetIdempotency = $"SELECT request_hash, status, entity_key, optimistic_key, version, body, expires_at FROM {s}.idempotency WHERE client_id = $1 AND key = $2;";
         NextKey = $"INSERT INTO {s}.key_sequences AS k (resource, last) VALUES ($1, 1) ON CONFLICT (resource) DO UPDATE SET last = k.last + 1 RETURNING last;";
         RaiseKey = $"INSERT INTO {s}.key_sequences AS k (resource, last) VALUES ($1, $2) ON CONFLICT (resource) DO UPDATE SET last = GREATEST(k.last, EXCLUDED.last);";
@@ -105,6 +114,10 @@ internal sealed class PostgresSql
     public string Head { get; }
 
     public string GetRowForUpdate { get; }
+
+    public string PrefetchRows { get; }
+
+    public string PrefetchIdempotency { get; }
 
     public string GetIdempotency { get; }
 

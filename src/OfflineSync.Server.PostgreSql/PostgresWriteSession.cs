@@ -18,6 +18,7 @@ internal sealed class PostgresWriteSession : IWriteSession
     private readonly Dictionary<(string Resource, string Key), PendingRow> _rows = new();
     private readonly Dictionary<(string Resource, string Key), StoredRow?> _read = new();
     private readonly Dictionary<(string Client, string Key), IdempotencyRecord> _idempotency = new();
+    private readonly Dictionary<(string Client, string Key), IdempotencyRecord?> _idempotencyRead = new();
     private readonly List<PendingChange> _changes = [];
 
     public PostgresWriteSession(NpgsqlConnection connection, PostgresSql sql, long now, CancellationToken cancellationToken)
@@ -47,19 +48,57 @@ internal sealed class PostgresWriteSession : IWriteSession
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
         await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(_cancellationToken).ConfigureAwait(false))
         {
-            read = await reader.ReadAsync(_cancellationToken).ConfigureAwait(false)
-                ? new StoredRow(
-                    reader.IsDBNull(0) ? null : reader.GetFieldValue<byte[]>(0),
-                    reader.GetInt64(1),
-                    reader.GetInt64(2),
-                    reader.IsDBNull(3) ? null : reader.GetString(3),
-                    reader.IsDBNull(4) ? null : reader.GetString(4),
-                    reader.GetBoolean(5))
-                : null;
+            read = await reader.ReadAsync(_cancellationToken).ConfigureAwait(false) ? ReadRow(reader, 0) : null;
         }
 
         _read[(resource, key)] = read;
         return read;
+    }
+
+    /// <summary>A generated key is free unless this transaction used it: a collision with a stored row fails the insert's unique index, and the transaction runs again with another key.</summary>
+    public ValueTask<bool> IsGeneratedKeyFreeAsync(string resource, string key) => ValueTask.FromResult(!_rows.ContainsKey((resource, key)));
+
+    /// <summary>Reads (and locks, in key order, so concurrent batches do not deadlock on each other) the rows and records in one round trip.</summary>
+    public async ValueTask PrefetchAsync(IReadOnlyCollection<(string Resource, string Key)> rows, IReadOnlyCollection<(string? ClientId, string Key)> idempotencyKeys)
+    {
+        var wanted = rows.Where(r => !_rows.ContainsKey(r) && !_read.ContainsKey(r)).ToList();
+        var records = idempotencyKeys.Select(static k => (Client: k.ClientId ?? IdempotencyRecord.AnonymousClient, k.Key))
+            .Where(k => !_idempotency.ContainsKey(k) && !_idempotencyRead.ContainsKey(k)).ToList();
+        if (wanted.Count + records.Count < 2)
+        {
+            return; // one read is no cheaper ahead of time
+        }
+
+        await using var batch = new NpgsqlBatch(_connection);
+        var readRows = new NpgsqlBatchCommand(_sql.PrefetchRows);
+        readRows.Parameters.Add(Array(wanted.Select(static r => r.Resource).ToArray(), NpgsqlDbType.Text));
+        readRows.Parameters.Add(Array(wanted.Select(static r => r.Key).ToArray(), NpgsqlDbType.Text));
+        batch.BatchCommands.Add(readRows);
+        var readRecords = new NpgsqlBatchCommand(_sql.PrefetchIdempotency);
+        readRecords.Parameters.Add(Array(records.Select(static r => r.Client).ToArray(), NpgsqlDbType.Text));
+        readRecords.Parameters.Add(Array(records.Select(static r => r.Key).ToArray(), NpgsqlDbType.Text));
+        batch.BatchCommands.Add(readRecords);
+        foreach ((string Resource, string Key) row in wanted)
+        {
+            _read[row] = null;
+        }
+
+        foreach ((string Client, string Key) record in records)
+        {
+            _idempotencyRead[record] = null;
+        }
+
+        await using NpgsqlDataReader reader = await batch.ExecuteReaderAsync(_cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(_cancellationToken).ConfigureAwait(false))
+        {
+            _read[(reader.GetString(0), reader.GetString(1))] = ReadRow(reader, 2);
+        }
+
+        await reader.NextResultAsync(_cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(_cancellationToken).ConfigureAwait(false))
+        {
+            _idempotencyRead[(reader.GetString(0), reader.GetString(1))] = ReadRecord(reader, 2);
+        }
     }
 
     public void InsertRow(string resource, string key, byte[] json, long version, string? clientId, string? origin)
@@ -84,6 +123,11 @@ internal sealed class PostgresWriteSession : IWriteSession
             return written;
         }
 
+        if (_idempotencyRead.TryGetValue((client, key), out IdempotencyRecord? prefetched))
+        {
+            return prefetched is not null && prefetched.ExpiresAt > Now ? prefetched : null;
+        }
+
         await using var command = new NpgsqlCommand(_sql.GetIdempotency, _connection);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = client });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
@@ -93,14 +137,7 @@ internal sealed class PostgresWriteSession : IWriteSession
             return null;
         }
 
-        var record = new IdempotencyRecord(
-            reader.GetFieldValue<byte[]>(0),
-            reader.GetInt32(1),
-            reader.IsDBNull(2) ? null : reader.GetString(2),
-            reader.IsDBNull(3) ? null : reader.GetString(3),
-            reader.IsDBNull(4) ? null : reader.GetInt64(4),
-            reader.IsDBNull(5) ? null : reader.GetFieldValue<byte[]>(5),
-            reader.GetInt64(6));
+        IdempotencyRecord record = ReadRecord(reader, 0);
         return record.ExpiresAt > Now ? record : null;
     }
 
@@ -261,6 +298,23 @@ internal sealed class PostgresWriteSession : IWriteSession
         p.Add(new NpgsqlParameter<long> { TypedValue = Now });
         return command;
     }
+
+    private static StoredRow ReadRow(NpgsqlDataReader reader, int first) => new(
+        reader.IsDBNull(first) ? null : reader.GetFieldValue<byte[]>(first),
+        reader.GetInt64(first + 1),
+        reader.GetInt64(first + 2),
+        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3),
+        reader.IsDBNull(first + 4) ? null : reader.GetString(first + 4),
+        reader.GetBoolean(first + 5));
+
+    private static IdempotencyRecord ReadRecord(NpgsqlDataReader reader, int first) => new(
+        reader.GetFieldValue<byte[]>(first),
+        reader.GetInt32(first + 1),
+        reader.IsDBNull(first + 2) ? null : reader.GetString(first + 2),
+        reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3),
+        reader.IsDBNull(first + 4) ? null : reader.GetInt64(first + 4),
+        reader.IsDBNull(first + 5) ? null : reader.GetFieldValue<byte[]>(first + 5),
+        reader.GetInt64(first + 6));
 
     private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType elementType) =>
         new() { NpgsqlDbType = NpgsqlDbType.Array | elementType, Value = values };

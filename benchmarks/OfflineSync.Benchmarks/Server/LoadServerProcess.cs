@@ -19,7 +19,7 @@ internal static class LoadServerProcess
     public const string Listening = "listening ";
     public const string Done = "done";
 
-    public static async Task<int> RunAsync(string databasePath)
+    public static async Task<int> RunAsync(Action<SyncServerOptions> store)
     {
         var latency = new LatencyRecorder();
         bool recording = false;
@@ -46,7 +46,7 @@ internal static class LoadServerProcess
         });
         listener.Start();
 
-        await using SyncServerHost server = await TodoServer.StartAsync(databasePath);
+        await using SyncServerHost server = await TodoServer.StartAsync(store);
         Console.Out.WriteLine(Listening + server.Address);
         Console.Out.Flush();
 

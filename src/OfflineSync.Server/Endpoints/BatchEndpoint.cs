@@ -48,6 +48,7 @@ internal sealed class BatchEndpoint
         // The answer is written inside the transaction: if it cannot be written, nothing is committed.
         ArrayBufferWriter<byte> answer = await _state.Store.WriteAsync(async session =>
         {
+            await Prefetch(session, items, clientId).ConfigureAwait(false);
             var scope = new BatchScope();
             var buffer = new ArrayBufferWriter<byte>(4096);
             using var writer = new Utf8JsonWriter(buffer);
@@ -71,6 +72,27 @@ internal sealed class BatchEndpoint
 
         await HttpIo.WriteJsonAsync(context, answer.WrittenMemory).ConfigureAwait(false);
     });
+
+    /// <summary>Reads ahead the rows the batch updates or deletes and its idempotency records (<see cref="Storage.IWriteSession.PrefetchAsync"/>).</summary>
+    private static ValueTask Prefetch(Storage.IWriteSession session, List<BatchItem> items, string? clientId)
+    {
+        var rows = new HashSet<(string, string)>();
+        var keys = new HashSet<(string?, string)>();
+        foreach (BatchItem item in items)
+        {
+            if (item.Kind != MutationKind.Create && item.Key is { } key)
+            {
+                rows.Add((item.Resource, key));
+            }
+
+            if (item.IdempotencyKey is { } idempotencyKey)
+            {
+                keys.Add((clientId, idempotencyKey));
+            }
+        }
+
+        return session.PrefetchAsync(rows, keys);
+    }
 
     private ValueTask<MutationOutcome> ApplyAsync(Storage.IWriteSession session, BatchItem item, string? clientId, BatchScope scope)
     {

@@ -26,7 +26,7 @@ internal static class ServerKeys
                     // A ULID without the optimistic prefix: compact and ordered by creation time.
                     id = OptimisticKeys.NewString(time)[OptimisticKeys.StringPrefix.Length..];
                 }
-                while (!await IsFreeAsync(session, resource, id).ConfigureAwait(false));
+                while (!await session.IsGeneratedKeyFreeAsync(resource, id).ConfigureAwait(false));
                 return id;
 
             case SyncKeyKind.Guid:
@@ -44,7 +44,7 @@ internal static class ServerKeys
                 {
                     fresh = SyncKeys.Format(Guid.CreateVersion7(time.GetUtcNow()));
                 }
-                while (!await IsFreeAsync(session, resource, fresh).ConfigureAwait(false));
+                while (!await session.IsGeneratedKeyFreeAsync(resource, fresh).ConfigureAwait(false));
                 return fresh;
 
             case SyncKeyKind.Int64:

@@ -13,6 +13,19 @@ internal interface IWriteSession
     /// <summary>Reads a row, tombstones included; <see langword="null"/> when no row ever had the key.</summary>
     ValueTask<StoredRow?> GetRowAsync(string resource, string key);
 
+    /// <summary>
+    /// Returns whether no row (not even a tombstone) has <paramref name="key"/>, for a key the server made up
+    /// (a ULID or a version 7 Guid): a store whose unique index would refuse a taken key at commit, and then run
+    /// the transaction again, may answer without reading.
+    /// </summary>
+    ValueTask<bool> IsGeneratedKeyFreeAsync(string resource, string key);
+
+    /// <summary>
+    /// Reads ahead, where the store gains by it, the rows and idempotency records a batch is about to read: one
+    /// round trip instead of one per mutation. A hint only: every read stays correct without it.
+    /// </summary>
+    ValueTask PrefetchAsync(IReadOnlyCollection<(string Resource, string Key)> rows, IReadOnlyCollection<(string? ClientId, string Key)> idempotencyKeys);
+
     /// <summary>Inserts a new row and appends its <c>added</c> change.</summary>
     void InsertRow(string resource, string key, byte[] json, long version, string? clientId, string? origin);
 

@@ -79,6 +79,11 @@ internal sealed class SqliteWriteSession : IWriteSession, IDisposable
             reader.GetInt64(5) != 0));
     }
 
+    public async ValueTask<bool> IsGeneratedKeyFreeAsync(string resource, string key) => await GetRowAsync(resource, key).ConfigureAwait(false) is null;
+
+    /// <summary>Nothing to gain: every read is a local call.</summary>
+    public ValueTask PrefetchAsync(IReadOnlyCollection<(string Resource, string Key)> rows, IReadOnlyCollection<(string? ClientId, string Key)> idempotencyKeys) => ValueTask.CompletedTask;
+
     public void InsertRow(string resource, string key, byte[] json, long version, string? clientId, string? origin)
     {
         long seq = AppendChange(resource, key, StoredChangeKind.Added, version, origin, json);
