@@ -42,7 +42,7 @@ internal sealed partial class PostgresSyncStore : ISyncStore
     public event Action<long>? Committed;
 
     /// <summary>Connects, brings the schema to this version's layout and starts listening for other instances' commits.</summary>
-    /// <remarks>Synchronous because the server opens its store when the first resource is mapped, before the host starts.</remarks>
+    /// <remarks>Synchronous (Npgsql's synchronous calls), like the opening of a SQLite file: the server opens its store when the first resource is mapped, before the host starts.</remarks>
     public static PostgresSyncStore Open(string connectionString, PostgresStoreOptions store, SyncServerOptions options, ILoggerFactory loggerFactory)
     {
         var builder = new NpgsqlDataSourceBuilder(connectionString);
@@ -55,14 +55,16 @@ internal sealed partial class PostgresSyncStore : ISyncStore
         NpgsqlDataSource dataSource = builder.Build();
         try
         {
-            return Task.Run(async () =>
+            PostgresSchemaMigrator.Migrate(dataSource, store.Schema);
+            long head;
+            using (NpgsqlCommand read = dataSource.CreateCommand(new PostgresSql(store.Schema).Head))
             {
-                await PostgresSchemaMigrator.MigrateAsync(dataSource, store.Schema, CancellationToken.None).ConfigureAwait(false);
-                long head = await ReadHeadAsync(dataSource, new PostgresSql(store.Schema), CancellationToken.None).ConfigureAwait(false);
-                var opened = new PostgresSyncStore(dataSource, store, options, loggerFactory.CreateLogger("OfflineSync.Server.PostgreSql"), head);
-                opened._listener.Start();
-                return opened;
-            }).GetAwaiter().GetResult();
+                head = (long)read.ExecuteScalar()!;
+            }
+
+            var opened = new PostgresSyncStore(dataSource, store, options, loggerFactory.CreateLogger("OfflineSync.Server.PostgreSql"), head);
+            opened._listener.Start();
+            return opened;
         }
         catch
         {
@@ -161,10 +163,10 @@ internal sealed partial class PostgresSyncStore : ISyncStore
         }
     }
 
-    public async Task<ChangePage> ReadChangesAsync(ReadScope scope, long after, int limit, CancellationToken cancellationToken)
+    public async Task<ChangePage> ReadChangesAsync(string resource, long after, int limit, CancellationToken cancellationToken)
     {
         await using NpgsqlCommand command = _dataSource.CreateCommand(_sql.ChangesAfter);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scope.Resource });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = resource });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
         long head = 0, pruned = 0;
@@ -184,7 +186,8 @@ internal sealed partial class PostgresSyncStore : ISyncStore
                     reader.GetString(3),
                     (StoredChangeKind)reader.GetInt16(4),
                     reader.GetInt64(5),
-                    scope.OriginOf(reader.IsDBNull(8) ? null : reader.GetString(8), reader.IsDBNull(6) ? null : reader.GetString(6)),
+                    reader.IsDBNull(8) ? null : reader.GetString(8),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
                     reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7)));
             }
         }
@@ -198,12 +201,6 @@ internal sealed partial class PostgresSyncStore : ISyncStore
     {
         await _listener.DisposeAsync().ConfigureAwait(false);
         await _dataSource.DisposeAsync().ConfigureAwait(false);
-    }
-
-    internal static async Task<long> ReadHeadAsync(NpgsqlDataSource dataSource, PostgresSql sql, CancellationToken cancellationToken)
-    {
-        await using NpgsqlCommand command = dataSource.CreateCommand(sql.Head);
-        return (long)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>Raises <see cref="Committed"/> when <paramref name="head"/> is newer than any head seen before.</summary>

@@ -20,6 +20,7 @@ internal sealed class SyncServerState : IAsyncDisposable
         Store = Options.OpenStore(loggerFactory);
         Processor = new MutationProcessor(Options);
         Store.Committed += _ => Notifier.Notify();
+        ChangeReads = new ChangeReads(Store);
     }
 
     public SyncServerOptions Options { get; }
@@ -29,6 +30,8 @@ internal sealed class SyncServerState : IAsyncDisposable
     public MutationProcessor Processor { get; }
 
     public ChangeNotifier Notifier { get; } = new();
+
+    public ChangeReads ChangeReads { get; }
 
     public ILogger Logger { get; }
 

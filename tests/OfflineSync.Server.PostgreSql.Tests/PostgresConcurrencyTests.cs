@@ -4,6 +4,7 @@ using Npgsql;
 using OfflineSync.Server.PostgreSql.Tests.Support;
 using OfflineSync.Server.Resources;
 using OfflineSync.Server.Storage;
+using TodoApp.Model;
 
 namespace OfflineSync.Server.PostgreSql.Tests;
 
@@ -42,7 +43,7 @@ public sealed class PostgresConcurrencyTests(TestDatabase database) : IClassFixt
             bool lastRound = false;
             while (true)
             {
-                ChangePage page = await reader.Store.ReadChangesAsync(StoreClient.Scope("reader"), position, 50, default);
+                ChangePage page = await reader.Store.ReadChangesAsync(Category.ResourceName, position, 50, default);
                 Assert.True(page.Covers(position));
                 foreach (StoredChange change in page.Changes)
                 {

@@ -5,6 +5,7 @@ using OfflineSync.Server.PostgreSql.Tests.Support;
 using OfflineSync.Server.Resources;
 using OfflineSync.Server.Storage;
 using OfflineSync.Server.Storage.Sqlite;
+using TodoApp.Model;
 
 namespace OfflineSync.Server.PostgreSql.Tests;
 
@@ -68,9 +69,10 @@ public abstract class StoreContractTests : IAsyncLifetime
         RowItem theirs = (await client.Store.GetRowAsync(StoreClient.Scope("c2"), created.Key!, default))!.Value;
         Assert.Equal((optimistic, 1L, "Work"), (mine.Origin, mine.Version, StoreClient.NameOf(mine.Json)));
         Assert.Null(theirs.Origin);
-        StoredChange change = Assert.Single(await client.ChangesAsync(clientId: "c1"));
-        Assert.Equal((StoredChangeKind.Added, created.Key, optimistic, mine.Sequence), (change.Kind, change.Key, change.Origin, change.Sequence));
-        Assert.Null(Assert.Single(await client.ChangesAsync(clientId: "c2")).Origin);
+        StoredChange change = Assert.Single(await client.ChangesAsync());
+        Assert.Equal((StoredChangeKind.Added, created.Key, mine.Sequence), (change.Kind, change.Key, change.Sequence));
+        Assert.Equal(optimistic, StoreClient.Scope("c1").OriginOf(change.ClientId, change.OriginOptimisticKey));
+        Assert.Null(StoreClient.Scope("c2").OriginOf(change.ClientId, change.OriginOptimisticKey));
         Assert.Null(Assert.Single((await client.Store.ListPageAsync(StoreClient.Scope(null), null, 10, default)).Items).Origin);
     }
 
@@ -126,7 +128,7 @@ public abstract class StoreContractTests : IAsyncLifetime
             Assert.Fail($"Unexpected row {row.Key}.");
         }
 
-        ChangePage page = await client.Store.ReadChangesAsync(StoreClient.Scope("c1"), 0, 10, default);
+        ChangePage page = await client.Store.ReadChangesAsync(Category.ResourceName, 0, 10, default);
         Assert.Equal(0, head);
         Assert.Equal((0L, 0L, 0), (page.Head, page.PrunedThrough, page.Changes.Count));
         Assert.Empty((await client.Store.ListPageAsync(StoreClient.Scope("c1"), null, 10, default)).Items);
@@ -148,7 +150,7 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Empty(await client.ChangesAsync());
         MutationOutcome again = await client.ApplyAsync(StoreClient.Create("c1", "kept", idempotencyKey: "k1"));
         Assert.False(again.Replayed);
-        Assert.Equal(1, (await client.Store.ReadChangesAsync(StoreClient.Scope("c1"), 0, 10, default)).Head);
+        Assert.Equal(1, (await client.Store.ReadChangesAsync(Category.ResourceName, 0, 10, default)).Head);
     }
 
     [StoreFact] // a batch reads its own writes: create, update and delete of one row in one transaction
@@ -165,14 +167,39 @@ public abstract class StoreContractTests : IAsyncLifetime
             StoreClient.Delete("c1", optimistic, ifMatch: 3));
 
         Assert.Equal([201, 200, 200, 201, 204], outcomes.Select(static o => o.Status));
-        List<StoredChange> log = await client.ChangesAsync(clientId: "c1");
+        List<StoredChange> log = await client.ChangesAsync();
         Assert.Equal([1L, 2L, 3L, 4L, 5L], log.Select(static c => c.Sequence));
         Assert.Equal([StoredChangeKind.Added, StoredChangeKind.Changed, StoredChangeKind.Changed, StoredChangeKind.Added, StoredChangeKind.Removed], log.Select(static c => c.Kind));
         Assert.Equal(["one", "two", "three"], log.Take(3).Select(static c => StoreClient.NameOf(c.Json)));
         Assert.Equal(4L, log[4].Version);
-        Assert.Equal(optimistic, log[4].Origin);
+        Assert.Equal(("c1", optimistic), (log[4].ClientId, log[4].OriginOptimisticKey));
         RowItem other = Assert.Single((await client.Store.ListPageAsync(StoreClient.Scope("c1"), null, 10, default)).Items);
         Assert.Equal((outcomes[3].Key, 4L), (other.Key, other.Sequence));
+    }
+
+    [StoreFact] // a batch over rows stored before: what it reads ahead is what it would have read one by one
+    public async Task Batch_OfRowsStoredBefore_ReplaysUpdatesDeletesAndStopsAtAMissingRow()
+    {
+        StoreClient client = Open();
+        MutationRequest createA = StoreClient.Create("c1", "a", idempotencyKey: "create-a");
+        string a = (await client.ApplyAsync(createA)).Key!;
+        string b = await client.CreatedKeyAsync("c1", "b");
+
+        List<MutationOutcome> outcomes = await client.ApplyBatchAsync(
+            createA,
+            StoreClient.Rename("c1", a, "a2", ifMatch: 1, idempotencyKey: "rename-a"),
+            StoreClient.Rename("c1", a, "a2", ifMatch: 1, idempotencyKey: "rename-a"),
+            StoreClient.Delete("c1", b, ifMatch: 1),
+            StoreClient.Rename("c1", "missing", "x"),
+            StoreClient.Rename("c1", a, "never"));
+
+        Assert.Equal([201, 200, 200, 204, 404], outcomes.Select(static o => o.Status));
+        Assert.Equal([true, false, true], outcomes.Take(3).Select(static o => o.Replayed));
+        Assert.Equal(a, outcomes[0].Key);
+        Assert.Equal([2L, 2L], outcomes.Skip(1).Take(2).Select(static o => o.Version!.Value));
+        List<StoredChange> log = await client.ChangesAsync();
+        Assert.Equal([StoredChangeKind.Added, StoredChangeKind.Added, StoredChangeKind.Changed, StoredChangeKind.Removed], log.Select(static c => c.Kind));
+        Assert.Equal("a2", StoreClient.NameOf(Assert.Single((await client.Store.ListPageAsync(StoreClient.Scope("c1"), null, 10, default)).Items).Json));
     }
 
     [StoreFact] // S10: a stale base version is a conflict and changes nothing
@@ -244,8 +271,8 @@ public abstract class StoreContractTests : IAsyncLifetime
             await client.CreatedKeyAsync("c1", "n" + i);
         }
 
-        ChangePage fromStart = await client.Store.ReadChangesAsync(StoreClient.Scope("c1"), 0, 10, default);
-        ChangePage fromCut = await client.Store.ReadChangesAsync(StoreClient.Scope("c1"), 3, 10, default);
+        ChangePage fromStart = await client.Store.ReadChangesAsync(Category.ResourceName, 0, 10, default);
+        ChangePage fromCut = await client.Store.ReadChangesAsync(Category.ResourceName, 3, 10, default);
 
         Assert.Equal((6L, 3L), (fromStart.Head, fromStart.PrunedThrough));
         Assert.False(fromStart.Covers(0));
@@ -270,7 +297,7 @@ public abstract class StoreContractTests : IAsyncLifetime
 
         await client.CreatedKeyAsync("c1", "new");
 
-        ChangePage page = await client.Store.ReadChangesAsync(StoreClient.Scope("c1"), 2, 10, default);
+        ChangePage page = await client.Store.ReadChangesAsync(Category.ResourceName, 2, 10, default);
         Assert.Equal((3L, 2L), (page.Head, page.PrunedThrough));
         Assert.Equal([3L], page.Changes.Select(static c => c.Sequence));
         Assert.Null(await client.Store.WriteAsync(session => session.GetIdempotencyAsync("c1", "old-key").AsTask(), default));

@@ -101,7 +101,7 @@ internal sealed class FeedEndpoint
         {
             cancellationToken.ThrowIfCancellationRequested();
             Task nextCommit = _state.Notifier.NextCommit;
-            ChangePage page = await _state.Store.ReadChangesAsync(scope, position, PageSize, cancellationToken).ConfigureAwait(false);
+            ChangePage page = await _state.ChangeReads.ReadAsync(_resource, position, PageSize, cancellationToken).ConfigureAwait(false);
             if (!page.Covers(position))
             {
                 events.WriteEvent(page.Head, "invalidate", key: null, origin: null, originClientId: null, version: null, data: null);
@@ -117,7 +117,7 @@ internal sealed class FeedEndpoint
                     StoredChangeKind.Changed => "changed",
                     _ => "removed",
                 };
-                events.WriteEvent(change.Sequence, kind, change.Key, change.Origin, scope.ClientId, change.Version, change.Json);
+                events.WriteEvent(change.Sequence, kind, change.Key, scope.OriginOf(change.ClientId, change.OriginOptimisticKey), scope.ClientId, change.Version, change.Json);
                 position = change.Sequence;
             }
 

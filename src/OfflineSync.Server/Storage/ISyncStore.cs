@@ -13,8 +13,9 @@ namespace OfflineSync.Server.Storage;
 /// every read sees one consistent snapshot.
 /// </para>
 /// <para>
-/// Reads take a <see cref="ReadScope"/> and writes go through <see cref="IWriteSession"/>, which reads the
-/// stored row before any change is made: the two places where per-request row policies plug in.
+/// Reads take a <see cref="ReadScope"/> (the change log, shared by all feeds, is scoped per feed as it is sent)
+/// and writes go through <see cref="IWriteSession"/>, which reads the stored row before any change is made: the
+/// places where per-request row policies plug in.
 /// </para>
 /// </remarks>
 internal interface ISyncStore : IAsyncDisposable
@@ -48,6 +49,10 @@ internal interface ISyncStore : IAsyncDisposable
     /// </summary>
     IAsyncEnumerable<RowItem> ReadSnapshotAsync(ReadScope scope, Action<long> head, CancellationToken cancellationToken);
 
-    /// <summary>Reads up to <paramref name="limit"/> changes after <paramref name="after"/>, with the log's bounds from the same snapshot.</summary>
-    Task<ChangePage> ReadChangesAsync(ReadScope scope, long after, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Reads up to <paramref name="limit"/> changes of <paramref name="resource"/> after <paramref name="after"/>, with the
+    /// log's bounds from the same snapshot. Not scoped to a reader: one page serves every feed of the resource
+    /// (<see cref="Feed.ChangeReads"/>), which scopes it for its own reader.
+    /// </summary>
+    Task<ChangePage> ReadChangesAsync(string resource, long after, int limit, CancellationToken cancellationToken);
 }

@@ -9,7 +9,8 @@ namespace OfflineSync.Server.Storage;
 /// </summary>
 /// <remarks>
 /// This is the seam for per-request row policies: a filter of the rows a principal may read belongs on this
-/// scope, for each store to apply in its queries (list, read one, snapshot and change log alike).
+/// scope, for each store to apply in its queries (list, read one, snapshot), and for each feed to apply to the
+/// change-log pages it shares with the other feeds of its resource.
 /// </remarks>
 /// <param name="Resource">The resource read.</param>
 /// <param name="ClientId">The requesting client (<see cref="Endpoints.RequestIdentity"/>); <see langword="null"/> when unknown.</param>

@@ -16,8 +16,12 @@ internal sealed record IdempotencyRecord(byte[] RequestHash, int Status, string?
 /// <summary>One live row as a reader sees it: <see cref="Origin"/> is set only when the reader created the row (<see cref="ReadScope"/>).</summary>
 internal readonly record struct RowItem(string Key, string? Origin, long Version, long Sequence, byte[] Json);
 
-/// <summary>One change-log entry as a reader sees it: <see cref="Origin"/> is set only when the reader created the row.</summary>
-internal sealed record StoredChange(long Sequence, string Key, StoredChangeKind Kind, long Version, string? Origin, byte[]? Json);
+/// <summary>
+/// One change-log entry with its row's creating client and origin, as stored: a page of the log is shared by every
+/// feed of the resource (<see cref="Feed.ChangeReads"/>), and each feed shows the origin to its own client only
+/// (<see cref="ReadScope.OriginOf"/>).
+/// </summary>
+internal sealed record StoredChange(long Sequence, string Key, StoredChangeKind Kind, long Version, string? ClientId, string? OriginOptimisticKey, byte[]? Json);
 
 /// <summary>A page of a list, ordered by key, and the change-log head it is consistent with.</summary>
 internal sealed record RowPage(List<RowItem> Items, long Sequence, bool HasMore);

@@ -30,15 +30,23 @@ internal sealed class StoreClient(ISyncStore store, SyncServerOptions options)
     public Task<MutationOutcome> ApplyAsync(MutationRequest request) =>
         store.WriteAsync(session => _processor.ApplyAsync(session, Categories, request, new BatchScope()).AsTask(), CancellationToken.None);
 
-    /// <summary>Applies the requests in one transaction, as one batch, and returns every outcome.</summary>
+    /// <summary>Applies the requests in one transaction, as one batch (reading ahead as the batch endpoint does), and returns every outcome.</summary>
     public Task<List<MutationOutcome>> ApplyBatchAsync(params MutationRequest[] requests) =>
         store.WriteAsync(async session =>
         {
+            await session.PrefetchAsync(
+                requests.Where(static r => r.Kind != MutationKind.Create).Select(static r => (Category.ResourceName, r.Key!)).ToHashSet(),
+                requests.Where(static r => r.IdempotencyKey is not null).Select(static r => (r.ClientId, r.IdempotencyKey!)).ToHashSet());
             var scope = new BatchScope();
             var outcomes = new List<MutationOutcome>();
             foreach (MutationRequest request in requests)
             {
-                outcomes.Add(await _processor.ApplyAsync(session, Categories, request, scope));
+                MutationOutcome outcome = await _processor.ApplyAsync(session, Categories, request, scope);
+                outcomes.Add(outcome);
+                if (!outcome.IsSuccess)
+                {
+                    break; // a batch stops at its first failure
+                }
             }
 
             return outcomes;
@@ -52,12 +60,12 @@ internal sealed class StoreClient(ISyncStore store, SyncServerOptions options)
     }
 
     /// <summary>Reads the whole change log of categories after <paramref name="after"/>, page by page.</summary>
-    public async Task<List<StoredChange>> ChangesAsync(long after = 0, string? clientId = null)
+    public async Task<List<StoredChange>> ChangesAsync(long after = 0)
     {
         var all = new List<StoredChange>();
         while (true)
         {
-            ChangePage page = await store.ReadChangesAsync(Scope(clientId), after, 100, CancellationToken.None);
+            ChangePage page = await store.ReadChangesAsync(Category.ResourceName, after, 100, CancellationToken.None);
             Assert.True(page.Covers(after), $"The log no longer covers {after}.");
             all.AddRange(page.Changes);
             if (page.Changes.Count < 100)

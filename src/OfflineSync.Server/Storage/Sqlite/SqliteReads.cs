@@ -65,8 +65,8 @@ internal static class SqliteReads
         }
     }
 
-    /// <summary>Reads up to <paramref name="limit"/> changes of a resource after <paramref name="after"/>, with the log's bounds, in one snapshot.</summary>
-    public static ChangePage ChangesAfter(SqliteConnection connection, ReadScope scope, long after, int limit)
+    /// <summary>Reads up to <paramref name="limit"/> changes of <paramref name="resource"/> after <paramref name="after"/>, with the log's bounds, in one snapshot.</summary>
+    public static ChangePage ChangesAfter(SqliteConnection connection, string resource, long after, int limit)
     {
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
         long head = Scalar(connection, transaction, HeadSql);
@@ -78,7 +78,7 @@ internal static class SqliteReads
             FROM changes c LEFT JOIN rows r ON r.resource = c.resource AND r.key = c.key
             WHERE c.resource = $resource AND c.seq > $after ORDER BY c.seq LIMIT $limit;
             """);
-        command.Parameters.AddWithValue("$resource", scope.Resource);
+        command.Parameters.AddWithValue("$resource", resource);
         command.Parameters.AddWithValue("$after", after);
         command.Parameters.AddWithValue("$limit", limit);
         var changes = new List<StoredChange>();
@@ -90,7 +90,8 @@ internal static class SqliteReads
                 reader.GetString(1),
                 (StoredChangeKind)reader.GetInt64(2),
                 reader.GetInt64(3),
-                scope.OriginOf(reader.IsDBNull(6) ? null : reader.GetString(6), reader.IsDBNull(4) ? null : reader.GetString(4)),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(4) ? null : reader.GetString(4),
                 reader.IsDBNull(5) ? null : (byte[])reader.GetValue(5)));
         }
 

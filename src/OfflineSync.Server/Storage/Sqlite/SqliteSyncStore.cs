@@ -120,10 +120,10 @@ internal sealed class SqliteSyncStore : ISyncStore
         await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    public Task<ChangePage> ReadChangesAsync(ReadScope scope, long after, int limit, CancellationToken cancellationToken)
+    public Task<ChangePage> ReadChangesAsync(string resource, long after, int limit, CancellationToken cancellationToken)
     {
         using SqliteConnection connection = OpenReader();
-        return Task.FromResult(SqliteReads.ChangesAfter(connection, scope, after, limit));
+        return Task.FromResult(SqliteReads.ChangesAfter(connection, resource, after, limit));
     }
 
     public ValueTask DisposeAsync()
