@@ -34,6 +34,7 @@ internal static class LoadServerProcess
                 l.EnableMeasurementEvents(instrument);
             }
         };
+        int serverErrors = 0;
         listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
         {
             foreach (KeyValuePair<string, object?> tag in tags)
@@ -41,6 +42,11 @@ internal static class LoadServerProcess
                 if (tag is { Key: "http.route", Value: "/sync/batch" } && Volatile.Read(ref recording))
                 {
                     latency.Add(seconds * 1000);
+                }
+
+                if (tag is { Key: "http.response.status_code", Value: int status and >= 500 })
+                {
+                    Interlocked.Increment(ref serverErrors);
                 }
             }
         });
@@ -66,7 +72,7 @@ internal static class LoadServerProcess
         long retained = GC.GetTotalMemory(forceFullCollection: true);
 
         Report($"server GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} cores");
-        Report($"server time per POST /sync/batch (Kestrel): {latency.Summary()}");
+        Report($"server time per POST /sync/batch (Kestrel): {latency.Summary()}; answers 5xx: {Volatile.Read(ref serverErrors)}");
         Report($"server working set: {Mb(before.WorkingSet)} idle, {Mb(peakWorkingSet)} peak under load");
         Report($"server GC heap: {Mb(before.Heap)} idle, {Mb(peakHeap)} peak under load, {Mb(retained)} live after load");
         Report(string.Create(
