@@ -39,6 +39,9 @@ internal sealed partial class PostgresChangeListener : IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>Asks the loop to end; it ends on its own once its wait is cancelled.</summary>
+    public void Stop() => _stopping.Cancel();
+
     private async Task ListenAsync(CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)

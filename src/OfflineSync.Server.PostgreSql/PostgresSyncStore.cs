@@ -203,6 +203,13 @@ internal sealed partial class PostgresSyncStore : ISyncStore
         await _dataSource.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Stops listening without waiting for the listener to end, and closes the connections.</summary>
+    public void Dispose()
+    {
+        _listener.Stop();
+        _dataSource.Dispose();
+    }
+
     /// <summary>Raises <see cref="Committed"/> when <paramref name="head"/> is newer than any head seen before.</summary>
     private void Advance(long head)
     {

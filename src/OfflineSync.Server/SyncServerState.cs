@@ -8,7 +8,7 @@ using OfflineSync.Server.Storage;
 namespace OfflineSync.Server;
 
 /// <summary>The server's singletons: options, store (opened with the options' store factory), mutation processor, served resources and the feed notifier.</summary>
-internal sealed class SyncServerState : IAsyncDisposable
+internal sealed class SyncServerState : IAsyncDisposable, IDisposable
 {
     private readonly Dictionary<string, SyncResource> _resources = new(StringComparer.Ordinal);
 
@@ -58,4 +58,7 @@ internal sealed class SyncServerState : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => Store.DisposeAsync();
+
+    /// <summary>For a container disposed synchronously.</summary>
+    public void Dispose() => Store.Dispose();
 }

@@ -119,6 +119,8 @@ public sealed class ChangeReadsTests : IAsyncLifetime
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
 
+        public void Dispose() => inner.Dispose();
+
         private static TaskCompletionSource Open()
         {
             var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

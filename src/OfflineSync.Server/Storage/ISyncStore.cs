@@ -18,7 +18,7 @@ namespace OfflineSync.Server.Storage;
 /// places where per-request row policies plug in.
 /// </para>
 /// </remarks>
-internal interface ISyncStore : IAsyncDisposable
+internal interface ISyncStore : IAsyncDisposable, IDisposable
 {
     /// <summary>
     /// Gets the newest committed sequence this instance knows of: its own commits at once, other instances'

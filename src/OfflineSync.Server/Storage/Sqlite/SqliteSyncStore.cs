@@ -128,9 +128,15 @@ internal sealed class SqliteSyncStore : ISyncStore
 
     public ValueTask DisposeAsync()
     {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    public void Dispose()
+    {
         if (_disposed)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
 
         _disposed = true;
@@ -143,7 +149,6 @@ internal sealed class SqliteSyncStore : ISyncStore
         }
 
         _writeLock.Dispose();
-        return ValueTask.CompletedTask;
     }
 
     private SqliteConnection OpenReader()
