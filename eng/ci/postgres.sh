@@ -50,8 +50,9 @@ start() {
 
   # initdb refuses to run as root: as root, the server runs as the package's unprivileged user.
   local run=()
-  local dir
-  dir=$(mktemp -d "${TMPDIR:-/tmp}/offlinesync-postgres.XXXXXX")
+  local dir parent="${TMPDIR:-/tmp}"
+  [ "$(id -u)" -eq 0 ] && parent=/tmp # the server's user must reach its folder; root's TMPDIR may be closed to it
+  dir=$(mktemp -d "$parent/offlinesync-postgres.XXXXXX")
   if [ "$(id -u)" -eq 0 ]; then
     id -u postgres >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin postgres
     chown postgres "$dir"
