@@ -257,7 +257,7 @@ public sealed class HostileClientTests
 
         await Raw.AssertProblemAsync(response, HttpStatusCode.InternalServerError, "internal");
         Assert.Equal((changes, 0L), (Raw.Count(server, "changes"), Raw.Count(server, "idempotency WHERE key = 'k1'")));
-        ListItem item = Assert.Single(await Results.ListAllAsync(server.CreateTransport("b"), "folders"));
+        ListItem item = Assert.Single(await Results.ListAllAsync(server.Transport, "folders", "b"));
         Assert.Equal(("1", "v1"), (item.Version, Results.Read<Folder>(item.Data).Name));
     }
 

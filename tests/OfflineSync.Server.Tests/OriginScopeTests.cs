@@ -172,7 +172,7 @@ public sealed class OriginScopeTests
     {
         // S3: every client numbers its creates -1, -2, …; -1 of client a means nothing to client b.
         await using TestServer server = await TestServer.StartAsync();
-        Http.HttpSyncTransport transportA = server.CreateTransport("a"), transportB = server.CreateTransport("b");
+        Http.HttpSyncTransport transportA = server.CreateTransport(), transportB = server.CreateTransport();
         var a = new Mutations("a");
         var b = new Mutations("b");
 
@@ -181,15 +181,15 @@ public sealed class OriginScopeTests
 
         foreach (string resource in (string[])["counters", "badges"])
         {
-            List<ListItem> seenByA = await Results.ListAllAsync(transportA, resource);
-            List<ListItem> seenByB = await Results.ListAllAsync(transportB, resource);
+            List<ListItem> seenByA = await Results.ListAllAsync(transportA, resource, "a");
+            List<ListItem> seenByB = await Results.ListAllAsync(transportB, resource, "b");
             int index = resource == "counters" ? 0 : 1;
             string keyOfA = Results.Applied(fromA[index]).ServerKey, keyOfB = Results.Applied(fromB[index]).ServerKey;
             Assert.NotEqual(keyOfA, keyOfB);
             Assert.Equal([(keyOfA, "-1"), (keyOfB, null)], seenByA.Select(i => (i.Key, i.OriginOptimisticKey)).OrderBy(i => i.OriginOptimisticKey is null));
             Assert.Equal([(keyOfB, "-1"), (keyOfA, null)], seenByB.Select(i => (i.Key, i.OriginOptimisticKey)).OrderBy(i => i.OriginOptimisticKey is null));
 
-            await using var feedOfB = new FeedReader(transportB, resource, 0);
+            await using var feedOfB = new FeedReader(transportB, resource, 0, "b");
             List<ChangeEvent> existing = await feedOfB.TakeAsync(2);
             Assert.Equal("-1", Assert.Single(existing, e => e.OriginOptimisticKey is not null).OriginOptimisticKey);
             Assert.Equal(keyOfB, Assert.Single(existing, e => e.OriginOptimisticKey is not null).Key);

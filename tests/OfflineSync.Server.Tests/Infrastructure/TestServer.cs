@@ -6,7 +6,7 @@ namespace OfflineSync.Server.Tests.Infrastructure;
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 over a store of its own, a real <see cref="HttpSyncTransport"/> to it
-/// for the client <see cref="ClientId"/> (the default of <see cref="Mutations"/>), and a raw <see cref="HttpClient"/>
+/// (lists and feeds speak for <see cref="ClientId"/>, the default of <see cref="Mutations"/>), and a raw <see cref="HttpClient"/>
 /// that sends only what a test puts in its requests.
 /// </summary>
 /// <remarks>
@@ -27,7 +27,7 @@ public sealed partial class TestServer : IAsyncDisposable
     {
         _store = store;
         Host = host;
-        Transport = CreateTransport(ClientId);
+        Transport = CreateTransport();
         Http = new HttpClient { BaseAddress = host.Address };
     }
 
@@ -49,14 +49,14 @@ public sealed partial class TestServer : IAsyncDisposable
         await Host.StopAsync();
         Http.Dispose();
         Host = await StartHostAsync(_store, configure);
-        Transport = CreateTransport(ClientId);
+        Transport = CreateTransport();
         Http = new HttpClient { BaseAddress = Host.Address };
     }
 
-    /// <summary>Creates a transport that speaks for <paramref name="clientId"/> on every request; the server disposes it.</summary>
-    public HttpSyncTransport CreateTransport(string clientId, HttpSyncTransportOptions? options = null)
+    /// <summary>Creates a transport to the server (the client id travels with each call); the server disposes it.</summary>
+    public HttpSyncTransport CreateTransport(HttpSyncTransportOptions? options = null)
     {
-        var client = new HttpClient(new ClientIdHandler(clientId)) { BaseAddress = Host.Address };
+        var client = new HttpClient { BaseAddress = Host.Address };
         var transport = new HttpSyncTransport(client, options);
         _clients.Add(transport);
         _clients.Add(client);
