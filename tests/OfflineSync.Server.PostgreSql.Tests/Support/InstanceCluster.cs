@@ -65,7 +65,7 @@ internal sealed class InstanceCluster : IAsyncDisposable
         string? after = null;
         while (true)
         {
-            ListPage page = await transport.ListAsync(T.ResourceName, after, 500, CancellationToken.None);
+            ListPage page = await transport.ListAsync(T.ResourceName, after, 500, "observer", CancellationToken.None);
             rows.AddRange(page.Items.Select(static item => SyncJson.Deserialize<T>(item.Data.Span)));
             if (!page.HasMore || page.Items.Count == 0)
             {
