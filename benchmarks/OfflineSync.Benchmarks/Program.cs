@@ -15,6 +15,13 @@ if (args is ["reconnect", ..])
     return await ReconnectBenchmark.RunAsync(args[1..]);
 }
 
+// One server instance on PostgreSQL (docs/benchmarks.md, "PostgreSQL"):
+//   dotnet run -c Release --project benchmarks/OfflineSync.Benchmarks -- postgres [--postgres CONN]
+if (args is ["postgres", ..])
+{
+    return await PostgresBench.RunAsync(args[1..]);
+}
+
 // Run all: dotnet run -c Release --project benchmarks/OfflineSync.Benchmarks -- --filter '*'
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
 return 0;
