@@ -73,30 +73,21 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
             return [await PushOneAsync(batch[0], cancellationToken).ConfigureAwait(false)];
         }
 
-        var results = new List<PushResult>(batch.Count);
-        int size = _options.MaxBatchSize;
-        int start = 0;
-        while (start < batch.Count)
+        // One request per push: what it does not carry is answered by nothing, so the engine sends it again in its
+        // next batch. A later request must not be sent from here: its mutations may reference creates of this one by
+        // their optimistic keys, which the server resolves only within one request, and which the engine replaces by
+        // the server keys once it has applied this request's answers.
+        int count = Math.Min(_options.MaxBatchSize, batch.Count);
+        while (true)
         {
-            int count = Math.Min(size, batch.Count - start);
-            List<PushResult>? chunk = await PushBatchAsync(batch, start, count, cancellationToken).ConfigureAwait(false);
-            if (chunk is null)
+            if (await PushBatchAsync(batch, count, cancellationToken).ConfigureAwait(false) is { } results)
             {
-                // 413 for the chunk: the server's batch limit is smaller; only a single mutation can be too large for good.
-                size = Math.Max(1, count / 2);
-                continue;
+                return results;
             }
 
-            results.AddRange(chunk);
-            if (chunk.Count < count || chunk[^1] is not PushResult.Applied)
-            {
-                break; // The server stopped at a mutation; the rest wait for the next drain.
-            }
-
-            start += count;
+            // 413 for several mutations: the server's batch limit is smaller; only a single mutation can be too large for good.
+            count = Math.Max(1, count / 2);
         }
-
-        return results;
     }
 
     /// <inheritdoc/>
@@ -269,13 +260,13 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends one chunk through <c>POST /sync/batch</c>; <see langword="null"/> when the server found the chunk of several mutations too large (413).</summary>
-    private async Task<List<PushResult>?> PushBatchAsync(IReadOnlyList<OutgoingMutation> batch, int start, int count, CancellationToken cancellationToken)
+    /// <summary>Sends the first <paramref name="count"/> mutations through <c>POST /sync/batch</c>; <see langword="null"/> when the server found several mutations too large together (413).</summary>
+    private async Task<List<PushResult>?> PushBatchAsync(IReadOnlyList<OutgoingMutation> batch, int count, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(4096 + (count * 256));
         try
         {
-            BatchProtocol.Write(buffer, batch, start, count);
+            BatchProtocol.Write(buffer, batch, count);
         }
         catch (JsonException e)
         {
@@ -283,14 +274,14 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseAddress, "sync/batch"));
-        request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, batch[start].ClientId);
+        request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, batch[0].ClientId);
         request.Content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
         request.Content.Headers.ContentType = JsonMediaType;
 
-        return await SendAsync<List<PushResult>?>(request, (response, body) => MapBatch(response, body, batch, start, count), static failure => [failure], cancellationToken).ConfigureAwait(false);
+        return await SendAsync<List<PushResult>?>(request, (response, body) => MapBatch(response, body, batch, count), static failure => [failure], cancellationToken).ConfigureAwait(false);
     }
 
-    private List<PushResult>? MapBatch(HttpResponseMessage response, ReadOnlyMemory<byte> body, IReadOnlyList<OutgoingMutation> batch, int start, int count)
+    private List<PushResult>? MapBatch(HttpResponseMessage response, ReadOnlyMemory<byte> body, IReadOnlyList<OutgoingMutation> batch, int count)
     {
         if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge && count > 1)
         {
@@ -300,7 +291,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         if (!response.IsSuccessStatusCode)
         {
             // The batch as a whole failed (413, 500, a proxy's error page): the first mutation carries the answer.
-            return [_mapper.Map(PushResultMapper.ReadResponse(response, body), batch[start])];
+            return [_mapper.Map(PushResultMapper.ReadResponse(response, body), batch[0])];
         }
 
         List<ServerAnswer> answers;
@@ -321,7 +312,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         var results = new List<PushResult>(answers.Count);
         for (int i = 0; i < answers.Count; i++)
         {
-            results.Add(_mapper.Map(answers[i], batch[start + i]));
+            results.Add(_mapper.Map(answers[i], batch[i]));
         }
 
         return results;

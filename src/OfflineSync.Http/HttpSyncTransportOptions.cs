@@ -3,7 +3,11 @@ namespace OfflineSync.Http;
 /// <summary>Configures <see cref="HttpSyncTransport"/>.</summary>
 public sealed class HttpSyncTransportOptions
 {
-    /// <summary>Gets or sets the largest number of mutations sent in one <c>POST /sync/batch</c>; longer batches are split and sent in order.</summary>
+    /// <summary>
+    /// Gets or sets the largest number of mutations sent in one <c>POST /sync/batch</c>. A push of more sends the
+    /// first ones and answers only those; the engine sends the rest in its next batch, with references to the creates
+    /// just confirmed already replaced by their server keys.
+    /// </summary>
     /// <value>The default is 500.</value>
     public int MaxBatchSize { get; set; } = 500;
 
