@@ -65,7 +65,7 @@ internal sealed class SyncDrain : IAsyncDisposable
         Task quiet;
         lock (_engine.Gate)
         {
-            if (!_running && _engine.Queue.Head is null)
+            if (!_running && (_engine.Queue.Head is null || _engine.AwaitingCredentials))
             {
                 return Task.CompletedTask;
             }
@@ -149,7 +149,7 @@ internal sealed class SyncDrain : IAsyncDisposable
 
     private void StartLocked()
     {
-        if (_engine.IsDisposed || _running || _engine.Queue.Head is null)
+        if (_engine.IsDisposed || _running || _engine.Queue.Head is null || _engine.AwaitingCredentials)
         {
             return;
         }

@@ -74,6 +74,12 @@ internal sealed partial class SyncEngine
         if (error is not null)
         {
             ResetInFlight(batch, 0);
+            if (SyncUnauthorizedException.Find(error) is { } refused)
+            {
+                RecordUnauthorized(refused.Message, events);
+                return BatchOutcome.Blocked;
+            }
+
             if (!TransientErrors.IsTransient(error))
             {
                 // A bug or a broken server answer: retrying the same bytes would fail the same way.
@@ -122,6 +128,10 @@ internal sealed partial class SyncEngine
                     return BatchOutcome.Progress;
                 case PushResult.Conflict conflict:
                     return _conflicts.OnConflict(mutation, conflict, events);
+                case PushResult.Unauthorized unauthorized:
+                    // The credentials, not the mutation: it keeps its status and attempts and waits with the queue.
+                    RecordUnauthorized(unauthorized.Error, events);
+                    return BatchOutcome.Blocked;
                 case PushResult.Rejected rejected:
                     mutation.Attempts++;
                     FailPermanently(mutation, FailureReason.Rejected, rejected.Error, events);

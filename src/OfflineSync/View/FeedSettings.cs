@@ -7,6 +7,12 @@ namespace OfflineSync;
 /// <param name="MaxListBytes">The most row data one list may bring (<see cref="SyncOptions.MaxListBytes"/>).</param>
 internal sealed record FeedSettings(TimeProvider TimeProvider, SyncRetryOptions Retry, Func<double> Jitter, long MaxListBytes)
 {
+    /// <summary>Gets the engine's signal of new credentials: a feed the server refused (401) waits for it, not for a backoff timer.</summary>
+    public CredentialsSignal Credentials { get; init; } = new();
+
+    /// <summary>Gets what the follower calls, with the server's words, when the server refused the credentials (the engine shows <see cref="SyncStatus.Unauthorized"/>).</summary>
+    public Action<string>? Unauthorized { get; init; }
+
     /// <summary>Takes the settings of <paramref name="options"/>; the jitter is <see cref="Random.Shared"/>, as the drain's.</summary>
     public static FeedSettings From(SyncOptions options) =>
         new(options.TimeProvider, options.Retry, Random.Shared.NextDouble, options.MaxListBytes);
