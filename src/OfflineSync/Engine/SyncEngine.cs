@@ -237,6 +237,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
                 // Coming back is a fresh start: the credentials may have been renewed meanwhile.
                 _consecutiveFailures = 0;
                 _unauthorized = false;
+                Credentials.Renew();
             }
 
             SetStatus(online ? (_drain.IsRunning ? SyncStatus.Syncing : SyncStatus.Idle) : SyncStatus.Offline, events);
@@ -298,9 +299,11 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
                 _unauthorized = false;
                 SetDrainStatus(_drain.IsRunning, events);
             }
+
+            // Under the lock: a feed's refusal of the old credentials that arrives after this is recognized as stale.
+            Credentials.Renew();
         }
 
-        Credentials.Renew();
         Fire(events);
         if (kick)
         {
@@ -400,13 +403,13 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
         SetStatus(WaitingStatus()!.Value, events);
     }
 
-    /// <summary>A feed follower's server refused the credentials (<see cref="FeedSettings.Unauthorized"/>).</summary>
-    internal void ShowFeedUnauthorized(string error)
+    /// <summary>A feed follower's server refused the credentials it had at <paramref name="credentials"/> (<see cref="FeedSettings.Unauthorized"/>).</summary>
+    internal void ShowFeedUnauthorized(string error, long credentials)
     {
         var events = new EngineEvents();
         lock (Gate)
         {
-            if (_disposed || !_online)
+            if (_disposed || !_online || Credentials.Version != credentials)
             {
                 return;
             }

@@ -361,7 +361,7 @@ internal sealed class FeedFollower<TEntity>
 
             if (refused is not null)
             {
-                _settings.Unauthorized?.Invoke(refused);
+                _settings.Unauthorized?.Invoke(refused, credentials);
                 try
                 {
                     await _settings.Credentials.WhenRenewedAsync(credentials, cancellationToken).ConfigureAwait(false);

@@ -10,8 +10,12 @@ internal sealed record FeedSettings(TimeProvider TimeProvider, SyncRetryOptions 
     /// <summary>Gets the engine's signal of new credentials: a feed the server refused (401) waits for it, not for a backoff timer.</summary>
     public CredentialsSignal Credentials { get; init; } = new();
 
-    /// <summary>Gets what the follower calls, with the server's words, when the server refused the credentials (the engine shows <see cref="SyncStatus.Unauthorized"/>).</summary>
-    public Action<string>? Unauthorized { get; init; }
+    /// <summary>
+    /// Gets what the follower calls when the server refused the credentials, with the server's words and the
+    /// <see cref="CredentialsSignal.Version"/> read before the request: the engine shows <see cref="SyncStatus.Unauthorized"/>
+    /// unless the credentials were renewed since.
+    /// </summary>
+    public Action<string, long>? Unauthorized { get; init; }
 
     /// <summary>Takes the settings of <paramref name="options"/>; the jitter is <see cref="Random.Shared"/>, as the drain's.</summary>
     public static FeedSettings From(SyncOptions options) =>
