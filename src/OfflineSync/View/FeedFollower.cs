@@ -121,15 +121,17 @@ internal sealed class FeedFollower<TEntity>
     /// Stops following, waits for the loop to end and writes the checkpoint; the status becomes <see cref="SyncSetStatus.Offline"/>.
     /// The position stays: the next <see cref="Start"/> resumes from it.
     /// </summary>
-    public async Task StopAsync()
+    public Task StopAsync()
     {
-        CancellationTokenSource? stop;
-        Task loop;
+        Task stopping;
         lock (_gate)
         {
-            stop = _stop;
+            if (_stop is not { } stop)
+            {
+                return _loop;
+            }
+
             _stop = null;
-            loop = _loop;
 
             // A refetch asked for meanwhile is still owed: the next start lists.
             if (_refetchTimer is not null)
@@ -138,13 +140,19 @@ internal sealed class FeedFollower<TEntity>
                 _refetchTimer = null;
                 Volatile.Write(ref _refetchRequested, 1);
             }
+
+            // A start right after this waits for the whole stop, the Offline status included, so that status cannot
+            // land over the one the new loop shows (Live, or Unauthorized while it waits for credentials).
+            Task loop = _loop;
+            stopping = Task.Run(() => StopLoopAsync(stop, loop));
+            _loop = stopping;
         }
 
-        if (stop is null)
-        {
-            return;
-        }
+        return stopping;
+    }
 
+    private async Task StopLoopAsync(CancellationTokenSource stop, Task loop)
+    {
         await stop.CancelAsync().ConfigureAwait(false);
         try
         {
