@@ -40,14 +40,7 @@ public sealed class TokenExpiryTests : IAsyncLifetime
         var (statuses, failed) = Watch(alice);
         QueueTodos(alice);
 
-        // The third batch arrives after every token signed so far has expired.
-        _server.BeforeBatch = n =>
-        {
-            if (n == 3)
-            {
-                _server.Clock.Advance(TimeSpan.FromHours(2));
-            }
-        };
+        _server.ExpireEveryTokenWhenBatchArrives(3);
         alice.SetOnline(true);
         await alice.SyncAsync();
 
@@ -70,13 +63,7 @@ public sealed class TokenExpiryTests : IAsyncLifetime
         TodoSync alice = CreateClient("alice", tokens, path);
         var (statuses, failed) = Watch(alice);
         QueueTodos(alice);
-        _server.BeforeBatch = n =>
-        {
-            if (n == 3)
-            {
-                _server.Clock.Advance(TimeSpan.FromHours(2));
-            }
-        };
+        _server.ExpireEveryTokenWhenBatchArrives(3);
 
         alice.SetOnline(true);
         await Eventually.TrueAsync(() => alice.Status == SyncStatus.Unauthorized, "alice waits for credentials");
@@ -107,13 +94,7 @@ public sealed class TokenExpiryTests : IAsyncLifetime
         var tokens = new SessionTokens(_server, "alice") { RefreshFails = true };
         TodoSync alice = CreateClient("alice", tokens, TokenPath.TransportOption);
         QueueTodos(alice);
-        _server.BeforeBatch = n =>
-        {
-            if (n == 3)
-            {
-                _server.Clock.Advance(TimeSpan.FromHours(2));
-            }
-        };
+        _server.ExpireEveryTokenWhenBatchArrives(3);
         alice.SetOnline(true);
         await Eventually.TrueAsync(() => alice.Status == SyncStatus.Unauthorized, "alice waits for credentials");
         await alice.DisposeAsync();

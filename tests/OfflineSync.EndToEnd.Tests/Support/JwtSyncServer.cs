@@ -28,6 +28,7 @@ internal sealed class JwtSyncServer : IAsyncDisposable
     private WebApplication _app = null!;
     private int _batches;
     private int _refusedBatches;
+    private int _expireAtBatch;
 
     private JwtSyncServer(string directory) => Directory = directory;
 
@@ -38,8 +39,6 @@ internal sealed class JwtSyncServer : IAsyncDisposable
     /// <summary>Gets the clock token lifetimes are checked against; it starts at the real time.</summary>
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
-    /// <summary>Gets or sets what runs when the n-th <c>POST /sync/batch</c> (1, 2, …) arrives, before it is authenticated.</summary>
-    public Action<int>? BeforeBatch { get; set; }
 
     /// <summary>Gets how many <c>POST /sync/batch</c> requests were answered 401.</summary>
     public int RefusedBatches => Volatile.Read(ref _refusedBatches);
@@ -50,6 +49,12 @@ internal sealed class JwtSyncServer : IAsyncDisposable
         await server.StartAppAsync();
         return server;
     }
+
+    /// <summary>
+    /// Makes every token signed so far expire when the <paramref name="batch"/>-th <c>POST /sync/batch</c> (1, 2, …)
+    /// arrives, before it is authenticated: that batch is refused with 401.
+    /// </summary>
+    public void ExpireEveryTokenWhenBatchArrives(int batch) => Volatile.Write(ref _expireAtBatch, batch);
 
     /// <summary>Signs a token for <paramref name="user"/> that expires <paramref name="lifetime"/> after <see cref="Clock"/>'s now.</summary>
     public string IssueToken(string user, TimeSpan lifetime, params string[] roles)
@@ -111,9 +116,9 @@ internal sealed class JwtSyncServer : IAsyncDisposable
         _app.Use(async (context, next) =>
         {
             bool batch = HttpMethods.IsPost(context.Request.Method) && context.Request.Path == "/sync/batch";
-            if (batch)
+            if (batch && Interlocked.Increment(ref _batches) == Volatile.Read(ref _expireAtBatch))
             {
-                BeforeBatch?.Invoke(Interlocked.Increment(ref _batches));
+                Clock.Advance(TimeSpan.FromHours(2));
             }
 
             await next(context);
