@@ -43,7 +43,7 @@ public sealed class PostgresConcurrencyTests(TestDatabase database) : IClassFixt
             bool lastRound = false;
             while (true)
             {
-                ChangePage page = await reader.Store.ReadChangesAsync(Category.ResourceName, position, 50, default);
+                ChangePage page = await reader.Store.ReadChangesAsync(Category.ResourceName, position, new PageBudget(50, 1024 * 1024), default);
                 Assert.True(page.Covers(position));
                 foreach (StoredChange change in page.Changes)
                 {
