@@ -88,12 +88,13 @@ public sealed class SyncServerOptions
     public int MaxFeeds { get; set; } = 10_000;
 
     /// <summary>
-    /// Gets or sets the size, in bytes, the SQLite write-ahead log is cut back to when SQLite starts it over after a
-    /// checkpoint (<c>PRAGMA journal_size_limit</c>); the log grows beyond it only for the changes between two checkpoints.
-    /// SQLite store only.
+    /// Gets or sets how large the SQLite write-ahead log may grow: SQLite checkpoints it once it holds this much
+    /// (<c>PRAGMA wal_autocheckpoint</c>) and cuts the file back to it when it starts the log over
+    /// (<c>PRAGMA journal_size_limit</c>). No read holds a transaction while a client reads, so checkpoints complete and
+    /// the log stays within about this size plus one write transaction. SQLite store only.
     /// </summary>
-    /// <value>The default is 16 MiB; at least 0 (cut back to nothing).</value>
-    public long WalSizeLimit { get; set; } = 16 * 1024 * 1024;
+    /// <value>The default is 4 MiB (SQLite's own checkpoint interval of 1,000 pages); at least 64 KiB.</value>
+    public long WalSizeLimit { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Gets or sets the largest accepted body of <c>POST /sync/batch</c>, in bytes.</summary>
     /// <value>The default is 16 MiB.</value>
@@ -169,7 +170,7 @@ public sealed class SyncServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchAnswerBytes, 64 * 1024, nameof(MaxBatchAnswerBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFeedsPerClient, 1, nameof(MaxFeedsPerClient));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxFeeds, MaxFeedsPerClient, nameof(MaxFeeds));
-        ArgumentOutOfRangeException.ThrowIfLessThan(WalSizeLimit, 0, nameof(WalSizeLimit));
+        ArgumentOutOfRangeException.ThrowIfLessThan(WalSizeLimit, 64 * 1024, nameof(WalSizeLimit));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchBodySize, 1, nameof(MaxBatchBodySize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPageSize, 1, nameof(MaxPageSize));

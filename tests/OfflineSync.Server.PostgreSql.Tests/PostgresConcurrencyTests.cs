@@ -4,6 +4,7 @@ using Npgsql;
 using OfflineSync.Server.PostgreSql.Tests.Support;
 using OfflineSync.Server.Resources;
 using OfflineSync.Server.Storage;
+using OfflineSync.Server.Tests.Infrastructure;
 using TodoApp.Model;
 
 namespace OfflineSync.Server.PostgreSql.Tests;

@@ -10,8 +10,8 @@ namespace OfflineSync.Server.Storage.Sqlite;
 /// </summary>
 /// <remarks>
 /// The WAL stays small because no read holds a transaction while its caller sends (each read is a page of its own,
-/// <see cref="SqliteReads"/>), so SQLite's automatic checkpoints complete, and <c>journal_size_limit</c>
-/// (<see cref="SyncServerOptions.WalSizeLimit"/>) cuts the file back each time SQLite starts the log over.
+/// <see cref="SqliteReads"/>), so the automatic checkpoint, every <see cref="SyncServerOptions.WalSizeLimit"/> bytes,
+/// completes, and <c>journal_size_limit</c> cuts the file back to that size each time SQLite starts the log over.
 /// </remarks>
 internal sealed class SqliteSyncStore : ISyncStore
 {
@@ -50,7 +50,14 @@ internal sealed class SqliteSyncStore : ISyncStore
         _writer.Open();
         Execute(_writer, "PRAGMA journal_mode=WAL;");
         Execute(_writer, options.FlushEachCommit ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
-        Execute(_writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA journal_size_limit={options.WalSizeLimit};"));
+        long pageSize;
+        using (SqliteCommand page = _writer.CreateCommand())
+        {
+            page.CommandText = "PRAGMA page_size;";
+            pageSize = (long)page.ExecuteScalar()!;
+        }
+
+        Execute(_writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint={Math.Max(1, options.WalSizeLimit / pageSize)}; PRAGMA journal_size_limit={options.WalSizeLimit};"));
         SqliteSchemaMigrator.Open(_writer);
         _log = new SqliteLogState(SqliteReads.Head(_writer), Meta(MetaNames.PrunedThrough), Meta(MetaNames.RetainedChanges), Meta(MetaNames.RetainedBytes));
         _head = _log.Head;
