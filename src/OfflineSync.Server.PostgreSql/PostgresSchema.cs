@@ -61,7 +61,7 @@ internal static class PostgresSchema
         """
         DELETE FROM {0}.changes c WHERE NOT EXISTS (SELECT 1 FROM {0}.rows r WHERE r.resource = c.resource AND r.key = c.key AND r.seq = c.seq);
         ALTER TABLE {0}.changes ADD COLUMN bytes bigint NOT NULL DEFAULT 0;
-        UPDATE {0}.changes c SET bytes = octet_length(c.key) + COALESCE(octet_length(r.json), 0) FROM {0}.rows r WHERE r.resource = c.resource AND r.key = c.key;
+        UPDATE {0}.changes c SET bytes = length(c.key) + COALESCE(octet_length(r.json), 0) FROM {0}.rows r WHERE r.resource = c.resource AND r.key = c.key;
         ALTER TABLE {0}.changes ALTER COLUMN bytes DROP DEFAULT, DROP COLUMN json, DROP COLUMN origin_optimistic_key, DROP COLUMN version;
         CREATE TABLE {0}.prune_points (
             resource text COLLATE "C" PRIMARY KEY,
