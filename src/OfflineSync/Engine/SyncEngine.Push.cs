@@ -20,8 +20,9 @@ internal sealed partial class SyncEngine
             return null;
         }
 
-        if (head.Status == MutationStatus.Conflicted)
+        if (head.Status == MutationStatus.Conflicted || _unauthorized)
         {
+            // Waiting for a conflict answer, or for new credentials after a feed's 401: a backoff that ends meanwhile sends nothing.
             outcome = BatchOutcome.Blocked;
             return null;
         }

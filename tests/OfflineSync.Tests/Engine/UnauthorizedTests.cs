@@ -193,6 +193,46 @@ public sealed class UnauthorizedTests
     }
 
     [Fact]
+    public async Task FeedRefusedWhileTheDrainBacksOff_TheBackoffEndsWithoutAPush()
+    {
+        // S8, S9: the credentials are the client's: once a feed found them refused, the drain sends nothing either.
+        await using var harness = new SyncHarness();
+        harness.Transport.ThenTransient();
+        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Client.Tags.Create(new Tag { Label = "a" });
+        await harness.Client.SyncAsync();
+        Assert.Equal(SyncStatus.WaitingToRetry, harness.Client.Status);
+        harness.Client.SyncCompleted += _ => stopped.TrySetResult();
+
+        harness.Engine.ShowFeedUnauthorized("The change feed answered HTTP 401", harness.Engine.Credentials.Version);
+        Assert.Equal(SyncStatus.Unauthorized, harness.Client.Status);
+        while (!stopped.Task.IsCompleted)
+        {
+            harness.Time.AdvanceToNextTimer();
+            await Task.Delay(1);
+        }
+
+        Assert.Equal(1, harness.Transport.PushCount);
+        Assert.Equal(SyncStatus.Unauthorized, harness.Client.Status);
+        harness.Client.NotifyCredentialsChanged();
+        await harness.Client.SyncAsync();
+        Assert.Equal(["a"], harness.Transport.Applied.Select(Label));
+    }
+
+    [Fact]
+    public async Task FeedRefusalOfCredentialsRenewedSince_IsIgnored()
+    {
+        // A follower that read the credentials before the app renewed them must not put the client back to waiting.
+        await using var harness = new SyncHarness();
+        long before = harness.Engine.Credentials.Version;
+        harness.Client.NotifyCredentialsChanged();
+
+        harness.Engine.ShowFeedUnauthorized("The change feed answered HTTP 401", before);
+
+        Assert.Equal(SyncStatus.Idle, harness.Client.Status);
+    }
+
+    [Fact]
     public async Task Push403_FailsThatMutationForGood_DependentsFailAndSaySo_IndependentOnesSync()
     {
         // S9: an access rule's refusal is final for the mutation; what depends on it fails with DependencyFailed.
