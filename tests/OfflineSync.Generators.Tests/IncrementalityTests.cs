@@ -10,6 +10,51 @@ namespace OfflineSync.Generators.Tests;
 public sealed class IncrementalityTests
 {
     private const string UnrelatedPath = "Unrelated.cs";
+    private const string CardPath = "Card.cs";
+    private const string CardDetailsPath = "CardDetails.cs";
+    private const string CardNamesPath = "CardNames.cs";
+
+    // An entity whose model reads declarations of two other files: a nested type and a constant.
+    private const string Card = """
+        using OfflineSync;
+
+        namespace OfflineSync.Generators.Tests.Models;
+
+        [Syncable(CardNames.Resource)]
+        public partial class Card
+        {
+            public string Id { get; set; } = "";
+
+            public string Title { get; set; } = "";
+
+            public CardDetails? Details { get; set; }
+
+            public int Weight() => Title.Length * 2;
+        }
+        """;
+
+    private const string CardDetails = """
+        using OfflineSync;
+
+        namespace OfflineSync.Generators.Tests.Models;
+
+        public class CardDetails
+        {
+            [References(typeof(User))]
+            public string? OwnerId { get; set; }
+
+            public string? Note { get; set; }
+        }
+        """;
+
+    private const string CardNames = """
+        namespace OfflineSync.Generators.Tests.Models;
+
+        public static class CardNames
+        {
+            public const string Resource = "cards";
+        }
+        """;
 
     private static readonly IncrementalStepRunReason[] s_reused = [IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged];
 
@@ -72,6 +117,66 @@ public sealed class IncrementalityTests
         Assert.Equal("User", Assert.IsType<Model.EntityModel>(Assert.Single(modified).Value).Type.Name);
         Assert.Contains("ModelJsonContext.Default", result.GeneratedSources.Single(static s => s.HintName.EndsWith(".User.Sync.g.cs", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
         Assert.All(result.TrackedSteps[TrackingNames.SyncClientsWithEntities].SelectMany(static s => s.Outputs), static o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    [Fact]
+    public void Rerun_AfterABodyEditInAPartOfAnEntity_EveryStepIsCachedAndNoOutputIsRegenerated()
+    {
+        // The entity's own declaration is in the edited file: its parsed model is reused all the same (ParseCache).
+        CSharpCompilation compilation = CreateCompilation("1", (CardPath, Card), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames));
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        driver = driver.RunGenerators(Edit(compilation, CardPath, "Title.Length * 2", "Title.Length * 3"));
+
+        AssertNothingReran(driver);
+    }
+
+    [Fact]
+    public void Rerun_AfterANestedTypeInAnotherFileGainsAReference_RegeneratesTheEntityWithTheNewSlot()
+    {
+        // The close case for reuse: a declaration the entity's model reads, in a file other than the entity's.
+        CSharpCompilation compilation = CreateCompilation("1", (CardPath, Card), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames));
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        Assert.DoesNotContain("ReviewerId", CardSource(driver), StringComparison.Ordinal);
+
+        driver = driver.RunGenerators(Edit(
+            compilation,
+            CardDetailsPath,
+            "public string? Note { get; set; }",
+            "public string? Note { get; set; }\n\n    [References(typeof(User))]\n    public string? ReviewerId { get; set; }"));
+
+        Assert.Contains("ReviewerId", CardSource(driver), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rerun_AfterAConstantInAnotherFileChanges_RegeneratesTheEntityWithTheNewResourceName()
+    {
+        CSharpCompilation compilation = CreateCompilation("1", (CardPath, Card), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames));
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        Assert.Contains("\"cards\"", CardSource(driver), StringComparison.Ordinal);
+
+        driver = driver.RunGenerators(Edit(compilation, CardNamesPath, "\"cards\"", "\"boards-cards\""));
+
+        Assert.Contains("\"boards-cards\"", CardSource(driver), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_BodiesThatMakeTheCompilerSynthesizeFields_DoNotChangeTheOutput()
+    {
+        // Reuse across a body edit is sound only while models depend on no body. A body can add members: a
+        // primary-constructor parameter it captures becomes a hidden field. The parser reads none of them.
+        const string Capturing = "public string Seeded() => seed + Title;";
+        const string NotCapturing = "public string Seeded() => Title;";
+        string entity = Card.Replace("public partial class Card", "public partial class Card(string seed)", StringComparison.Ordinal)
+            .Replace("public int Weight() => Title.Length * 2;", Capturing, StringComparison.Ordinal);
+
+        string capturing = GenerateCard(entity);
+        string notCapturing = GenerateCard(entity.Replace(Capturing, NotCapturing, StringComparison.Ordinal));
+
+        Assert.Equal(notCapturing, capturing);
+
+        static string GenerateCard(string source) =>
+            CardSource(GeneratorHarness.CreateDriver().RunGenerators(CreateCompilation("1", (CardPath, source), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames))));
     }
 
     [Fact]
@@ -154,9 +259,20 @@ public sealed class IncrementalityTests
         return count;
     }
 
-    private static CSharpCompilation CreateCompilation(string unrelatedValue) =>
+    private static CSharpCompilation CreateCompilation(string unrelatedValue, params (string Path, string Text)[] more) =>
         GeneratorHarness.CreateCompilation(
-            [.. GeneratorHarness.RepresentativeModel, (UnrelatedPath, UnrelatedSource(unrelatedValue))]);
+            [.. GeneratorHarness.RepresentativeModel, (UnrelatedPath, UnrelatedSource(unrelatedValue)), .. more]);
+
+    private static CSharpCompilation Edit(CSharpCompilation compilation, string path, string before, string after)
+    {
+        SyntaxTree tree = compilation.SyntaxTrees.Single(t => t.FilePath == path);
+        string text = tree.ToString();
+        Assert.Contains(before, text, StringComparison.Ordinal);
+        return compilation.ReplaceSyntaxTree(tree, Parse(text.Replace(before, after, StringComparison.Ordinal), path));
+    }
+
+    private static string CardSource(GeneratorDriver driver) =>
+        Assert.Single(driver.GetRunResult().Results).GeneratedSources.Single(static s => s.HintName == "OfflineSync.Generators.Tests.Models.Card.Sync.g.cs").SourceText.ToString();
 
     private static string UnrelatedSource(string value) => $$"""
         namespace Elsewhere;
