@@ -10,6 +10,16 @@ namespace OfflineSync.Generators.Tests;
 public sealed class IncrementalityTests
 {
     private const string UnrelatedPath = "Unrelated.cs";
+
+    private const string Unrelated = """
+        namespace Elsewhere;
+
+        public sealed class Calculator
+        {
+            public int Compute() => 1;
+        }
+        """;
+
     private const string CardPath = "Card.cs";
     private const string CardDetailsPath = "CardDetails.cs";
     private const string CardNamesPath = "CardNames.cs";
@@ -61,7 +71,7 @@ public sealed class IncrementalityTests
     [Fact]
     public void Rerun_OnAClonedCompilation_EveryStepIsCachedAndNoOutputIsRegenerated()
     {
-        CSharpCompilation compilation = CreateCompilation("1");
+        CSharpCompilation compilation = CreateCompilation();
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
 
         driver = driver.RunGenerators(compilation.Clone());
@@ -72,12 +82,10 @@ public sealed class IncrementalityTests
     [Fact]
     public void Rerun_AfterAnUnrelatedMethodBodyEdit_EveryStepIsCachedAndNoOutputIsRegenerated()
     {
-        CSharpCompilation compilation = CreateCompilation("1");
+        CSharpCompilation compilation = CreateCompilation();
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
 
-        SyntaxTree unrelated = compilation.SyntaxTrees.Single(static t => t.FilePath == UnrelatedPath);
-        CSharpCompilation edited = compilation.ReplaceSyntaxTree(unrelated, Parse(UnrelatedSource("2"), UnrelatedPath));
-        driver = driver.RunGenerators(edited);
+        driver = driver.RunGenerators(GeneratorHarness.Edit(compilation, UnrelatedPath, "=> 1;", "=> 2;"));
 
         AssertNothingReran(driver);
     }
@@ -86,12 +94,10 @@ public sealed class IncrementalityTests
     public void Rerun_AfterAnEntityEdit_RegeneratesThatEntity()
     {
         // The close case: the tests above would also pass if the driver never re-ran anything.
-        CSharpCompilation compilation = CreateCompilation("1");
+        CSharpCompilation compilation = CreateCompilation();
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
-        SyntaxTree model = compilation.SyntaxTrees.First(static t => t.FilePath == "Entities.cs");
-        string text = model.ToString().Replace("public int Priority { get; set; }", "public int Priority { get; set; }\n\n    public int Effort { get; set; }", StringComparison.Ordinal);
 
-        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(model, Parse(text, "Entities.cs")));
+        driver = driver.RunGenerators(GeneratorHarness.Edit(compilation, "Entities.cs", "public int Priority { get; set; }", "public int Priority { get; set; }\n\n    public int Effort { get; set; }"));
 
         GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
         Assert.Contains(result.TrackedSteps[TrackingNames.ValidSyncableModels].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
@@ -102,12 +108,10 @@ public sealed class IncrementalityTests
     public void Rerun_AfterTheJsonContextListsAnotherEntity_RegeneratesThatEntityOnly()
     {
         // The close case for the JSON step: a context edit reaches exactly the entities it adds or drops.
-        CSharpCompilation compilation = CreateCompilation("1");
+        CSharpCompilation compilation = CreateCompilation();
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
-        SyntaxTree context = compilation.SyntaxTrees.Single(static t => t.FilePath == "ModelJsonContext.cs");
-        string text = context.ToString().Replace("[JsonSerializable(typeof(Milestone))]", "[JsonSerializable(typeof(Milestone))]\n[JsonSerializable(typeof(User))]", StringComparison.Ordinal);
 
-        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(context, Parse(text, "ModelJsonContext.cs")));
+        driver = driver.RunGenerators(GeneratorHarness.Edit(compilation, "ModelJsonContext.cs", "[JsonSerializable(typeof(Milestone))]", "[JsonSerializable(typeof(Milestone))]\n[JsonSerializable(typeof(User))]"));
 
         GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
         (object Value, IncrementalStepRunReason Reason)[] modified = result.TrackedSteps[TrackingNames.EntitiesWithJsonContext]
@@ -123,10 +127,10 @@ public sealed class IncrementalityTests
     public void Rerun_AfterABodyEditInAPartOfAnEntity_EveryStepIsCachedAndNoOutputIsRegenerated()
     {
         // The entity's own declaration is in the edited file: its parsed model is reused all the same (ParseCache).
-        CSharpCompilation compilation = CreateCompilation("1", (CardPath, Card), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames));
+        CSharpCompilation compilation = CreateCompilation((CardPath, Card), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames));
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
 
-        driver = driver.RunGenerators(Edit(compilation, CardPath, "Title.Length * 2", "Title.Length * 3"));
+        driver = driver.RunGenerators(GeneratorHarness.Edit(compilation, CardPath, "Title.Length * 2", "Title.Length * 3"));
 
         AssertNothingReran(driver);
     }
@@ -135,11 +139,11 @@ public sealed class IncrementalityTests
     public void Rerun_AfterANestedTypeInAnotherFileGainsAReference_RegeneratesTheEntityWithTheNewSlot()
     {
         // The close case for reuse: a declaration the entity's model reads, in a file other than the entity's.
-        CSharpCompilation compilation = CreateCompilation("1", (CardPath, Card), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames));
+        CSharpCompilation compilation = CreateCompilation((CardPath, Card), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames));
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
         Assert.DoesNotContain("ReviewerId", CardSource(driver), StringComparison.Ordinal);
 
-        driver = driver.RunGenerators(Edit(
+        driver = driver.RunGenerators(GeneratorHarness.Edit(
             compilation,
             CardDetailsPath,
             "public string? Note { get; set; }",
@@ -151,11 +155,11 @@ public sealed class IncrementalityTests
     [Fact]
     public void Rerun_AfterAConstantInAnotherFileChanges_RegeneratesTheEntityWithTheNewResourceName()
     {
-        CSharpCompilation compilation = CreateCompilation("1", (CardPath, Card), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames));
+        CSharpCompilation compilation = CreateCompilation((CardPath, Card), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames));
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
         Assert.Contains("\"cards\"", CardSource(driver), StringComparison.Ordinal);
 
-        driver = driver.RunGenerators(Edit(compilation, CardNamesPath, "\"cards\"", "\"boards-cards\""));
+        driver = driver.RunGenerators(GeneratorHarness.Edit(compilation, CardNamesPath, "\"cards\"", "\"boards-cards\""));
 
         Assert.Contains("\"boards-cards\"", CardSource(driver), StringComparison.Ordinal);
     }
@@ -176,13 +180,13 @@ public sealed class IncrementalityTests
         Assert.Equal(notCapturing, capturing);
 
         static string GenerateCard(string source) =>
-            CardSource(GeneratorHarness.CreateDriver().RunGenerators(CreateCompilation("1", (CardPath, source), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames))));
+            CardSource(GeneratorHarness.CreateDriver().RunGenerators(CreateCompilation((CardPath, source), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames))));
     }
 
     [Fact]
     public void Models_HoldNoCompilationSymbolSyntaxOrLocation()
     {
-        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(CreateCompilation("1"));
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(CreateCompilation());
         GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
 
         int walked = 0;
@@ -259,29 +263,9 @@ public sealed class IncrementalityTests
         return count;
     }
 
-    private static CSharpCompilation CreateCompilation(string unrelatedValue, params (string Path, string Text)[] more) =>
-        GeneratorHarness.CreateCompilation(
-            [.. GeneratorHarness.RepresentativeModel, (UnrelatedPath, UnrelatedSource(unrelatedValue)), .. more]);
-
-    private static CSharpCompilation Edit(CSharpCompilation compilation, string path, string before, string after)
-    {
-        SyntaxTree tree = compilation.SyntaxTrees.Single(t => t.FilePath == path);
-        string text = tree.ToString();
-        Assert.Contains(before, text, StringComparison.Ordinal);
-        return compilation.ReplaceSyntaxTree(tree, Parse(text.Replace(before, after, StringComparison.Ordinal), path));
-    }
+    private static CSharpCompilation CreateCompilation(params (string Path, string Text)[] more) =>
+        GeneratorHarness.CreateCompilation([.. GeneratorHarness.RepresentativeModel, (UnrelatedPath, Unrelated), .. more]);
 
     private static string CardSource(GeneratorDriver driver) =>
         Assert.Single(driver.GetRunResult().Results).GeneratedSources.Single(static s => s.HintName == "OfflineSync.Generators.Tests.Models.Card.Sync.g.cs").SourceText.ToString();
-
-    private static string UnrelatedSource(string value) => $$"""
-        namespace Elsewhere;
-
-        public sealed class Calculator
-        {
-            public int Compute() => {{value}};
-        }
-        """;
-
-    private static SyntaxTree Parse(string text, string path) => CSharpSyntaxTree.ParseText(text, GeneratorHarness.ParseOptions, path);
 }

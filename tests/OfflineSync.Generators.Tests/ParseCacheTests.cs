@@ -105,7 +105,7 @@ public sealed class ParseCacheTests
     {
         (CountingGenerator generator, GeneratorDriver driver, CSharpCompilation compilation) = RunOnce();
 
-        driver.RunGenerators(compilation.AddSyntaxTrees(Parse("namespace App;\n\npublic class Unrelated { }\n", "Unrelated.cs")));
+        driver.RunGenerators(compilation.AddSyntaxTrees(CSharpSyntaxTree.ParseText("namespace App;\n\npublic class Unrelated { }\n", GeneratorHarness.ParseOptions, "Unrelated.cs")));
 
         Assert.Equal(2, generator.TypeParses);
     }
@@ -174,15 +174,8 @@ public sealed class ParseCacheTests
     private static GeneratorDriver CreateDriver(CountingGenerator generator) =>
         CSharpGeneratorDriver.Create([generator.AsSourceGenerator()], parseOptions: GeneratorHarness.ParseOptions);
 
-    private static CSharpCompilation Edit(CSharpCompilation compilation, string path, string before, string after)
-    {
-        SyntaxTree tree = compilation.SyntaxTrees.Single(t => t.FilePath == path);
-        string text = tree.ToString();
-        Assert.Contains(before, text, StringComparison.Ordinal);
-        return compilation.ReplaceSyntaxTree(tree, Parse(text.Replace(before, after, StringComparison.Ordinal), path));
-    }
-
-    private static SyntaxTree Parse(string text, string path) => CSharpSyntaxTree.ParseText(text, GeneratorHarness.ParseOptions, path);
+    private static CSharpCompilation Edit(CSharpCompilation compilation, string path, string before, string after) =>
+        GeneratorHarness.Edit(compilation, path, before, after);
 
     /// <summary>Parses through a <see cref="ParseCache"/> as <see cref="SyncGenerator"/> does, counting the parses that ran.</summary>
     private sealed class CountingGenerator : IIncrementalGenerator
