@@ -91,17 +91,43 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
-    public void Rerun_AfterAnEntityEdit_RegeneratesThatEntity()
+    public void Rerun_AfterAnEntityEdit_RegeneratesExactlyThatEntitysOutput()
     {
         // The close case: the tests above would also pass if the driver never re-ran anything.
         CSharpCompilation compilation = CreateCompilation();
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        Dictionary<string, string> before = Assert.Single(driver.GetRunResult().Results).GeneratedSources
+            .ToDictionary(static s => s.HintName, static s => s.SourceText.ToString(), StringComparer.Ordinal);
 
         driver = driver.RunGenerators(GeneratorHarness.Edit(compilation, "Entities.cs", "public int Priority { get; set; }", "public int Priority { get; set; }\n\n    public int Effort { get; set; }"));
 
         GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
-        Assert.Contains(result.TrackedSteps[TrackingNames.ValidSyncableModels].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
-        Assert.Contains("Effort", result.GeneratedSources.Single(static s => s.HintName.EndsWith(".Todo.Sync.g.cs", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
+        Assert.Equal("Todo", ModifiedEntity(result.TrackedSteps[TrackingNames.ValidSyncableModels]));
+        IncrementalGeneratorRunStep[] outputSteps = result.TrackedOutputSteps.SelectMany(static s => s.Value).ToArray();
+        Assert.All(outputSteps.SelectMany(static s => s.Outputs).Where(static o => o.Reason != IncrementalStepRunReason.Modified), static o => Assert.Contains(o.Reason, s_reused));
+        IncrementalGeneratorRunStep rerun = Assert.Single(outputSteps, static s => s.Outputs.Any(static o => o.Reason == IncrementalStepRunReason.Modified));
+        (IncrementalGeneratorRunStep input, int index) = Assert.Single(rerun.Inputs);
+        Assert.Equal("Todo", Assert.IsType<Model.EntityModel>(input.Outputs[index].Value).Type.Name);
+        Assert.Equal(before.Keys.Order(StringComparer.Ordinal), result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
+        foreach (GeneratedSourceResult source in result.GeneratedSources)
+        {
+            if (source.HintName.EndsWith(".Todo.Sync.g.cs", StringComparison.Ordinal))
+            {
+                Assert.Contains("Effort", source.SourceText.ToString(), StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal(before[source.HintName], source.SourceText.ToString());
+            }
+        }
+
+        // Every output but one was reused; the one the driver ran again is the edited entity's.
+        static string ModifiedEntity(IEnumerable<IncrementalGeneratorRunStep> steps)
+        {
+            (object Value, IncrementalStepRunReason Reason)[] outputs = steps.SelectMany(static s => s.Outputs).ToArray();
+            Assert.All(outputs.Where(static o => o.Reason != IncrementalStepRunReason.Modified), static o => Assert.Contains(o.Reason, s_reused));
+            return Assert.IsType<Model.EntityModel>(Assert.Single(outputs, static o => o.Reason == IncrementalStepRunReason.Modified).Value).Type.Name;
+        }
     }
 
     [Fact]

@@ -25,20 +25,27 @@ internal sealed class ParseCache
     private Generation? _latest;
 
     /// <summary>The transform <paramref name="parse"/> of one attributed type, reusing its model while the declarations stay the same.</summary>
-    public Func<GeneratorAttributeSyntaxContext, CancellationToken, T> Cached<T>(Func<GeneratorAttributeSyntaxContext, CancellationToken, T> parse) =>
-        (context, cancellationToken) =>
+    public Func<GeneratorAttributeSyntaxContext, CancellationToken, T> Cached<T>(Func<GeneratorAttributeSyntaxContext, CancellationToken, T> parse)
+    {
+        // One slot per transform, not per model type: two transforms returning the same type never share models.
+        var transform = new object();
+        return (context, cancellationToken) =>
         {
             Generation generation = For(context.SemanticModel.Compilation, cancellationToken);
-            return generation.GetOrParse(new ModelKey(typeof(T), Identity(context.TargetSymbol)), context, parse, cancellationToken);
+            return generation.GetOrParse(new ModelKey(transform, Identity(context.TargetSymbol)), context, parse, cancellationToken);
         };
+    }
 
     /// <summary>The compilation-wide <paramref name="parse"/>, reusing its model while the declarations stay the same.</summary>
-    public Func<Compilation, CancellationToken, T> Cached<T>(Func<Compilation, CancellationToken, T> parse) =>
-        (compilation, cancellationToken) =>
+    public Func<Compilation, CancellationToken, T> Cached<T>(Func<Compilation, CancellationToken, T> parse)
+    {
+        var transform = new object();
+        return (compilation, cancellationToken) =>
         {
             Generation generation = For(compilation, cancellationToken);
-            return generation.GetOrParse(new ModelKey(typeof(T), string.Empty), compilation, parse, cancellationToken);
+            return generation.GetOrParse(new ModelKey(transform, string.Empty), compilation, parse, cancellationToken);
         };
+    }
 
     private Generation For(Compilation compilation, CancellationToken cancellationToken)
     {
@@ -52,8 +59,12 @@ internal sealed class ParseCache
         Generation next = latest is not null && latest.Snapshot.DeclaresTheSameAs(snapshot, cancellationToken)
             ? new Generation(snapshot, latest.Models)
             : new Generation(snapshot, new ConcurrentDictionary<ModelKey, object?>());
-        Volatile.Write(ref _latest, next);
-        return _generations.GetValue(compilation, _ => next);
+
+        // Another thread may have stored a generation for this compilation first: that one holds its models,
+        // so the next compilation is compared with it.
+        Generation stored = _generations.GetValue(compilation, _ => next);
+        Volatile.Write(ref _latest, stored);
+        return stored;
     }
 
     /// <summary>
@@ -71,8 +82,8 @@ internal sealed class ParseCache
         return string.Join(".", parts);
     }
 
-    /// <summary>Which parse produced a model (its model type) and for which type.</summary>
-    private readonly record struct ModelKey(Type Model, string Target);
+    /// <summary>Which transform produced a model (its slot, compared by reference) and for which type.</summary>
+    private readonly record struct ModelKey(object Transform, string Target);
 
     /// <summary>Compilations that declare the same, and the models parsed from any of them.</summary>
     private sealed class Generation
