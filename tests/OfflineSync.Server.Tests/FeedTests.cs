@@ -52,7 +52,7 @@ public sealed class FeedTests
         // Changes made while the client is away.
         for (int i = 0; i < 5; i++)
         {
-            Results.Single(await server.Transport.PushAsync([m.Update<Folder>("a", new NamePatch<Folder> { Name = $"a{i}" })], default));
+            Results.Single(await server.Transport.PushAsync([m.Update<Folder>("a", new FolderPatch { Name = $"a{i}" })], default));
         }
 
         await using var resumed = new FeedReader(server.Transport, "folders", lastSeen);
@@ -143,7 +143,7 @@ public sealed class FeedTests
             Results.Single(await server.Transport.PushAsync([m.Create(new Folder { Id = $"f{i}", Name = "x" })], default));
         }
 
-        Results.Single(await server.Transport.PushAsync([m.Update<Folder>("f0", new NamePatch<Folder> { Name = "changed" })], default));
+        Results.Single(await server.Transport.PushAsync([m.Update<Folder>("f0", new FolderPatch { Name = "changed" })], default));
         List<ChangeEvent> snapshot;
         await using (var feed = new FeedReader(server.Transport, "folders", 0))
         {

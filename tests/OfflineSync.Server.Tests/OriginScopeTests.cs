@@ -42,7 +42,7 @@ public sealed class OriginScopeTests
         string firstKey = Results.Single(await server.Transport.PushAsync([a.Create(new Folder { Id = first, Name = "1" })], default)).ServerKey;
         string second = OptimisticKeys.NewString();
         string secondKey = Results.Single(await server.Transport.PushAsync([a.Create(new Folder { Id = second, Name = "2" })], default)).ServerKey;
-        Results.Single(await server.Transport.PushAsync([a.Update(secondKey, new NamePatch<Folder> { Name = "2!" })], default));
+        Results.Single(await server.Transport.PushAsync([a.Update(secondKey, new FolderPatch { Name = "2!" })], default));
         Results.Single(await server.Transport.PushAsync([a.Delete<Folder>(secondKey)], default));
 
         List<(string Type, JsonElement Data)> snapshotA = await Raw.FeedAsync(server, "folders", "a", 1);
