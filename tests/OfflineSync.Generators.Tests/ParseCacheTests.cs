@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using OfflineSync.Generators.Tests.Infrastructure;
@@ -160,6 +161,23 @@ public sealed class ParseCacheTests
         Assert.Equal(2, generator.TypeParses);
     }
 
+    [Fact]
+    public void TwoTransformsWithTheSameModelType_NeverShareModels()
+    {
+        // Models are kept per transform: a second transform over the same types gets its own, on the first run and on reuse.
+        CSharpCompilation compilation = GeneratorHarness.CreateCompilation((EntityPath, Entity), (NamesPath, Names));
+        GeneratorDriver driver = CSharpGeneratorDriver.Create([new TwoTransformsGenerator().AsSourceGenerator()], parseOptions: GeneratorHarness.ParseOptions)
+            .RunGenerators(compilation);
+        Assert.Equal("first:Item,first:Other|second:Item,second:Other", Output(driver));
+
+        driver = driver.RunGenerators(Edit(compilation, EntityPath, "Count * 2", "Count * 3"));
+
+        Assert.Equal("first:Item,first:Other|second:Item,second:Other", Output(driver));
+
+        static string Output(GeneratorDriver driver) =>
+            Assert.Single(Assert.Single(driver.GetRunResult().Results).GeneratedSources).SourceText.ToString();
+    }
+
     private static (CountingGenerator Generator, GeneratorDriver Driver, CSharpCompilation Compilation) RunOnce(string names = Names)
     {
         CSharpCompilation compilation = GeneratorHarness.CreateCompilation((EntityPath, Entity), (NamesPath, names));
@@ -210,6 +228,26 @@ public sealed class ParseCacheTests
                 return compilation.AssemblyName ?? string.Empty;
             }));
             context.RegisterSourceOutput(types.Collect().Combine(assembly), static (_, _) => { });
+        }
+    }
+
+    /// <summary>Two cached transforms of the same model type (string) over the same attributed types.</summary>
+    private sealed class TwoTransformsGenerator : IIncrementalGenerator
+    {
+        public void Initialize(IncrementalGeneratorInitializationContext context)
+        {
+            var parsed = new ParseCache();
+            IncrementalValueProvider<ImmutableArray<string>> first = Names("first:");
+            IncrementalValueProvider<ImmutableArray<string>> second = Names("second:");
+            context.RegisterSourceOutput(first.Combine(second), static (output, pair) =>
+                output.AddSource("Names.g.cs", string.Join(",", pair.Left.Order(StringComparer.Ordinal)) + "|" + string.Join(",", pair.Right.Order(StringComparer.Ordinal))));
+
+            IncrementalValueProvider<ImmutableArray<string>> Names(string prefix) => context.SyntaxProvider
+                .ForAttributeWithMetadataName(
+                    "OfflineSync.SyncableAttribute",
+                    static (_, _) => true,
+                    parsed.Cached((GeneratorAttributeSyntaxContext target, CancellationToken _) => prefix + target.TargetSymbol.Name))
+                .Collect();
         }
     }
 }
