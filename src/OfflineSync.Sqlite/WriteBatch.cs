@@ -187,7 +187,10 @@ internal sealed class WriteBatch : IDisposable
     public void CommitDurably()
     {
         Commit();
-        if (_unsynced)
+
+        // Also when nothing is left unsynced: a background sync may still be running for the last commit,
+        // and the syncer's lock makes this call wait for it.
+        if (Batched)
         {
             _unsynced = false;
             try
