@@ -90,7 +90,7 @@ internal sealed class ConflictResolver(SyncEngine engine)
                         Discard(mutation, conflict.ServerState, conflict.ServerVersion, events);
                         break;
                     case ConflictResolutionKind.Replace when mutation.Kind != MutationKind.Delete:
-                        mutation.Resource.Replace(mutation, resolution.Data!, conflict.ServerState);
+                        mutation.Resource.Replace(mutation, resolution.Data!, conflict.ServerState, _engine.IdMap, _engine.Queue);
                         Resend(mutation, conflict.ServerVersion, conflict.Error, events);
                         break;
                     default:

@@ -7,7 +7,7 @@ namespace OfflineSync;
 /// <remarks>Mutable; only touched under the engine's lock.</remarks>
 internal sealed class QueuedMutation
 {
-    public QueuedMutation(long sequence, ResourceRuntime resource, MutationKind kind, ObjectEntry entry, string key, ReadOnlyMemory<byte> payload, string idempotencyKey, string originalIdempotencyKey, DateTimeOffset enqueuedAt)
+    public QueuedMutation(long sequence, ResourceRuntime resource, MutationKind kind, ObjectEntry entry, string key, string idempotencyKey, string originalIdempotencyKey, DateTimeOffset enqueuedAt)
     {
         OriginalIdempotencyKey = originalIdempotencyKey;
         Sequence = sequence;
@@ -15,7 +15,6 @@ internal sealed class QueuedMutation
         Kind = kind;
         Object = entry;
         Key = key;
-        Payload = payload;
         IdempotencyKey = idempotencyKey;
         EnqueuedAt = enqueuedAt;
     }
@@ -32,8 +31,8 @@ internal sealed class QueuedMutation
     /// <summary>Gets the key as queued; for an object created offline it is optimistic until the create is confirmed.</summary>
     public string Key { get; }
 
-    /// <summary>Gets or sets the JSON payload; references hold keys as queued and are remapped when sent.</summary>
-    public ReadOnlyMemory<byte> Payload { get; set; }
+    /// <summary>Gets the JSON payload; references to creates still queued hold their keys as queued (see <see cref="Slots"/>).</summary>
+    public ReadOnlyMemory<byte> Payload { get; private set; }
 
     /// <summary>Gets or sets the typed patch of an update, kept for coalescing (S6).</summary>
     public object? Patch { get; set; }
@@ -81,8 +80,17 @@ internal sealed class QueuedMutation
     /// <summary>Gets or sets, for a create, the later mutations that reference its key.</summary>
     public List<QueuedMutation>? Dependents { get; set; }
 
-    /// <summary>Gets or sets whether a create this mutation references was confirmed: the payload must be remapped when sent.</summary>
-    public bool NeedsRemap { get; set; }
+    /// <summary>
+    /// Gets or sets where <see cref="Payload"/> holds keys of creates that were queued when it was written; once such
+    /// a create leaves the queue, the payload takes its server key when it is next sent (S3).
+    /// </summary>
+    public KeySlot[]? Slots { get; set; }
+
+    /// <summary>
+    /// Gets or sets whether the payload holds a key of a queued create that could not be told apart from a look-alike
+    /// value (S14): once such a create leaves the queue, the payload is remapped through its typed form.
+    /// </summary>
+    public bool RemapTyped { get; set; }
 
     /// <summary>Gets or sets the view sequences of updates folded into this create (S6); they are settled with it.</summary>
     public List<long>? Absorbed { get; set; }
@@ -129,6 +137,42 @@ internal sealed class QueuedMutation
 
     public PendingMutation ToPending(IdMap map) =>
         new(Sequence, Resource.Name, Kind, CurrentKey(map), Status, Attempts, LastError, FailureReason, EnqueuedAt);
+
+    /// <summary>Sets a new payload with where it holds keys of queued creates (see <see cref="ResourceRuntime.SetPayload"/>).</summary>
+    public void SetPayload(ReadOnlyMemory<byte> payload, KeySlot[]? slots, bool remapTyped)
+    {
+        Payload = payload;
+        Slots = slots;
+        RemapTyped = remapTyped;
+    }
+
+    /// <summary>
+    /// Gets the payload to send: keys of creates that left the queue since it was written take their server keys.
+    /// What is settled stays settled, so a retry sends the same bytes.
+    /// </summary>
+    public ReadOnlyMemory<byte> PayloadForSend(IdMap map, MutationQueue queue)
+    {
+        if (Slots is { } slots)
+        {
+            Payload = PayloadSlots.Settle(Payload, slots, map, out KeySlot[]? remaining);
+            Slots = remaining;
+            return Payload;
+        }
+
+        if (!RemapTyped || DependsOn?.Exists(static c => c.Removed) != true)
+        {
+            return Payload;
+        }
+
+        ReadOnlyMemory<byte> payload = Resource.RemapTyped(Kind, Payload, map, queue);
+        if (!DependsOn.Exists(static c => !c.Removed))
+        {
+            Payload = payload;
+            RemapTyped = false;
+        }
+
+        return payload;
+    }
 
     public void AddDependency(QueuedMutation create)
     {

@@ -35,26 +35,21 @@ internal sealed partial class SyncEngine
                 TEntity.SetKey(item, key);
             }
 
-            // References to items confirmed already take their server keys now (S3); the rest are dependencies (S5).
-            var remap = new RemappingVisitor(_idMap);
-            TEntity.VisitReferences(item, ref remap);
-            var dependencies = new DependencyVisitor(_queue);
-            TEntity.VisitReferences(item, ref dependencies);
-
             long sequence = _lastSequence + 1;
             ObjectEntry entry = _queue.GetOrAddObject(runtime.TypeId, key);
             string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Create, key, ClientId, sequence);
-            byte[] payload = ResourceModel<TEntity>.SerializeEntity(item);
-            var mutation = new QueuedMutation(sequence, runtime, MutationKind.Create, entry, key, payload, idempotency, idempotency, TimeProvider.GetUtcNow())
+            var mutation = new QueuedMutation(sequence, runtime, MutationKind.Create, entry, key, idempotency, idempotency, TimeProvider.GetUtcNow())
             {
                 AppIdempotencyKey = idempotencyKey,
             };
 
-            Enqueue(mutation, dependencies.Creates);
+            // References to items confirmed already take their server keys now (S3); the rest are dependencies (S5).
+            List<HeldKey>? held = QueuedPayload<TEntity>.Set(mutation, item, _idMap, _queue);
+            Enqueue(mutation, HeldKeys.Creates(held));
             _queue.SetPendingCreate(mutation);
 
             // The view's own copy is read back from the payload: the app keeps its instance.
-            runtime.View.AddCreate(sequence, ResourceModel<TEntity>.DeserializeEntity(payload));
+            runtime.View.AddCreate(sequence, ResourceModel<TEntity>.DeserializeEntity(mutation.Payload.Span), HeldKeys.OpenReferences(held));
             FailIfDependencyFailed(mutation, events);
             DropOldest(oldest, events);
         }
@@ -95,7 +90,7 @@ internal sealed partial class SyncEngine
             ObjectEntry? entry = _queue.FindObject(runtime.TypeId, resolved);
             if (entry?.Last is { Untouched: true } last && last.Kind != MutationKind.Delete && AllBefore(dependencies.Creates, last.Sequence))
             {
-                result = Coalesce(runtime, last, resolved, patch, dependencies.Creates, idempotencyKey);
+                result = Coalesce(runtime, last, resolved, patch, dependencies.Held, idempotencyKey);
             }
             else
             {
@@ -104,8 +99,7 @@ internal sealed partial class SyncEngine
                 long sequence = _lastSequence + 1;
                 string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Update, resolved, ClientId, sequence);
                 bool afterPrevious = entry.Mutations.Count > 0;
-                byte[] payload = ResourceModel<TEntity>.SerializePatch(patch);
-                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Update, entry, entry.Key, payload, idempotency, idempotency, TimeProvider.GetUtcNow())
+                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Update, entry, entry.Key, idempotency, idempotency, TimeProvider.GetUtcNow())
                 {
                     Patch = patch,
                     AppIdempotencyKey = idempotencyKey,
@@ -113,8 +107,9 @@ internal sealed partial class SyncEngine
                     BaseVersion = afterPrevious ? null : runtime.View.GetServerVersion(resolved),
                 };
 
+                ResourceRuntime.SetPayload(mutation, ResourceModel<TEntity>.SerializePatch(patch), dependencies.Held);
                 Enqueue(mutation, dependencies.Creates);
-                result = runtime.View.AddUpdate(sequence, resolved, ResourceModel<TEntity>.ReadPatch(payload));
+                result = runtime.View.AddUpdate(sequence, resolved, ResourceModel<TEntity>.ReadPatch(mutation.Payload.Span), HeldKeys.OpenReferences(dependencies.Held));
                 FailIfDependencyFailed(mutation, events);
                 DropOldest(oldest, events);
             }
@@ -164,7 +159,7 @@ internal sealed partial class SyncEngine
                 long sequence = _lastSequence + 1;
                 string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Delete, resolved, ClientId, sequence);
                 bool afterPrevious = entry.Mutations.Count > (drop?.Count ?? 0);
-                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Delete, entry, entry.Key, ReadOnlyMemory<byte>.Empty, idempotency, idempotency, TimeProvider.GetUtcNow())
+                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Delete, entry, entry.Key, idempotency, idempotency, TimeProvider.GetUtcNow())
                 {
                     AppIdempotencyKey = idempotencyKey,
                     BaseFromPrevious = afterPrevious,
@@ -264,17 +259,18 @@ internal sealed partial class SyncEngine
     /// S6: merges an update into the object's last mutation, which was never sent and is queued after
     /// everything the update references (so S5 still holds).
     /// </summary>
-    private TEntity Coalesce<TEntity>(ResourceRuntime<TEntity> runtime, QueuedMutation target, string key, ISyncPatch<TEntity> patch, List<QueuedMutation>? dependencies, string? appKey)
+    private TEntity Coalesce<TEntity>(ResourceRuntime<TEntity> runtime, QueuedMutation target, string key, ISyncPatch<TEntity> patch, List<HeldKey>? heldByPatch, string? appKey)
         where TEntity : class, ISyncEntity<TEntity>
     {
         TEntity result;
+        List<HeldKey>? held;
         if (target.Kind == MutationKind.Update)
         {
             ISyncPatch<TEntity> merged = ((ISyncPatch<TEntity>)target.Patch!).Merge(patch);
             target.Patch = merged;
-            target.Payload = ResourceModel<TEntity>.SerializePatch(merged);
+            held = QueuedPayload<TEntity>.Set(target, merged, _idMap, _queue);
             _store.Update(target.ToStored());
-            runtime.View.ReplaceUpdate(target.Sequence, merged);
+            runtime.View.ReplaceUpdate(target.Sequence, merged, HeldKeys.OpenReferences(held));
             result = runtime.View.TryGet(key, out TEntity? shown) ? shown : throw new KeyNotFoundException($"No {TEntity.ResourceName} item has the key '{key}'.");
         }
         else
@@ -283,14 +279,14 @@ internal sealed partial class SyncEngine
             // overlay entry, settled together with the create.
             TEntity entity = ResourceModel<TEntity>.DeserializeEntity(target.Payload.Span);
             patch.ApplyTo(entity);
-            target.Payload = ResourceModel<TEntity>.SerializeEntity(entity);
+            held = QueuedPayload<TEntity>.Set(target, entity, _idMap, _queue);
             _store.Update(target.ToStored());
             long overlaySequence = ++_lastSequence;
             (target.Absorbed ??= new List<long>(1)).Add(overlaySequence);
-            result = runtime.View.AddUpdate(overlaySequence, key, EntityJson<TEntity>.Clone(patch));
+            result = runtime.View.AddUpdate(overlaySequence, key, EntityJson<TEntity>.Clone(patch), HeldKeys.OpenReferences(heldByPatch));
         }
 
-        if (dependencies is not null)
+        if (HeldKeys.Creates(held) is { } dependencies)
         {
             foreach (QueuedMutation create in dependencies)
             {

@@ -52,7 +52,7 @@ internal sealed partial class SyncEngine
                 mutation.Kind,
                 key,
                 mutation.Kind == MutationKind.Create ? mutation.Key : null,
-                mutation.Resource.PayloadForSend(mutation, _idMap),
+                mutation.PayloadForSend(_idMap, _queue),
                 mutation.IdempotencyKey,
                 mutation.Kind == MutationKind.Create ? null : mutation.BaseVersion,
                 ClientId));
@@ -201,16 +201,8 @@ internal sealed partial class SyncEngine
             RecordMapping(runtime.TypeId, mapping);
         }
 
-        // Only now, with the create out of the queue, do the references to it take the server key when sent (S3):
-        // before, they travel in the create's batch under the key the server resolves there.
-        if (mutation.Dependents is { } dependents)
-        {
-            foreach (QueuedMutation dependent in dependents)
-            {
-                dependent.NeedsRemap = true;
-            }
-        }
-
+        // Only once the create is out of the queue do the references to it take the server key, when next sent (S3):
+        // before, they travel in the create's batch under the key the server resolves there. Nothing is rewritten here.
         Unqueue(mutation, discardInView: false);
         QueuedMutation? next = mutation.Object.Mutations.Count > 0 ? mutation.Object.Mutations[0] : null;
         runtime.Confirm(mutation.Sequence, serverKey, applied.Version, applied.State);

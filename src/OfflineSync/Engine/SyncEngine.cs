@@ -461,7 +461,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
             string original = stored.Resends > 0 && stored.IdempotencyKey.LastIndexOf(":r", StringComparison.Ordinal) is > 0 and int cut
                 ? stored.IdempotencyKey[..cut]
                 : stored.IdempotencyKey;
-            var mutation = new QueuedMutation(stored.Sequence, runtime, stored.Kind, entry, stored.Key, stored.Payload, stored.IdempotencyKey, original, stored.EnqueuedAt)
+            var mutation = new QueuedMutation(stored.Sequence, runtime, stored.Kind, entry, stored.Key, stored.IdempotencyKey, original, stored.EnqueuedAt)
             {
                 AppIdempotencyKey = stored.AppIdempotencyKey,
                 BaseVersion = stored.BaseVersion,
@@ -478,6 +478,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
                 MaybeSent = true,
             };
 
+            mutation.SetPayload(stored.Payload, null, remapTyped: false);
             runtime.Restore(mutation, _idMap, _queue);
             _queue.Append(mutation);
             if (mutation.Kind == MutationKind.Create)

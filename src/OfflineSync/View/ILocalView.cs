@@ -13,18 +13,28 @@ internal interface ILocalView<TEntity>
 {
     /// <summary>Shows a new item at once (S1). Its key is already set (optimistic or proposed).</summary>
     /// <remarks>The view keeps <paramref name="item"/> itself: hand over an instance nobody else holds or changes.</remarks>
-    void AddCreate(long sequence, TEntity item);
+    /// <param name="sequence">The mutation's queue sequence.</param>
+    /// <param name="item">The item.</param>
+    /// <param name="openReferences">
+    /// The keys its reference slots hold that a mapping may still rewrite: those of creates still queued (S3). When
+    /// <see langword="null"/>, every key the slots hold.
+    /// </param>
+    void AddCreate(long sequence, TEntity item, IReadOnlyList<(string Resource, string Key)>? openReferences = null);
 
     /// <summary>Applies a patch on top of the item at once (S1) and keeps it in the overlay until it is settled (S17).</summary>
     /// <remarks>The view keeps <paramref name="patch"/> itself: hand over an instance nobody else holds or changes.</remarks>
     /// <returns>The item as the view now shows it.</returns>
-    TEntity AddUpdate(long sequence, string key, ISyncPatch<TEntity> patch);
+    /// <param name="sequence">The mutation's queue sequence.</param>
+    /// <param name="key">The item's key.</param>
+    /// <param name="patch">The patch.</param>
+    /// <param name="openReferences">As for <see cref="AddCreate"/>.</param>
+    TEntity AddUpdate(long sequence, string key, ISyncPatch<TEntity> patch, IReadOnlyList<(string Resource, string Key)>? openReferences = null);
 
     /// <summary>Hides the item at once (S1); no feed event shows it again while the delete is pending (S16).</summary>
     void AddDelete(long sequence, string key);
 
     /// <summary>Replaces the patch of a pending update that a later update was merged into (S6 coalescing).</summary>
-    void ReplaceUpdate(long sequence, ISyncPatch<TEntity> mergedPatch);
+    void ReplaceUpdate(long sequence, ISyncPatch<TEntity> mergedPatch, IReadOnlyList<(string Resource, string Key)>? openReferences = null);
 
     /// <summary>
     /// The server applied the mutation: the overlay entry leaves and the server row takes the

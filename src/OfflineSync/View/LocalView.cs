@@ -29,9 +29,10 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     // Written only through SetChange and RemoveChange, which keep the index in step.
     private readonly OverlayIndex<TEntity> _index = new();
 
-    // Rows built from a local entity (a create confirmed without a state): the only rows that may hold
-    // keys a mapping rewrites, since the server never stores an optimistic key.
-    private readonly HashSet<string> _localRows = new(StringComparer.Ordinal);
+    // Rows built from a local entity (a create confirmed without a state) are the only rows that may hold keys a
+    // mapping rewrites, since the server never stores an optimistic key: their keys by the open references their
+    // create still held (PendingChange.OpenReferences), so a mapping finds them without walking the rows.
+    private readonly Dictionary<(string Resource, string Key), HashSet<string>> _localRowsByReference = new();
 
     // Optimistic key → server key of this resource, so TryGet and new changes still find a re-keyed item (S3).
     private readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal);
@@ -118,7 +119,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     }
 
     /// <inheritdoc/>
-    public void AddCreate(long sequence, TEntity item)
+    public void AddCreate(long sequence, TEntity item, IReadOnlyList<(string Resource, string Key)>? openReferences = null)
     {
         ArgumentNullException.ThrowIfNull(item);
         TEntity owned = item;
@@ -130,7 +131,11 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
             // A create restored after its mapping (the feed confirmed it, the push answer was lost with the
             // process) is keyed as LearnMapping would have re-keyed it, so both keys still find it (S3).
             string key = Resolve(origin);
-            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Create, key, WithKey(owned, key), null) { Origin = origin });
+            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Create, key, WithKey(owned, key), null)
+            {
+                Origin = origin,
+                OpenReferences = openReferences ?? OverlayIndex<TEntity>.ReferencesOf(owned, null),
+            });
             _snapshot = null;
         }
 
@@ -138,7 +143,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     }
 
     /// <inheritdoc/>
-    public TEntity AddUpdate(long sequence, string key, ISyncPatch<TEntity> patch)
+    public TEntity AddUpdate(long sequence, string key, ISyncPatch<TEntity> patch, IReadOnlyList<(string Resource, string Key)>? openReferences = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(patch);
@@ -149,7 +154,10 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
         {
             resolved = Resolve(key);
             owned = ReferenceRewriter.Rewrite(owned, _mappings);
-            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Update, resolved, null, owned));
+            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Update, resolved, null, owned)
+            {
+                OpenReferences = openReferences ?? OverlayIndex<TEntity>.ReferencesOf(null, owned),
+            });
             _snapshot = null;
             shown = ComputeVisible(resolved);
         }
@@ -181,7 +189,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     }
 
     /// <inheritdoc/>
-    public void ReplaceUpdate(long sequence, ISyncPatch<TEntity> mergedPatch)
+    public void ReplaceUpdate(long sequence, ISyncPatch<TEntity> mergedPatch, IReadOnlyList<(string Resource, string Key)>? openReferences = null)
     {
         ArgumentNullException.ThrowIfNull(mergedPatch);
         ISyncPatch<TEntity> owned = EntityJson<TEntity>.Clone(mergedPatch);
@@ -192,7 +200,12 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
                 return;
             }
 
-            SetChange(sequence, change with { Patch = ReferenceRewriter.Rewrite(owned, _mappings) });
+            ISyncPatch<TEntity> rewritten = ReferenceRewriter.Rewrite(owned, _mappings);
+            SetChange(sequence, change with
+            {
+                Patch = rewritten,
+                OpenReferences = openReferences ?? OverlayIndex<TEntity>.ReferencesOf(null, rewritten),
+            });
             _snapshot = null;
         }
 
@@ -226,7 +239,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
                         {
                             refetch |= !state.IsEmpty;
                             created = WithKey(change.Entity!, serverKey);
-                            _localRows.Add(serverKey);
+                            IndexLocalRow(serverKey, change.OpenReferences);
                         }
 
                         PutRow(serverKey, new ServerRow<TEntity>(created, version, change.Origin), ordered: true);
@@ -427,7 +440,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
             if (_rows.Remove(mapping.OptimisticKey, out ServerRow<TEntity>? stray) && !_rows.ContainsKey(mapping.ServerKey))
             {
                 PutRow(mapping.ServerKey, stray with { Entity = WithKey(stray.Entity, mapping.ServerKey) }, ordered: false);
-                _localRows.Add(mapping.ServerKey);
+                IndexLocalRow(mapping.ServerKey, OverlayIndex<TEntity>.ReferencesOf(stray.Entity, null));
             }
         }
 
@@ -455,25 +468,89 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
                 rewritten = rewritten with { Patch = ReferenceRewriter.Rewrite(rewritten.Patch, single) };
             }
 
+            if (Without(rewritten.OpenReferences, mapping) is var open && !ReferenceEquals(open, rewritten.OpenReferences))
+            {
+                rewritten = rewritten with { OpenReferences = open };
+            }
+
             if (!ReferenceEquals(rewritten, change))
             {
                 SetChange(sequence, rewritten);
             }
         }
 
-        _localRows.RemoveWhere(key => !_rows.ContainsKey(key));
-        foreach (string key in _localRows)
+        if (_localRowsByReference.Remove((mapping.Resource, mapping.OptimisticKey), out HashSet<string>? localRows))
         {
-            ServerRow<TEntity> row = _rows[key];
-            TEntity entity = ReferenceRewriter.Rewrite(row.Entity, single);
-            if (!ReferenceEquals(entity, row.Entity))
+            foreach (string key in localRows)
             {
-                _rows[key] = row with { Entity = entity };
+                // Rows a list replaced since hold server state, which never holds an optimistic key: nothing changes.
+                if (_rows.TryGetValue(key, out ServerRow<TEntity>? row))
+                {
+                    TEntity entity = ReferenceRewriter.Rewrite(row.Entity, single);
+                    if (!ReferenceEquals(entity, row.Entity))
+                    {
+                        _rows[key] = row with { Entity = entity };
+                    }
+                }
             }
         }
 
         _snapshot = null;
         return true;
+    }
+
+    /// <summary>Indexes a row built from a local entity by the references a mapping may still rewrite. Caller holds the lock.</summary>
+    private void IndexLocalRow(string key, IReadOnlyList<(string Resource, string Key)>? openReferences)
+    {
+        foreach ((string Resource, string Key) reference in openReferences ?? [])
+        {
+            if (!_localRowsByReference.TryGetValue(reference, out HashSet<string>? rows))
+            {
+                _localRowsByReference[reference] = rows = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            rows.Add(key);
+        }
+    }
+
+    /// <summary>Returns <paramref name="references"/> without the mapped key, or the same list when it does not hold it.</summary>
+    private static IReadOnlyList<(string Resource, string Key)>? Without(IReadOnlyList<(string Resource, string Key)>? references, IdMapping mapping)
+    {
+        if (references is null)
+        {
+            return null;
+        }
+
+        int count = 0;
+        foreach ((string Resource, string Key) reference in references)
+        {
+            if (reference.Resource == mapping.Resource && reference.Key == mapping.OptimisticKey)
+            {
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            return references;
+        }
+
+        if (count == references.Count)
+        {
+            return null;
+        }
+
+        var kept = new (string Resource, string Key)[references.Count - count];
+        int next = 0;
+        foreach ((string Resource, string Key) reference in references)
+        {
+            if (reference.Resource != mapping.Resource || reference.Key != mapping.OptimisticKey)
+            {
+                kept[next++] = reference;
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>Writes an overlay entry and its index entries. Caller holds the lock.</summary>

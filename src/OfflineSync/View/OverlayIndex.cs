@@ -2,7 +2,8 @@ namespace OfflineSync;
 
 /// <summary>
 /// Finds a view's overlay entries without walking the overlay: by item key, by the keys their
-/// reference slots hold, and open (unacknowledged) creates by origin key. A drain confirms thousands
+/// reference slots hold that a mapping may still rewrite (<see cref="PendingChange{TEntity}.OpenReferences"/>),
+/// and open (unacknowledged) creates by origin key. A drain confirms thousands
 /// of creates, and every mapping (S3) and feed event (S15) would otherwise visit every pending change.
 /// </summary>
 /// <remarks>Not thread-safe: the owning view guards it with its lock, and keeps it in step with every overlay write.</remarks>
@@ -17,9 +18,6 @@ internal sealed class OverlayIndex<TEntity>
     private readonly Dictionary<(string Resource, string Key), SortedSet<long>> _byReference = new();
     private readonly Dictionary<string, SortedSet<long>> _openCreates = new(StringComparer.Ordinal);
 
-    // The references each change was indexed under, so removing it needs no second walk of its entity.
-    private readonly Dictionary<long, List<(string Resource, string Key)>> _referencesOf = new();
-
     public void Add(long sequence, PendingChange<TEntity> change)
     {
         AddTo(_byKey, change.Key, sequence);
@@ -28,13 +26,9 @@ internal sealed class OverlayIndex<TEntity>
             AddTo(_openCreates, change.Origin, sequence);
         }
 
-        if (ReferencesOf(change) is { } references)
+        foreach ((string Resource, string Key) reference in change.OpenReferences ?? [])
         {
-            _referencesOf[sequence] = references;
-            foreach ((string Resource, string Key) reference in references)
-            {
-                AddTo(_byReference, reference, sequence);
-            }
+            AddTo(_byReference, reference, sequence);
         }
     }
 
@@ -46,12 +40,9 @@ internal sealed class OverlayIndex<TEntity>
             RemoveFrom(_openCreates, change.Origin, sequence);
         }
 
-        if (_referencesOf.Remove(sequence, out List<(string Resource, string Key)>? references))
+        foreach ((string Resource, string Key) reference in change.OpenReferences ?? [])
         {
-            foreach ((string Resource, string Key) reference in references)
-            {
-                RemoveFrom(_byReference, reference, sequence);
-            }
+            RemoveFrom(_byReference, reference, sequence);
         }
     }
 
@@ -67,16 +58,16 @@ internal sealed class OverlayIndex<TEntity>
             mapping.Resource == TEntity.ResourceName ? _byKey.GetValueOrDefault(mapping.OptimisticKey) : null,
             _byReference.GetValueOrDefault((mapping.Resource, mapping.OptimisticKey)));
 
-    /// <summary>The keys the change's reference slots hold, or <see langword="null"/> when they hold none.</summary>
-    private static List<(string Resource, string Key)>? ReferencesOf(PendingChange<TEntity> change)
+    /// <summary>Every key the reference slots of an entity or a patch hold, or <see langword="null"/> when they hold none.</summary>
+    public static List<(string Resource, string Key)>? ReferencesOf(TEntity? entity, ISyncPatch<TEntity>? patch)
     {
         var collector = default(Collector);
-        if (change.Entity is not null)
+        if (entity is not null)
         {
-            TEntity.VisitReferences(change.Entity, ref collector);
+            TEntity.VisitReferences(entity, ref collector);
         }
 
-        change.Patch?.VisitReferences(ref collector);
+        patch?.VisitReferences(ref collector);
         return collector.Found;
     }
 

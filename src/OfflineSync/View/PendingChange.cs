@@ -28,4 +28,11 @@ internal sealed record PendingChange<TEntity>(MutationKind Kind, string Key, TEn
     /// cannot prove the row still exists: the view asks for a refetch when it arrives.
     /// </summary>
     public bool ListedWithoutRow { get; init; }
+
+    /// <summary>
+    /// Gets the keys its reference slots hold that a mapping may still rewrite (S3), as (resource, key) pairs, or
+    /// <see langword="null"/> when there are none. The engine names the keys of creates still queued; a view used on
+    /// its own takes every key the slots hold.
+    /// </summary>
+    public IReadOnlyList<(string Resource, string Key)>? OpenReferences { get; init; }
 }
