@@ -79,7 +79,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
     public ResourceRuntime(SyncEngine engine, ResourceModel<TEntity> model)
         : base(model)
     {
-        LocalView = new LocalView<TEntity>(engine.ClientId, engine.Notifications);
+        LocalView = new LocalView<TEntity>(engine.ClientId, engine.Notifications, engine.IdMap);
         LocalView.MappingLearned += engine.OnMappingLearned;
         Follower = new FeedFollower<TEntity>(engine.Transport, LocalView, engine.TimeProvider, engine.LoggerFactory.CreateLogger<FeedFollower<TEntity>>(), engine.Options.MaxListBytes);
     }
@@ -104,7 +104,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
                     mutation.SetPayload(ResourceModel<TEntity>.SerializeEntity(entity), null, remapTyped: restore.Creates is not null);
                 }
 
-                View.AddCreate(mutation.Sequence, entity, HeldKeys.OpenReferences(restore.Held));
+                View.AddCreate(mutation.Sequence, mutation.Key, mutation.Payload, HeldKeys.OpenReferences(restore.Held));
                 break;
             case MutationKind.Update:
                 ISyncPatch<TEntity> patch = ResourceModel<TEntity>.ReadPatch(mutation.Payload.Span);
@@ -114,8 +114,9 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
                     mutation.SetPayload(ResourceModel<TEntity>.SerializePatch(patch), null, remapTyped: restore.Creates is not null);
                 }
 
-                // Restored mutations are never coalesced (they may have been sent), so the engine keeps no typed patch.
-                View.AddUpdate(mutation.Sequence, mutation.CurrentKey(map), patch, HeldKeys.OpenReferences(restore.Held));
+                // Restored mutations are never coalesced (they may have been sent), so the engine keeps no typed patch,
+                // and the view reads the payload when it must show the item.
+                View.AddUpdate(mutation.Sequence, mutation.CurrentKey(map), mutation.Payload, HeldKeys.OpenReferences(restore.Held));
                 break;
             default:
                 View.AddDelete(mutation.Sequence, mutation.CurrentKey(map));
@@ -155,7 +156,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
                 List<HeldKey>? held = QueuedPayload<TEntity>.Set(mutation, entity, map, queue);
                 AddDependencies(mutation, HeldKeys.Creates(held));
                 View.Discard(mutation.Sequence);
-                View.AddCreate(mutation.Sequence, entity, HeldKeys.OpenReferences(held));
+                View.AddCreate(mutation.Sequence, mutation.Key, mutation.Payload, HeldKeys.OpenReferences(held));
                 break;
             case MutationKind.Update:
                 // The replacement is the state the item should have: send what differs from the server's row.
@@ -165,7 +166,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
                 mutation.Patch = patch;
                 List<HeldKey>? heldByPatch = QueuedPayload<TEntity>.Set(mutation, patch, map, queue);
                 AddDependencies(mutation, HeldKeys.Creates(heldByPatch));
-                View.ReplaceUpdate(mutation.Sequence, patch, HeldKeys.OpenReferences(heldByPatch));
+                View.ReplaceUpdate(mutation.Sequence, mutation.Payload, HeldKeys.OpenReferences(heldByPatch));
                 break;
         }
     }

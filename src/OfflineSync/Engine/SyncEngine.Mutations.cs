@@ -48,8 +48,8 @@ internal sealed partial class SyncEngine
             Enqueue(mutation, HeldKeys.Creates(held));
             _queue.SetPendingCreate(mutation);
 
-            // The view's own copy is read back from the payload: the app keeps its instance.
-            runtime.View.AddCreate(sequence, ResourceModel<TEntity>.DeserializeEntity(mutation.Payload.Span), HeldKeys.OpenReferences(held));
+            // The view reads its own copy from the payload when it must show the item: the app keeps its instance.
+            runtime.View.AddCreate(sequence, key, mutation.Payload, HeldKeys.OpenReferences(held));
             FailIfDependencyFailed(mutation, events);
             DropOldest(oldest, events);
         }
@@ -109,7 +109,7 @@ internal sealed partial class SyncEngine
 
                 ResourceRuntime.SetPayload(mutation, ResourceModel<TEntity>.SerializePatch(patch), dependencies.Held);
                 Enqueue(mutation, dependencies.Creates);
-                result = runtime.View.AddUpdate(sequence, resolved, ResourceModel<TEntity>.ReadPatch(mutation.Payload.Span), HeldKeys.OpenReferences(dependencies.Held));
+                result = runtime.View.AddUpdate(sequence, resolved, mutation.Payload, HeldKeys.OpenReferences(dependencies.Held));
                 FailIfDependencyFailed(mutation, events);
                 DropOldest(oldest, events);
             }
@@ -270,7 +270,7 @@ internal sealed partial class SyncEngine
             target.Patch = merged;
             held = QueuedPayload<TEntity>.Set(target, merged, _idMap, _queue);
             _store.Update(target.ToStored());
-            runtime.View.ReplaceUpdate(target.Sequence, merged, HeldKeys.OpenReferences(held));
+            runtime.View.ReplaceUpdate(target.Sequence, target.Payload, HeldKeys.OpenReferences(held));
             result = runtime.View.TryGet(key, out TEntity? shown) ? shown : throw new KeyNotFoundException($"No {TEntity.ResourceName} item has the key '{key}'.");
         }
         else
@@ -283,7 +283,7 @@ internal sealed partial class SyncEngine
             _store.Update(target.ToStored());
             long overlaySequence = ++_lastSequence;
             (target.Absorbed ??= new List<long>(1)).Add(overlaySequence);
-            result = runtime.View.AddUpdate(overlaySequence, key, EntityJson<TEntity>.Clone(patch), HeldKeys.OpenReferences(heldByPatch));
+            result = runtime.View.AddUpdate(overlaySequence, key, ResourceModel<TEntity>.SerializePatch(patch), HeldKeys.OpenReferences(heldByPatch));
         }
 
         if (HeldKeys.Creates(held) is { } dependencies)

@@ -19,7 +19,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
     private readonly SyncOptions _options;
     private readonly IMutationStore _store;
     private readonly ResourceRuntime?[] _runtimes;
-    private readonly IReadOnlyList<ResourceRuntime> _resources;
+    private readonly ResourceRuntime[] _resources;
     private readonly IdMap _idMap;
     private readonly MutationQueue _queue;
     private readonly ILogger _logger;
@@ -61,6 +61,8 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
             typeCount = Math.Max(typeCount, resource.TypeId + 1);
         }
 
+        // Made before the views, which read their mappings from it.
+        _idMap = new IdMap(model.Resources);
         _runtimes = new ResourceRuntime?[typeCount];
         var resources = new List<ResourceRuntime>(model.Resources.Count);
         foreach (ResourceModel resource in model.Resources)
@@ -70,8 +72,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
             resources.Add(runtime);
         }
 
-        _resources = resources;
-        _idMap = new IdMap(model.Resources);
+        _resources = [.. resources];
         _queue = new MutationQueue(typeCount);
         IdMapView = new SyncIdMap(this);
         _drain = new SyncDrain(this);
@@ -142,6 +143,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
     internal ViewNotifications Notifications { get; }
 
     internal IMutationStore Store => _store;
+
 
     internal IdMap IdMap => _idMap;
 

@@ -8,7 +8,7 @@ namespace OfflineSync;
 public sealed class InMemoryMutationStore : IMutationStore
 {
     private readonly object _gate = new();
-    private readonly SortedDictionary<long, StoredMutation> _queue = new();
+    private readonly Dictionary<long, StoredMutation> _queue = new();
     private readonly List<IdMapping> _mappings = new();
     private readonly HashSet<(string Resource, string OptimisticKey)> _mapped = new();
     private readonly Dictionary<string, long> _counters = new(StringComparer.Ordinal);
@@ -20,7 +20,9 @@ public sealed class InMemoryMutationStore : IMutationStore
     {
         lock (_gate)
         {
-            return new StoreState(_clientId, _lastSequence, _queue.Values.ToArray(), _mappings.ToArray());
+            StoredMutation[] pending = [.. _queue.Values];
+            Array.Sort(pending, static (a, b) => a.Sequence.CompareTo(b.Sequence));
+            return new StoreState(_clientId, _lastSequence, pending, _mappings.ToArray());
         }
     }
 

@@ -11,30 +11,32 @@ namespace OfflineSync;
 internal interface ILocalView<TEntity>
     where TEntity : class, ISyncEntity<TEntity>
 {
-    /// <summary>Shows a new item at once (S1). Its key is already set (optimistic or proposed).</summary>
-    /// <remarks>The view keeps <paramref name="item"/> itself: hand over an instance nobody else holds or changes.</remarks>
+    /// <summary>Shows a new item at once (S1), from the create's queued payload; the view reads it only when it shows the item.</summary>
     /// <param name="sequence">The mutation's queue sequence.</param>
-    /// <param name="item">The item.</param>
+    /// <param name="key">The item's key (optimistic or proposed), as the payload holds it.</param>
+    /// <param name="json">The payload: the entity's JSON. It must not change afterwards.</param>
     /// <param name="openReferences">
-    /// The keys its reference slots hold that a mapping may still rewrite: those of creates still queued (S3). When
-    /// <see langword="null"/>, every key the slots hold.
+    /// The keys its reference slots hold that a mapping may still rewrite, as (resource, key): those of creates still
+    /// queued (S3); <see langword="null"/> when there are none.
     /// </param>
-    void AddCreate(long sequence, TEntity item, IReadOnlyList<(string Resource, string Key)>? openReferences = null);
+    void AddCreate(long sequence, string key, ReadOnlyMemory<byte> json, (string Resource, string Key)[]? openReferences);
 
     /// <summary>Applies a patch on top of the item at once (S1) and keeps it in the overlay until it is settled (S17).</summary>
-    /// <remarks>The view keeps <paramref name="patch"/> itself: hand over an instance nobody else holds or changes.</remarks>
-    /// <returns>The item as the view now shows it.</returns>
     /// <param name="sequence">The mutation's queue sequence.</param>
     /// <param name="key">The item's key.</param>
-    /// <param name="patch">The patch.</param>
+    /// <param name="json">The update's queued payload: the patch's JSON. It must not change afterwards.</param>
     /// <param name="openReferences">As for <see cref="AddCreate"/>.</param>
-    TEntity AddUpdate(long sequence, string key, ISyncPatch<TEntity> patch, IReadOnlyList<(string Resource, string Key)>? openReferences = null);
+    /// <returns>The item as the view now shows it.</returns>
+    TEntity AddUpdate(long sequence, string key, ReadOnlyMemory<byte> json, (string Resource, string Key)[]? openReferences);
 
     /// <summary>Hides the item at once (S1); no feed event shows it again while the delete is pending (S16).</summary>
     void AddDelete(long sequence, string key);
 
-    /// <summary>Replaces the patch of a pending update that a later update was merged into (S6 coalescing).</summary>
-    void ReplaceUpdate(long sequence, ISyncPatch<TEntity> mergedPatch, IReadOnlyList<(string Resource, string Key)>? openReferences = null);
+    /// <summary>Replaces the patch of a pending update that a later update was merged into (S6 coalescing), or that a conflict replaced.</summary>
+    /// <param name="sequence">The mutation's queue sequence.</param>
+    /// <param name="json">The merged patch's JSON. It must not change afterwards.</param>
+    /// <param name="openReferences">As for <see cref="AddCreate"/>.</param>
+    void ReplaceUpdate(long sequence, ReadOnlyMemory<byte> json, (string Resource, string Key)[]? openReferences);
 
     /// <summary>
     /// The server applied the mutation: the overlay entry leaves and the server row takes the
