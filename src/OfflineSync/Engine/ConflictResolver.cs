@@ -160,7 +160,7 @@ internal sealed class ConflictResolver(SyncEngine engine)
 
         // Edits queued on top of the dropped one were made on the same stale row: they keep its base version,
         // so the server reports them as conflicts too instead of applying them over its state.
-        if (mutation.Object.Mutations.Count > 0 && mutation.Object.Mutations[0] is { BaseFromPrevious: true } next)
+        if (mutation.Object.First is { BaseFromPrevious: true } next)
         {
             next.BaseVersion = mutation.BaseVersion;
             next.BaseFromPrevious = false;

@@ -7,13 +7,19 @@ namespace OfflineSync;
 /// <param name="Start">The offset of the value's first byte.</param>
 /// <param name="Length">The length of the value in bytes.</param>
 /// <param name="Quoted">Whether the value is a JSON string (otherwise a number).</param>
-/// <param name="Create">The create whose key the value holds; once it leaves the queue, its server key is written here.</param>
-/// <param name="Server">
-/// For a key whose create left the queue before a restart (<paramref name="Create"/> is <see langword="null"/>), the
-/// server key to write at once.
+/// <param name="Target">
+/// The create whose key the value holds (a <see cref="QueuedMutation"/>): once it leaves the queue, its server key is
+/// written here. Or, for a key whose create left the queue before a restart, that server key (a string), written at once.
+/// One field for both keeps the slot at 24 bytes.
 /// </param>
-internal readonly record struct KeySlot(int Start, int Length, bool Quoted, QueuedMutation? Create, string? Server = null)
+internal readonly record struct KeySlot(int Start, int Length, bool Quoted, object Target)
 {
+    /// <summary>Gets the create whose key the value holds, while it may still be queued.</summary>
+    public QueuedMutation? Create => Target as QueuedMutation;
+
+    /// <summary>Gets the server key to write at once, for a key whose create was gone at the restart.</summary>
+    public string? Server => Target as string;
+
     /// <summary>Gets whether the value takes its final key now: its create left the queue.</summary>
-    public bool Settled => Create is null || Create.Removed;
+    public bool Settled => Target is not QueuedMutation create || create.Removed;
 }

@@ -57,7 +57,7 @@ internal static class PayloadSlots
                     }
 
                     bool quoted = reader.TokenType == JsonTokenType.String;
-                    found[count++] = new KeySlot((int)reader.TokenStartIndex, reader.ValueSpan.Length + (quoted ? 2 : 0), quoted, key.Create, key.Server);
+                    found[count++] = new KeySlot((int)reader.TokenStartIndex, reader.ValueSpan.Length + (quoted ? 2 : 0), quoted, (object?)key.Create ?? key.Server!);
 
                     // Two creates of different resources may share a key text (numeric keys): the value counts for the
                     // first, the second falls short, and the result is not exact.

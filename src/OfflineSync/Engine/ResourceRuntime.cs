@@ -163,7 +163,6 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
                 ISyncPatch<TEntity> patch = serverState.IsEmpty
                     ? ResourceModel<TEntity>.ReadPatch(ResourceModel<TEntity>.SerializeEntity(replacement))
                     : TEntity.Diff(ResourceModel<TEntity>.DeserializeEntity(serverState.Span), replacement);
-                mutation.Patch = patch;
                 List<HeldKey>? heldByPatch = QueuedPayload<TEntity>.Set(mutation, patch, map, queue);
                 AddDependencies(mutation, HeldKeys.Creates(heldByPatch));
                 View.ReplaceUpdate(mutation.Sequence, mutation.Payload, HeldKeys.OpenReferences(heldByPatch));
@@ -175,10 +174,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
     {
         foreach (QueuedMutation create in creates ?? [])
         {
-            if (mutation.DependsOn?.Contains(create) != true)
-            {
-                mutation.AddDependency(create);
-            }
+            mutation.AddDependency(create);
         }
     }
 

@@ -234,6 +234,6 @@ internal sealed partial class SyncEngine
             }
         }
 
-        return mutation.DependsOn?.Exists(static c => !c.Removed && c.Status == MutationStatus.PermanentlyFailed) == true;
+        return mutation.DependsOn is { } creates && Array.Exists(creates, static c => !c.Removed && c.Status == MutationStatus.PermanentlyFailed);
     }
 }

@@ -38,7 +38,7 @@ internal sealed partial class SyncEngine
             long sequence = _lastSequence + 1;
             ObjectEntry entry = _queue.GetOrAddObject(runtime.TypeId, key);
             string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Create, key, ClientId, sequence);
-            var mutation = new QueuedMutation(sequence, runtime, MutationKind.Create, entry, key, idempotency, idempotency, TimeProvider.GetUtcNow())
+            var mutation = new QueuedMutation(sequence, runtime, MutationKind.Create, entry, key, idempotency, TimeProvider.GetUtcNow())
             {
                 AppIdempotencyKey = idempotencyKey,
             };
@@ -98,10 +98,9 @@ internal sealed partial class SyncEngine
                 entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
                 long sequence = _lastSequence + 1;
                 string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Update, resolved, ClientId, sequence);
-                bool afterPrevious = entry.Mutations.Count > 0;
-                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Update, entry, entry.Key, idempotency, idempotency, TimeProvider.GetUtcNow())
+                bool afterPrevious = entry.Count > 0;
+                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Update, entry, entry.Key, idempotency, TimeProvider.GetUtcNow())
                 {
-                    Patch = patch,
                     AppIdempotencyKey = idempotencyKey,
                     BaseFromPrevious = afterPrevious,
                     BaseVersion = afterPrevious ? null : runtime.View.GetServerVersion(resolved),
@@ -158,8 +157,8 @@ internal sealed partial class SyncEngine
                 entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
                 long sequence = _lastSequence + 1;
                 string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Delete, resolved, ClientId, sequence);
-                bool afterPrevious = entry.Mutations.Count > (drop?.Count ?? 0);
-                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Delete, entry, entry.Key, idempotency, idempotency, TimeProvider.GetUtcNow())
+                bool afterPrevious = entry.Count > (drop?.Count ?? 0);
+                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Delete, entry, entry.Key, idempotency, TimeProvider.GetUtcNow())
                 {
                     AppIdempotencyKey = idempotencyKey,
                     BaseFromPrevious = afterPrevious,
@@ -266,8 +265,8 @@ internal sealed partial class SyncEngine
         List<HeldKey>? held;
         if (target.Kind == MutationKind.Update)
         {
-            ISyncPatch<TEntity> merged = ((ISyncPatch<TEntity>)target.Patch!).Merge(patch);
-            target.Patch = merged;
+            // The queue keeps payloads only: the earlier patch is read back, which happens only for an object edited again before it was sent.
+            ISyncPatch<TEntity> merged = ResourceModel<TEntity>.ReadPatch(target.Payload.Span).Merge(patch);
             held = QueuedPayload<TEntity>.Set(target, merged, _idMap, _queue);
             _store.Update(target.ToStored());
             runtime.View.ReplaceUpdate(target.Sequence, target.Payload, HeldKeys.OpenReferences(held));
@@ -290,10 +289,7 @@ internal sealed partial class SyncEngine
         {
             foreach (QueuedMutation create in dependencies)
             {
-                if (target.DependsOn?.Contains(create) != true)
-                {
-                    target.AddDependency(create);
-                }
+                target.AddDependency(create);
             }
         }
 
@@ -309,7 +305,7 @@ internal sealed partial class SyncEngine
     /// <summary>Whether a delete cancels the object's create: never sent, nothing else of it sent, nothing else references it.</summary>
     private static bool CancelsNeverSentCreate(ObjectEntry entry)
     {
-        if (entry.Create is not { Untouched: true } create || !ReferenceEquals(entry.Mutations[0], create))
+        if (entry.Create is not { Untouched: true } create || !ReferenceEquals(entry.First, create))
         {
             return false;
         }
@@ -339,7 +335,7 @@ internal sealed partial class SyncEngine
     /// <summary>Removes every queued mutation of an object, newest first.</summary>
     private void RemoveObject(ObjectEntry entry)
     {
-        QueuedMutation[] mutations = entry.Mutations.ToArray();
+        QueuedMutation[] mutations = entry.ToArray();
         var sequences = new long[mutations.Length];
         for (int i = 0; i < mutations.Length; i++)
         {
@@ -453,7 +449,7 @@ internal sealed partial class SyncEngine
 
         if (failed is null && mutation.DependsOn is { } creates)
         {
-            failed = creates.Find(static c => c.Status == MutationStatus.PermanentlyFailed);
+            failed = Array.Find(creates, static c => c.Status == MutationStatus.PermanentlyFailed);
         }
 
         if (failed is not null)
@@ -482,7 +478,7 @@ internal sealed partial class SyncEngine
         work.Push(root);
         while (work.TryPop(out QueuedMutation? failed))
         {
-            foreach (QueuedMutation later in failed.Object.Mutations.ToArray())
+            foreach (QueuedMutation later in failed.Object.ToArray())
             {
                 if (later.Sequence > failed.Sequence && CanFailAsDependent(later))
                 {

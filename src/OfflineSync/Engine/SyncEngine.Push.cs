@@ -204,7 +204,7 @@ internal sealed partial class SyncEngine
         // Only once the create is out of the queue do the references to it take the server key, when next sent (S3):
         // before, they travel in the create's batch under the key the server resolves there. Nothing is rewritten here.
         Unqueue(mutation, discardInView: false);
-        QueuedMutation? next = mutation.Object.Mutations.Count > 0 ? mutation.Object.Mutations[0] : null;
+        QueuedMutation? next = mutation.Object.First;
         runtime.Confirm(mutation.Sequence, serverKey, applied.Version, applied.State);
         if (mutation.Absorbed is { } absorbed)
         {

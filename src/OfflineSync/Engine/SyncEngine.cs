@@ -460,14 +460,11 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
 
             string key = _idMap.Resolve(runtime.TypeId, stored.Key);
             ObjectEntry entry = _queue.GetOrAddObject(runtime.TypeId, key);
-            string original = stored.Resends > 0 && stored.IdempotencyKey.LastIndexOf(":r", StringComparison.Ordinal) is > 0 and int cut
-                ? stored.IdempotencyKey[..cut]
-                : stored.IdempotencyKey;
-            var mutation = new QueuedMutation(stored.Sequence, runtime, stored.Kind, entry, stored.Key, stored.IdempotencyKey, original, stored.EnqueuedAt)
+            var mutation = new QueuedMutation(stored.Sequence, runtime, stored.Kind, entry, stored.Key, stored.IdempotencyKey, stored.EnqueuedAt)
             {
                 AppIdempotencyKey = stored.AppIdempotencyKey,
                 BaseVersion = stored.BaseVersion,
-                BaseFromPrevious = stored.BaseVersion is null && entry.Mutations.Count > 0,
+                BaseFromPrevious = stored.BaseVersion is null && entry.Count > 0,
 
                 // An answer lost with the process (in flight, or a conflict the app had not answered) is asked again.
                 Status = stored.Status is MutationStatus.InFlight or MutationStatus.Conflicted ? MutationStatus.Pending : stored.Status,
