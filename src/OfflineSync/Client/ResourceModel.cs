@@ -41,16 +41,7 @@ internal sealed class ResourceModel<TEntity> : ResourceModel
     public static TEntity DeserializeEntity(ReadOnlySpan<byte> json) =>
         JsonSerializer.Deserialize(json, TEntity.JsonTypeInfo) ?? throw new JsonException($"A queued {TEntity.ResourceName} payload is null.");
 
-    public static byte[] SerializePatch(ISyncPatch<TEntity> patch)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            patch.WriteTo(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] SerializePatch(ISyncPatch<TEntity> patch) => EntityJson<TEntity>.SerializePatch(patch);
 
     /// <summary>Reads a patch; the reader is handed to the generated code on the object's first token, as JSON converters expect.</summary>
     public static ISyncPatch<TEntity> ReadPatch(ReadOnlySpan<byte> json)

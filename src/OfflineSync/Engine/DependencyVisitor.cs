@@ -13,7 +13,7 @@ internal struct DependencyVisitor(MutationQueue queue) : IReferenceVisitor
     public List<HeldKey>? Held { get; private set; }
 
     /// <summary>Gets the distinct creates the slots point at, or <see langword="null"/> when there are none.</summary>
-    public readonly List<QueuedMutation>? Creates => HeldKeys.Creates(Held);
+    public readonly QueuedMutation[]? Creates => HeldKeys.Creates(Held);
 
     public void Visit<TTarget, TKey>(ref TKey key)
         where TTarget : class, ISyncEntity<TTarget>

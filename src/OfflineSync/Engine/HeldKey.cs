@@ -14,18 +14,33 @@ internal readonly record struct HeldKey(QueuedMutation? Create, string Text, int
 internal static class HeldKeys
 {
     /// <summary>The distinct queued creates the keys belong to, or <see langword="null"/> when there are none.</summary>
-    public static List<QueuedMutation>? Creates(List<HeldKey>? held)
+    public static QueuedMutation[]? Creates(List<HeldKey>? held)
     {
-        List<QueuedMutation>? creates = null;
+        int count = 0;
         foreach (HeldKey key in held ?? [])
         {
-            if (key.Create is { } create && creates?.Contains(create) != true)
+            if (key.Create is not null)
             {
-                (creates ??= new List<QueuedMutation>(1)).Add(create);
+                count++;
             }
         }
 
-        return creates;
+        if (count == 0)
+        {
+            return null;
+        }
+
+        var creates = new QueuedMutation[count];
+        int distinct = 0;
+        foreach (HeldKey key in held!)
+        {
+            if (key.Create is { } create && Array.IndexOf(creates, create, 0, distinct) < 0)
+            {
+                creates[distinct++] = create;
+            }
+        }
+
+        return distinct == count ? creates : creates[..distinct];
     }
 
     /// <summary>The keys of queued creates, as a view indexes the references a mapping may still rewrite; <see langword="null"/> when there are none.</summary>

@@ -207,6 +207,16 @@ internal sealed class QueuedMutation
         return payload;
     }
 
+    /// <summary>Records the distinct creates a new mutation references (the array becomes the mutation's own).</summary>
+    public void SetDependencies(QueuedMutation[] creates)
+    {
+        DependsOn = creates;
+        foreach (QueuedMutation create in creates)
+        {
+            (create.Dependents ??= new List<QueuedMutation>(1)).Add(this);
+        }
+    }
+
     /// <summary>Records that this mutation references the key of <paramref name="create"/>, once.</summary>
     public void AddDependency(QueuedMutation create)
     {

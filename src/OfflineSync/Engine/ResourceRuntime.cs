@@ -170,7 +170,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
         }
     }
 
-    private static void AddDependencies(QueuedMutation mutation, List<QueuedMutation>? creates)
+    private static void AddDependencies(QueuedMutation mutation, QueuedMutation[]? creates)
     {
         foreach (QueuedMutation create in creates ?? [])
         {

@@ -22,7 +22,7 @@ internal struct RestoringVisitor(IdMap map, MutationQueue queue) : IReferenceVis
     public List<HeldKey>? Held { get; private set; }
 
     /// <summary>Gets the queued creates the slots point at, each once, or <see langword="null"/> when there are none.</summary>
-    public List<QueuedMutation>? Creates { get; private set; }
+    public readonly QueuedMutation[]? Creates => HeldKeys.Creates(Held);
 
     public void Visit<TTarget, TKey>(ref TKey key)
         where TTarget : class, ISyncEntity<TTarget>
@@ -34,12 +34,6 @@ internal struct RestoringVisitor(IdMap map, MutationQueue queue) : IReferenceVis
         // A create the feed confirmed before the restart is queued under its server key (the restore resolves object keys).
         if (_queue.FindPendingCreate(typeId, mapped ? server! : key) is { } create)
         {
-            Creates ??= new List<QueuedMutation>(1);
-            if (!Creates.Contains(create))
-            {
-                Creates.Add(create);
-            }
-
             Hold(create, key, null);
             return;
         }

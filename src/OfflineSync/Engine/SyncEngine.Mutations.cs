@@ -88,7 +88,8 @@ internal sealed partial class SyncEngine
             patch.VisitReferences(ref dependencies);
 
             ObjectEntry? entry = _queue.FindObject(runtime.TypeId, resolved);
-            if (entry?.Last is { Untouched: true } last && last.Kind != MutationKind.Delete && AllBefore(dependencies.Creates, last.Sequence))
+            QueuedMutation[]? creates = dependencies.Creates;
+            if (entry?.Last is { Untouched: true } last && last.Kind != MutationKind.Delete && AllBefore(creates, last.Sequence))
             {
                 result = Coalesce(runtime, last, resolved, patch, dependencies.Held, idempotencyKey);
             }
@@ -107,8 +108,8 @@ internal sealed partial class SyncEngine
                 };
 
                 ResourceRuntime.SetPayload(mutation, ResourceModel<TEntity>.SerializePatch(patch), dependencies.Held);
-                Enqueue(mutation, dependencies.Creates);
-                result = runtime.View.AddUpdate(sequence, resolved, mutation.Payload, HeldKeys.OpenReferences(dependencies.Held));
+                Enqueue(mutation, creates);
+                result = runtime.View.AddUpdate(sequence, resolved, mutation.Payload, HeldKeys.OpenReferences(dependencies.Held), patch);
                 FailIfDependencyFailed(mutation, events);
                 DropOldest(oldest, events);
             }
@@ -194,7 +195,7 @@ internal sealed partial class SyncEngine
         _ => key.Length == 0 || key == "0",
     };
 
-    private static bool AllBefore(List<QueuedMutation>? creates, long sequence)
+    private static bool AllBefore(QueuedMutation[]? creates, long sequence)
     {
         if (creates is not null)
         {
@@ -236,16 +237,13 @@ internal sealed partial class SyncEngine
     }
 
     /// <summary>Durably appends <paramref name="mutation"/> and indexes it; call under the lock.</summary>
-    private void Enqueue(QueuedMutation mutation, List<QueuedMutation>? dependencies)
+    private void Enqueue(QueuedMutation mutation, QueuedMutation[]? dependencies)
     {
         _store.Append(mutation.ToStored());
         _lastSequence = mutation.Sequence;
         if (dependencies is not null)
         {
-            foreach (QueuedMutation create in dependencies)
-            {
-                mutation.AddDependency(create);
-            }
+            mutation.SetDependencies(dependencies);
         }
 
         _queue.Append(mutation);
@@ -282,7 +280,7 @@ internal sealed partial class SyncEngine
             _store.Update(target.ToStored());
             long overlaySequence = ++_lastSequence;
             (target.Absorbed ??= new List<long>(1)).Add(overlaySequence);
-            result = runtime.View.AddUpdate(overlaySequence, key, ResourceModel<TEntity>.SerializePatch(patch), HeldKeys.OpenReferences(heldByPatch));
+            result = runtime.View.AddUpdate(overlaySequence, key, ResourceModel<TEntity>.SerializePatch(patch), HeldKeys.OpenReferences(heldByPatch), patch);
         }
 
         if (HeldKeys.Creates(held) is { } dependencies)

@@ -8,6 +8,9 @@ namespace OfflineSync;
 internal static class EntityJson<TEntity>
     where TEntity : class, ISyncEntity<TEntity>
 {
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_patchWriter;
+
     /// <summary>Reads a server row and stamps it with the key and version the server sent beside it.</summary>
     public static TEntity ReadRow(ReadOnlyMemory<byte> json, string key, string? version)
     {
@@ -82,17 +85,24 @@ internal static class EntityJson<TEntity>
     }
 
     /// <summary>Returns a copy of <paramref name="patch"/> made through its JSON form.</summary>
-    public static ISyncPatch<TEntity> Clone(ISyncPatch<TEntity> patch)
+    public static ISyncPatch<TEntity> Clone(ISyncPatch<TEntity> patch) => ReadPatch(SerializePatch(patch));
+
+    /// <summary>Writes a patch's JSON: only the fields that are set.</summary>
+    public static byte[] SerializePatch(ISyncPatch<TEntity> patch)
+    {
+        // One writer per thread, reset for each patch: the JSON is copied out, so nothing of it outlives the call.
+        (ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer) = t_patchWriter ??= NewPatchWriter();
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        patch.WriteTo(writer);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewPatchWriter()
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            patch.WriteTo(writer);
-        }
-
-        var reader = new Utf8JsonReader(buffer.WrittenSpan);
-        reader.Read();
-        return TEntity.ReadPatch(ref reader);
+        return (buffer, new Utf8JsonWriter(buffer));
     }
 
     /// <summary>

@@ -26,8 +26,12 @@ internal interface ILocalView<TEntity>
     /// <param name="key">The item's key.</param>
     /// <param name="json">The update's queued payload: the patch's JSON. It must not change afterwards.</param>
     /// <param name="openReferences">As for <see cref="AddCreate"/>.</param>
+    /// <param name="patch">
+    /// The same patch as an object, with the mappings the engine knows applied, to compute the item returned without
+    /// reading the JSON; the view does not keep it. <see langword="null"/>: the view reads the JSON.
+    /// </param>
     /// <returns>The item as the view now shows it.</returns>
-    TEntity AddUpdate(long sequence, string key, ReadOnlyMemory<byte> json, (string Resource, string Key)[]? openReferences);
+    TEntity AddUpdate(long sequence, string key, ReadOnlyMemory<byte> json, (string Resource, string Key)[]? openReferences, ISyncPatch<TEntity>? patch = null);
 
     /// <summary>Hides the item at once (S1); no feed event shows it again while the delete is pending (S16).</summary>
     void AddDelete(long sequence, string key);

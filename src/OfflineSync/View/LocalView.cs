@@ -202,7 +202,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     }
 
     /// <inheritdoc/>
-    public TEntity AddUpdate(long sequence, string key, ReadOnlyMemory<byte> json, (string Resource, string Key)[]? openReferences)
+    public TEntity AddUpdate(long sequence, string key, ReadOnlyMemory<byte> json, (string Resource, string Key)[]? openReferences, ISyncPatch<TEntity>? patch = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         TEntity? shown;
@@ -211,7 +211,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
             string resolved = Resolve(key);
             SetChange(sequence, new PendingChange<TEntity>(MutationKind.Update, resolved, null, null) { Json = json, OpenReferences = openReferences });
             _snapshot = null;
-            shown = ShownAfterUpdate(sequence, resolved);
+            shown = ShownAfterUpdate(sequence, resolved, patch);
         }
 
         NotifyChanged();
@@ -713,15 +713,15 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     /// is not loaded yet, so the answer is the patch on an empty item; the view shows the real row with the patch once
     /// the list arrives. Caller holds the lock.
     /// </summary>
-    private TEntity ShownAfterUpdate(long sequence, string key)
+    private TEntity ShownAfterUpdate(long sequence, string key, ISyncPatch<TEntity>? patch = null)
     {
-        if (ComputeVisible(key) is { } shown)
+        if (ComputeVisible(key, sequence, patch) is { } shown)
         {
             return shown;
         }
 
         shown = EntityJson<TEntity>.Empty(key);
-        PatchOf(_overlay[sequence]).ApplyTo(shown);
+        (patch ?? PatchOf(_overlay[sequence])).ApplyTo(shown);
         return shown;
     }
 
@@ -738,20 +738,21 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     }
 
     /// <summary>Computes the visible item of one key from its row and its pending changes. Caller holds the lock.</summary>
-    private TEntity? ComputeVisible(string key)
+    /// <remarks>The change <paramref name="given"/> may be applied with <paramref name="patch"/>, its patch as the caller holds it, instead of reading its JSON.</remarks>
+    private TEntity? ComputeVisible(string key, long given = 0, ISyncPatch<TEntity>? patch = null)
     {
         TEntity? current = _rows.GetValueOrDefault(key)?.Entity;
         bool copied = false;
         foreach (long sequence in _index.WithKey(key))
         {
-            Apply(sequence, ref current, ref copied);
+            Apply(sequence, ref current, ref copied, sequence == given ? patch : null);
         }
 
         return current;
     }
 
     /// <summary>Applies one pending change on top of the item as the changes before it left it (S16, S17). Caller holds the lock.</summary>
-    private void Apply(long sequence, ref TEntity? current, ref bool copied)
+    private void Apply(long sequence, ref TEntity? current, ref bool copied, ISyncPatch<TEntity>? patch = null)
     {
         PendingChange<TEntity> change = _overlay[sequence];
         switch (change.Kind)
@@ -777,7 +778,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
                         copied = true;
                     }
 
-                    PatchOf(change).ApplyTo(current);
+                    (patch ?? PatchOf(change)).ApplyTo(current);
                 }
 
                 break;
