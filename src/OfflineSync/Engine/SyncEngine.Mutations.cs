@@ -35,7 +35,7 @@ internal sealed partial class SyncEngine
                 TEntity.SetKey(item, key);
             }
 
-            long sequence = _lastSequence + 1;
+            long sequence = _sequence.Peek;
             ObjectEntry entry = _queue.GetOrAddObject(runtime.TypeId, key);
             string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Create, key, ClientId, sequence);
             var mutation = new QueuedMutation(sequence, runtime, MutationKind.Create, entry, key, idempotency, TimeProvider.GetUtcNow())
@@ -50,7 +50,7 @@ internal sealed partial class SyncEngine
 
             // The view reads its own copy from the payload when it must show the item: the app keeps its instance.
             runtime.View.AddCreate(sequence, key, mutation.Payload, HeldKeys.OpenReferences(held));
-            FailIfDependencyFailed(mutation, events);
+            _failures.FailIfDependencyFailed(mutation, events);
             DropOldest(oldest, events);
         }
 
@@ -89,15 +89,15 @@ internal sealed partial class SyncEngine
 
             ObjectEntry? entry = _queue.FindObject(runtime.TypeId, resolved);
             QueuedMutation[]? creates = dependencies.Creates;
-            if (entry?.Last is { Untouched: true } last && last.Kind != MutationKind.Delete && AllBefore(creates, last.Sequence))
+            if (Coalescer.MergeTarget(entry, creates) is { } target)
             {
-                result = Coalesce(runtime, last, resolved, patch, dependencies.Held, idempotencyKey);
+                result = _coalescer.Merge(runtime, target, resolved, patch, dependencies.Held, idempotencyKey);
             }
             else
             {
                 QueuedMutation? oldest = MakeRoom();
                 entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
-                long sequence = _lastSequence + 1;
+                long sequence = _sequence.Peek;
                 string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Update, resolved, ClientId, sequence);
                 bool afterPrevious = entry.Count > 0;
                 var mutation = new QueuedMutation(sequence, runtime, MutationKind.Update, entry, entry.Key, idempotency, TimeProvider.GetUtcNow())
@@ -110,7 +110,7 @@ internal sealed partial class SyncEngine
                 ResourceRuntime.SetPayload(mutation, ResourceModel<TEntity>.SerializePatch(patch), dependencies.Held);
                 Enqueue(mutation, creates);
                 result = runtime.View.AddUpdate(sequence, resolved, mutation.Payload, HeldKeys.OpenReferences(dependencies.Held), patch);
-                FailIfDependencyFailed(mutation, events);
+                _failures.FailIfDependencyFailed(mutation, events);
                 DropOldest(oldest, events);
             }
         }
@@ -145,18 +145,18 @@ internal sealed partial class SyncEngine
                     return;
                 }
 
-                if (entry is not null && CancelsNeverSentCreate(entry))
+                if (entry is not null && Coalescer.CancelsNeverSentCreate(entry))
                 {
                     // S6: create + delete of an item the server never saw: both go, nothing is sent.
                     RemoveObject(entry);
                     return;
                 }
 
-                List<QueuedMutation>? drop = entry is null ? null : PendingUpdates(entry);
+                List<QueuedMutation>? drop = entry is null ? null : Coalescer.UpdatesADeleteDrops(entry);
                 QueuedMutation? oldest = drop is null ? MakeRoom() : null;
 
                 entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
-                long sequence = _lastSequence + 1;
+                long sequence = _sequence.Peek;
                 string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Delete, resolved, ClientId, sequence);
                 bool afterPrevious = entry.Count > (drop?.Count ?? 0);
                 var mutation = new QueuedMutation(sequence, runtime, MutationKind.Delete, entry, entry.Key, idempotency, TimeProvider.GetUtcNow())
@@ -175,7 +175,7 @@ internal sealed partial class SyncEngine
                     DropUpdates(drop);
                 }
 
-                FailIfDependencyFailed(mutation, events);
+                _failures.FailIfDependencyFailed(mutation, events);
                 DropOldest(oldest, events);
             }
         }
@@ -194,22 +194,6 @@ internal sealed partial class SyncEngine
         SyncKeyKind.Guid => key.Length == 0 || key == "00000000-0000-0000-0000-000000000000",
         _ => key.Length == 0 || key == "0",
     };
-
-    private static bool AllBefore(QueuedMutation[]? creates, long sequence)
-    {
-        if (creates is not null)
-        {
-            foreach (QueuedMutation create in creates)
-            {
-                if (create.Sequence > sequence)
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
 
     /// <summary>Makes a new optimistic key (S2); numeric counters come from the store, so they are never reused.</summary>
     private string NewOptimisticKey<TEntity>()
@@ -240,7 +224,7 @@ internal sealed partial class SyncEngine
     private void Enqueue(QueuedMutation mutation, QueuedMutation[]? dependencies)
     {
         _store.Append(mutation.ToStored());
-        _lastSequence = mutation.Sequence;
+        _sequence.Used(mutation.Sequence);
         if (dependencies is not null)
         {
             mutation.SetDependencies(dependencies);
@@ -250,84 +234,6 @@ internal sealed partial class SyncEngine
         SyncTelemetry.Count(Telemetry.Queued, mutation.Resource.Name);
         Telemetry.QueueChanged(1);
         Log.Queued(_logger, mutation.Kind, mutation.Resource.Name, mutation.Key, mutation.Sequence);
-    }
-
-    /// <summary>
-    /// S6: merges an update into the object's last mutation, which was never sent and is queued after
-    /// everything the update references (so S5 still holds).
-    /// </summary>
-    private TEntity Coalesce<TEntity>(ResourceRuntime<TEntity> runtime, QueuedMutation target, string key, ISyncPatch<TEntity> patch, List<HeldKey>? heldByPatch, string? appKey)
-        where TEntity : class, ISyncEntity<TEntity>
-    {
-        TEntity result;
-        List<HeldKey>? held;
-        if (target.Kind == MutationKind.Update)
-        {
-            // The queue keeps payloads only: the earlier patch is read back, which happens only for an object edited again before it was sent.
-            ISyncPatch<TEntity> merged = ResourceModel<TEntity>.ReadPatch(target.Payload.Span).Merge(patch);
-            held = QueuedPayload<TEntity>.Set(target, merged, _idMap, _queue);
-            _store.Update(target.ToStored());
-            runtime.View.ReplaceUpdate(target.Sequence, target.Payload, HeldKeys.OpenReferences(held));
-            result = runtime.View.TryGet(key, out TEntity? shown) ? shown : throw new KeyNotFoundException($"No {TEntity.ResourceName} item has the key '{key}'.");
-        }
-        else
-        {
-            // Folded into the create: one payload for the server, and the view keeps the update as its own
-            // overlay entry, settled together with the create.
-            TEntity entity = ResourceModel<TEntity>.DeserializeEntity(target.Payload.Span);
-            patch.ApplyTo(entity);
-            held = QueuedPayload<TEntity>.Set(target, entity, _idMap, _queue);
-            _store.Update(target.ToStored());
-            long overlaySequence = ++_lastSequence;
-            (target.Absorbed ??= new List<long>(1)).Add(overlaySequence);
-            result = runtime.View.AddUpdate(overlaySequence, key, ResourceModel<TEntity>.SerializePatch(patch), HeldKeys.OpenReferences(heldByPatch), patch);
-        }
-
-        if (HeldKeys.Creates(held) is { } dependencies)
-        {
-            foreach (QueuedMutation create in dependencies)
-            {
-                target.AddDependency(create);
-            }
-        }
-
-        if (appKey is not null)
-        {
-            (target.MergedAppKeys ??= new List<string>(1)).Add(appKey);
-            _queue.IndexAppKey(appKey, target);
-        }
-
-        return result;
-    }
-
-    /// <summary>Whether a delete cancels the object's create: never sent, nothing else of it sent, nothing else references it.</summary>
-    private static bool CancelsNeverSentCreate(ObjectEntry entry)
-    {
-        if (entry.Create is not { Untouched: true } create || !ReferenceEquals(entry.First, create))
-        {
-            return false;
-        }
-
-        foreach (QueuedMutation mutation in entry.Mutations)
-        {
-            if (!mutation.Untouched)
-            {
-                return false;
-            }
-        }
-
-        if (create.Dependents is { } dependents)
-        {
-            foreach (QueuedMutation dependent in dependents)
-            {
-                if (!dependent.Removed && !ReferenceEquals(dependent.Object, entry))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
     }
 
     /// <summary>Removes every queued mutation of an object, newest first.</summary>
@@ -345,21 +251,6 @@ internal sealed partial class SyncEngine
         {
             Unqueue(mutations[i], discardInView: true);
         }
-    }
-
-    /// <summary>S6: the object's updates that are not in flight, which a delete drops; <see langword="null"/> when there are none.</summary>
-    private static List<QueuedMutation>? PendingUpdates(ObjectEntry entry)
-    {
-        List<QueuedMutation>? drop = null;
-        foreach (QueuedMutation mutation in entry.Mutations)
-        {
-            if (mutation.Kind == MutationKind.Update && mutation.Status != MutationStatus.InFlight)
-            {
-                (drop ??= new List<QueuedMutation>()).Add(mutation);
-            }
-        }
-
-        return drop;
     }
 
     private void DropUpdates(List<QueuedMutation> drop)
@@ -409,7 +300,7 @@ internal sealed partial class SyncEngine
         if (oldest.Kind == MutationKind.Create)
         {
             // Nothing can be sent that references an item the server will never have (S9).
-            FailDependents(oldest, events);
+            _failures.FailDependents(oldest, events);
         }
     }
 
@@ -430,90 +321,6 @@ internal sealed partial class SyncEngine
 
             mutation.Resource.Discard(mutation.Sequence);
         }
-    }
-
-    /// <summary>A new mutation that depends on a permanently failed one fails at once (S9).</summary>
-    private void FailIfDependencyFailed(QueuedMutation mutation, EngineEvents events)
-    {
-        QueuedMutation? failed = null;
-        foreach (QueuedMutation earlier in mutation.Object.Mutations)
-        {
-            if (earlier.Sequence < mutation.Sequence && earlier.Status == MutationStatus.PermanentlyFailed)
-            {
-                failed = earlier;
-                break;
-            }
-        }
-
-        if (failed is null && mutation.DependsOn is { } creates)
-        {
-            failed = Array.Find(creates, static c => c.Status == MutationStatus.PermanentlyFailed);
-        }
-
-        if (failed is not null)
-        {
-            FailPermanently(mutation, FailureReason.DependencyFailed, DependencyError(failed), events);
-        }
-    }
-
-    private static string DependencyError(QueuedMutation failed) =>
-        $"It depends on mutation {failed.Sequence} ({IdempotencyKeys.KindToken(failed.Kind)} of {failed.Resource.Name} {failed.Key}), which failed.";
-
-    /// <summary>
-    /// Fails a mutation for good and, transitively, every later mutation of the same object and every
-    /// mutation that references the optimistic key of a failed create (S9, F2); call under the lock.
-    /// </summary>
-    internal void FailPermanently(QueuedMutation mutation, FailureReason reason, string? error, EngineEvents events)
-    {
-        MarkFailed(mutation, reason, error, events);
-        FailDependents(mutation, events);
-    }
-
-    /// <summary>Fails what depends on <paramref name="root"/>, which failed or left the queue (S9).</summary>
-    internal void FailDependents(QueuedMutation root, EngineEvents events)
-    {
-        var work = new Stack<QueuedMutation>();
-        work.Push(root);
-        while (work.TryPop(out QueuedMutation? failed))
-        {
-            foreach (QueuedMutation later in failed.Object.ToArray())
-            {
-                if (later.Sequence > failed.Sequence && CanFailAsDependent(later))
-                {
-                    MarkFailed(later, FailureReason.DependencyFailed, DependencyError(failed), events);
-                    work.Push(later);
-                }
-            }
-
-            if (failed.Kind == MutationKind.Create && failed.Dependents is { } dependents)
-            {
-                foreach (QueuedMutation dependent in dependents.ToArray())
-                {
-                    if (CanFailAsDependent(dependent))
-                    {
-                        MarkFailed(dependent, FailureReason.DependencyFailed, DependencyError(failed), events);
-                        work.Push(dependent);
-                    }
-                }
-            }
-        }
-    }
-
-    private static bool CanFailAsDependent(QueuedMutation mutation) =>
-        !mutation.Removed && mutation.Status is not (MutationStatus.PermanentlyFailed or MutationStatus.InFlight);
-
-    private void MarkFailed(QueuedMutation mutation, FailureReason reason, string? error, EngineEvents events)
-    {
-        mutation.Status = MutationStatus.PermanentlyFailed;
-        mutation.FailureReason = reason;
-        mutation.LastError = error;
-        _queue.Park(mutation);
-        _store.Update(mutation.ToStored());
-        _drain.CountFailed();
-        SyncTelemetry.Count(Telemetry.Failed, mutation.Resource.Name);
-        PendingMutation snapshot = mutation.ToPending(_idMap);
-        Log.FailedPermanently(_logger, mutation.Sequence, mutation.Kind, mutation.Resource.Name, snapshot.Key, reason, error);
-        events.Add(new MutationFailedEventArgs(snapshot, reason, error));
     }
 
     private void KickAfterChange()
