@@ -182,7 +182,10 @@ internal sealed partial class SyncEngine
 
         SyncTelemetry.Count(Telemetry.Remaps, mapping.Resource);
         Log.Remapped(_logger, mapping.Resource, mapping.OptimisticKey, mapping.ServerKey);
-        events.Add(new IdRemappedEventArgs(mapping.Resource, mapping.OptimisticKey, mapping.ServerKey));
+        if (IdRemapped is not null)
+        {
+            events.Add(new IdRemappedEventArgs(mapping.Resource, mapping.OptimisticKey, mapping.ServerKey));
+        }
     }
 
     /// <inheritdoc/>

@@ -647,11 +647,14 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     {
         if (_overlay.TryGetValue(sequence, out PendingChange<TEntity>? old))
         {
-            _index.Remove(sequence, old);
+            _index.Replace(sequence, old, change);
+        }
+        else
+        {
+            _index.Add(sequence, change);
         }
 
         _overlay[sequence] = change;
-        _index.Add(sequence, change);
     }
 
     /// <summary>Removes an overlay entry and its index entries. Caller holds the lock.</summary>

@@ -34,6 +34,44 @@ internal sealed class OverlayIndex<TEntity>
         }
     }
 
+    /// <summary>Moves a change's index entries from <paramref name="old"/> to <paramref name="change"/>, touching only what differs.</summary>
+    public void Replace(long sequence, PendingChange<TEntity> old, PendingChange<TEntity> change)
+    {
+        if (old.Key != change.Key)
+        {
+            RemoveFrom(_byKey, old.Key, sequence);
+            AddTo(_byKey, change.Key, sequence);
+        }
+
+        bool wasOpen = old is { Kind: MutationKind.Create, Acknowledged: false };
+        bool isOpen = change is { Kind: MutationKind.Create, Acknowledged: false };
+        if (wasOpen != isOpen || (isOpen && old.Origin != change.Origin))
+        {
+            if (wasOpen)
+            {
+                RemoveFrom(_openCreates, old.Origin, sequence);
+            }
+
+            if (isOpen)
+            {
+                AddTo(_openCreates, change.Origin, sequence);
+            }
+        }
+
+        if (!ReferenceEquals(old.OpenReferences, change.OpenReferences))
+        {
+            foreach ((string Resource, string Key) reference in old.OpenReferences ?? [])
+            {
+                RemoveFrom(_byReference, reference, sequence);
+            }
+
+            foreach ((string Resource, string Key) reference in change.OpenReferences ?? [])
+            {
+                AddTo(_byReference, reference, sequence);
+            }
+        }
+    }
+
     public void Remove(long sequence, PendingChange<TEntity> change)
     {
         RemoveFrom(_byKey, change.Key, sequence);
