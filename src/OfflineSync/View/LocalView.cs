@@ -510,6 +510,12 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
         }
 
         _ownMappings?.Add(mapping);
+        if (mapping.Resource != TEntity.ResourceName && !_index.HasOpenReferences && _localRowsByReference.Count == 0)
+        {
+            // Nothing here holds a key a mapping may rewrite: the usual case for a view of a resource nothing references.
+            return false;
+        }
+
         bool changed = false;
         if (mapping.Resource == TEntity.ResourceName)
         {

@@ -86,6 +86,9 @@ internal sealed class OverlayIndex<TEntity>
         }
     }
 
+    /// <summary>Gets whether some change holds a reference a mapping may still rewrite: when none does, a mapping of another resource has nothing to do here.</summary>
+    public bool HasOpenReferences => _byReference.Count != 0;
+
     /// <summary>Gets the changes keyed <paramref name="key"/>, in queue order: do not change the index while enumerating them.</summary>
     public SequenceSet WithKey(string key) => _byKey.GetValueOrDefault(key);
 
