@@ -23,7 +23,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     private readonly Lock _gate = new();
     private readonly ViewNotifications? _notifications;
     private int _notificationHeld;
-    private readonly SortedDictionary<string, ServerRow<TEntity>> _rows = new(KeyOrder.For(TEntity.KeyKind));
+    private readonly RowTable _rows = new(KeyOrder.For(TEntity.KeyKind));
     // By queue sequence; a snapshot sorts them, everything else finds them by sequence or through the index.
     private readonly Dictionary<long, PendingChange<TEntity>> _overlay = new();
 
@@ -828,7 +828,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
 
         var items = new List<TEntity>(_rows.Count + createdOrder.Count);
         var byKey = new Dictionary<string, TEntity>(items.Capacity, StringComparer.Ordinal);
-        foreach ((string key, ServerRow<TEntity> row) in _rows)
+        foreach ((string key, ServerRow<TEntity> row) in _rows.InOrder())
         {
             TEntity? visible = row.Entity;
             if (pending.TryGetValue(key, out List<long>? changes))
