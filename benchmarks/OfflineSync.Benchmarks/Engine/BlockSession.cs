@@ -11,8 +11,9 @@ namespace OfflineSync.Benchmarks.Engine;
 /// <remarks>
 /// The transport confirms every create under a new server key (<c>srv-1</c>, <c>srv-2</c>, …) when
 /// <c>assignServerKeys</c> is set, as the reference server does with optimistic keys; otherwise it keeps
-/// the keys, so no mapping is made. "Offline" as in <see cref="OfflineSession"/>: AutoSync is off while
-/// the session enqueues, and the feeds stay connected.
+/// the keys, so no mapping is made. "Offline" means that nothing is pushed while the session enqueues
+/// (<see cref="SyncOptions.AutoSync"/> is off): the enqueue path is the same as offline, while the feeds stay
+/// connected, so that listing the server's rows again on reconnection does not run inside the measured drain.
 /// </remarks>
 internal sealed class BlockSession : IAsyncDisposable
 {

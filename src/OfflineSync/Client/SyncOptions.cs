@@ -3,7 +3,10 @@ using OfflineSync.Protocol;
 
 namespace OfflineSync;
 
-/// <summary>Configures a <see cref="SyncClient"/>. The client validates the options when it is created.</summary>
+/// <summary>
+/// Configures a <see cref="SyncClient"/>. The client validates the options and copies their values when it is created:
+/// changing them afterwards changes nothing.
+/// </summary>
 public sealed class SyncOptions
 {
     /// <summary>The default of <see cref="MaxListBytes"/>: 256 MiB.</summary>

@@ -195,21 +195,7 @@ internal static class PayloadSlots
             return reader.ValueTextEquals(text);
         }
 
-        ReadOnlySpan<byte> digits = reader.ValueSpan;
-        if (digits.Length != text.Length)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < digits.Length; i++)
-        {
-            if (digits[i] != text[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
+        return AsciiEquals(reader.ValueSpan, text);
     }
 
     /// <summary>The server key to write into a settled slot, or <see langword="null"/> to keep what it holds.</summary>
@@ -229,10 +215,11 @@ internal static class PayloadSlots
 
         // The slot may hold the server key already (queued after the feed revealed the mapping).
         ReadOnlySpan<byte> value = slot.Quoted ? json.Slice(slot.Start + 1, slot.Length - 2) : json.Slice(slot.Start, slot.Length);
-        return Equals(value, server) ? null : server;
+        return AsciiEquals(value, server) ? null : server;
     }
 
-    private static bool Equals(ReadOnlySpan<byte> value, string key)
+    /// <summary>Whether raw JSON bytes spell <paramref name="key"/> (number digits, or a string value as written).</summary>
+    private static bool AsciiEquals(ReadOnlySpan<byte> value, string key)
     {
         if (value.Length != key.Length)
         {
