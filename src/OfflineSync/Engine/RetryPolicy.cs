@@ -3,7 +3,8 @@ namespace OfflineSync;
 /// <summary>
 /// The engine's backoff (S9, S11): a private copy of <see cref="SyncRetryOptions"/> and the one random source of the
 /// jitter, which tests can replace (<see cref="SyncOptions.RandomSource"/>). The drain waits it out after a transient
-/// failure, and a re-send after repeated conflicts waits it too.
+/// failure, a re-send after repeated conflicts waits it too, and the feed followers wait it between
+/// failed connections.
 /// </summary>
 internal sealed class RetryPolicy
 {
@@ -22,6 +23,9 @@ internal sealed class RetryPolicy
         };
         _random = random;
     }
+
+    /// <summary>Gets the longest delay, and the cap of a server's <c>Retry-After</c>.</summary>
+    public TimeSpan MaxDelay => _settings.MaxDelay;
 
     /// <summary>Gets how many consecutive transient failures make the client show <see cref="SyncStatus.Offline"/>.</summary>
     public int OfflineAfterFailures => _settings.OfflineAfterFailures;

@@ -142,6 +142,9 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IDrain
 
     internal ISyncTransport Transport => _options.Transport;
 
+    /// <summary>Gets the store of the queue, the mappings and the feed checkpoints.</summary>
+    internal IMutationStore Store => _store;
+
     internal TimeProvider TimeProvider => _options.TimeProvider;
 
     internal ILoggerFactory LoggerFactory => _options.LoggerFactory;
