@@ -81,6 +81,89 @@ public sealed class QueuedPayloadTests
     }
 
     [Fact]
+    public async Task DependentQueuedBeforeItsCreates_TakesEveryServerKeyAtItsSlots_NestedAndInLists_InQueueOrder()
+    {
+        // S3, S5, S12, S14: the todo was queued while its category, tag and users were queued; each is confirmed under
+        // a new key in a batch of its own. The todo's payload recorded where those keys are (no typed remap), and goes
+        // with the server key in every declared slot, nested and in lists; a plain tag id and the comment stay.
+        await using var harness = new SyncHarness(o => o.BatchSize = 1);
+        TestSync sync = harness.Client;
+        User ada = sync.Users.Create(new User { Name = "Ada" });
+        User bob = sync.Users.Create(new User { Name = "Bob" });
+        Tag tag = sync.Tags.Create(new Tag { Label = "urgent" });
+        Category category = sync.Categories.Create(new Category { Name = "work" });
+        Todo todo = sync.Todos.Create(new Todo
+        {
+            Title = "Ship",
+            CategoryId = category.Id,
+            TagIds = [tag.Id, "plain-tag"],
+            Notes = "free text",
+            Assignee = new Assignment { UserId = ada.Id, Collaborators = [bob.Id, ada.Id], Comment = "see Bob" },
+        });
+        harness.Transport.CheckReferences = false;
+        lock (harness.Engine.Gate)
+        {
+            QueuedMutation queued = harness.Engine.Queue.ToList().Single(m => m.Key == todo.Id);
+            Assert.Equal(5, Assert.IsType<KeySlot[]>(queued.Slots).Length);
+        }
+
+        await sync.SyncAsync().WaitAsync(HangGuard);
+
+        Assert.Equal(["users", "users", "tags", "categories", "todos"], harness.Transport.Sent.Select(m => m.Resource));
+        Assert.True(sync.IdMap.TryResolve<User>(ada.Id, out string? adaKey));
+        Assert.True(sync.IdMap.TryResolve<User>(bob.Id, out string? bobKey));
+        Assert.True(sync.IdMap.TryResolve<Tag>(tag.Id, out string? tagKey));
+        Assert.True(sync.IdMap.TryResolve<Category>(category.Id, out string? categoryKey));
+        Assert.NotEqual(ada.Id, adaKey);
+        JsonElement sent = JsonDocument.Parse(harness.Transport.Sent[^1].Payload).RootElement;
+        Assert.Equal(categoryKey, sent.GetProperty("categoryId").GetString());
+        Assert.Equal([tagKey, "plain-tag"], sent.GetProperty("tagIds").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(adaKey, sent.GetProperty("assignee").GetProperty("userId").GetString());
+        Assert.Equal([bobKey, adaKey], sent.GetProperty("assignee").GetProperty("collaborators").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("see Bob", sent.GetProperty("assignee").GetProperty("comment").GetString());
+        Assert.Equal("free text", sent.GetProperty("notes").GetString());
+        Assert.Equal(0, sync.PendingCount);
+        Assert.True(sync.Todos.TryGet(todo.Id, out Todo? shown));
+        Assert.Equal(categoryKey, shown.CategoryId);
+        Assert.Equal([bobKey, adaKey], shown.Assignee!.Collaborators);
+    }
+
+    [Fact]
+    public async Task ProcessStoppedAfterACreateWasConfirmed_BeforeItsDependentWentThrough_RestartSendsTheSameRequest()
+    {
+        // S3, S5, S9: crash point between the create's confirmation (mapping stored, create gone from the queue) and its
+        // dependent's push. Nothing rewrote the stored todo when the category was confirmed; after the restart the
+        // todo is restored with the server key and sent byte for byte as the attempt that never reached the server.
+        var scripted = new ScriptedTransport { AssignKey = static m => m.Resource == "categories" ? "srv-c" : null };
+        var store = new InMemoryMutationStore();
+        scripted.OnPush = static batch => batch[0].Resource == "todos"
+            ? Task.FromException(new IOException("Connection reset by peer"))
+            : Task.CompletedTask;
+        var first = new TestSync(Options(scripted, store));
+        Category category = first.Categories.Create(new Category { Name = "work" });
+        Todo todo = first.Todos.Create(new Todo { Title = "write", CategoryId = category.Id, TagIds = ["plain-tag"] });
+
+        await first.SyncAsync().WaitAsync(HangGuard);
+        OutgoingMutation attempt = Assert.Single(scripted.Sent, m => m.Resource == "todos");
+        Assert.Equal(1, first.PendingCount);
+        await first.DisposeAsync();
+
+        scripted.OnPush = null;
+        await using var restarted = new TestSync(Options(scripted, store));
+        Assert.True(restarted.Todos.TryGet(todo.Id, out Todo? restored));
+        Assert.Equal("srv-c", restored.CategoryId);
+        await restarted.SyncAsync().WaitAsync(HangGuard);
+
+        OutgoingMutation retry = scripted.Sent[^1];
+        Assert.Equal(IdempotentServer.Request(attempt), IdempotentServer.Request(retry));
+        Assert.Equal("srv-c", JsonDocument.Parse(retry.Payload).RootElement.GetProperty("categoryId").GetString());
+        Assert.Single(scripted.Applied, m => m.Resource == "todos");
+        Assert.Single(scripted.Applied, m => m.Resource == "categories");
+        Assert.Empty(scripted.Violations);
+        Assert.Equal(0, restarted.PendingCount);
+    }
+
+    [Fact]
     public async Task ConfirmingACreate_AllocatesTheSameWhateverTheQueueLength_AndRewritesNoQueuedPayload()
     {
         // Issue 13 (S3): work in what references the key, never in the queue's length; no queued payload is read or
