@@ -159,6 +159,7 @@ public sealed class TokenExpiryTests : IAsyncLifetime
             failures.Select(static f => (f.Mutation.Resource, f.Reason)));
         Assert.Contains("HTTP 403", failures[0].Error, StringComparison.Ordinal);
         Assert.Contains("access rules", failures[0].Error, StringComparison.Ordinal);
+        Assert.Contains("which failed (Rejected): The server's access rules refused this mutation (HTTP 403 Forbidden)", failures[1].Error, StringComparison.Ordinal);
         Assert.Equal(["independent"], (await ServerTodosAsync()).Select(static t => t.Title));
         Assert.Equal(SyncStatus.Idle, alice.Status);
     }

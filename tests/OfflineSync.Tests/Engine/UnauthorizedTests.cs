@@ -63,11 +63,8 @@ public sealed class UnauthorizedTests
 
         harness.Client.Tags.Create(new Tag { Label = "b" });
 
-        lock (harness.Engine.Gate)
-        {
-            Assert.False(harness.Engine.Drain.IsRunning);
-        }
-
+        // No drain started: SyncAsync has nothing to wait for.
+        Assert.True(harness.Client.SyncAsync().IsCompleted);
         Assert.Equal(1, harness.Transport.PushCount);
         harness.Transport.Always = null;
         harness.Client.NotifyCredentialsChanged();
@@ -252,7 +249,7 @@ public sealed class UnauthorizedTests
             [("categories", FailureReason.Rejected), ("todos", FailureReason.DependencyFailed)],
             failed.Select(f => (f.Mutation.Resource, f.Reason)));
         Assert.Contains("403", failed[0].Error, StringComparison.Ordinal);
-        Assert.Contains($"of categories {category.Id}", failed[1].Error, StringComparison.Ordinal);
+        Assert.Contains($"of categories {category.Id}), which failed (Rejected): The server's access rules refused this mutation (HTTP 403 Forbidden)", failed[1].Error, StringComparison.Ordinal);
         Assert.Equal(["independent"], harness.Transport.Applied.Select(Label));
         Assert.Equal(SyncStatus.Idle, harness.Client.Status);
     }
