@@ -55,6 +55,13 @@ internal static class PostgresSchema
             value bigint NOT NULL);
         INSERT INTO {0}.meta (name, value) VALUES ('pruned_through', 0);
         """,
+
+        // Layout 2: row policies. Each row's access (RowAccess), its readers indexed for the filtered reads. Rows
+        // written before have none: readable by everyone on a resource without a policy, by no one under one.
+        """
+        ALTER TABLE {0}.rows ADD COLUMN access jsonb;
+        CREATE INDEX rows_by_reader ON {0}.rows USING gin ((access -> 'readers'));
+        """,
     ];
 
     /// <summary>Gets the layout this server writes.</summary>

@@ -13,9 +13,9 @@ internal sealed class PostgresSql
         string head = $"GREATEST(COALESCE((SELECT max(seq) FROM {s}.changes), 0), (SELECT value FROM {s}.meta WHERE name = 'pruned_through'))";
         Head = $"SELECT {head};";
 
-        GetRowForUpdate = $"SELECT json, version, seq, client_id, origin_optimistic_key, deleted FROM {s}.rows WHERE resource = $1 AND key = $2 FOR UPDATE;";
+        GetRowForUpdate = $"SELECT json, version, seq, client_id, origin_optimistic_key, deleted, access::text FROM {s}.rows WHERE resource = $1 AND key = $2 FOR UPDATE;";
         PrefetchRows = $"""
-            SELECT r.resource, r.key, r.json, r.version, r.seq, r.client_id, r.origin_optimistic_key, r.deleted
+            SELECT r.resource, r.key, r.json, r.version, r.seq, r.client_id, r.origin_optimistic_key, r.deleted, r.access::text
             FROM {s}.rows r JOIN unnest($1::text[], $2::text[]) AS w(resource, key) ON r.resource = w.resource AND r.key = w.key
             ORDER BY r.resource, r.key FOR UPDATE OF r;
             """;
@@ -42,13 +42,13 @@ internal sealed class PostgresSql
                 INSERT INTO {s}.changes (seq, resource, key, kind, version, origin_optimistic_key, json, created_at)
                 SELECT seq, resource, key, kind, version, origin, json, $7 FROM input),
             inserted AS (
-                INSERT INTO {s}.rows (resource, key, json, version, seq, client_id, origin_optimistic_key, deleted)
-                SELECT n.resource, n.key, n.json, n.version, i.seq, n.client, n.origin, n.deleted
-                FROM unnest($8::text[], $9::text[], $10::bytea[], $11::bigint[], $12::text[], $13::text[], $14::boolean[], $15::bigint[]) AS n(resource, key, json, version, client, origin, deleted, change)
+                INSERT INTO {s}.rows (resource, key, json, version, seq, client_id, origin_optimistic_key, deleted, access)
+                SELECT n.resource, n.key, n.json, n.version, i.seq, n.client, n.origin, n.deleted, n.access::jsonb
+                FROM unnest($8::text[], $9::text[], $10::bytea[], $11::bigint[], $12::text[], $13::text[], $14::boolean[], $15::bigint[], $22::text[]) AS n(resource, key, json, version, client, origin, deleted, change, access)
                 JOIN input i ON i.ord = n.change),
             updated AS (
-                UPDATE {s}.rows AS w SET json = u.json, version = u.version, seq = i.seq, deleted = u.deleted
-                FROM unnest($16::text[], $17::text[], $18::bytea[], $19::bigint[], $20::boolean[], $21::bigint[]) AS u(resource, key, json, version, deleted, change)
+                UPDATE {s}.rows AS w SET json = u.json, version = u.version, seq = i.seq, deleted = u.deleted, access = u.access::jsonb
+                FROM unnest($16::text[], $17::text[], $18::bytea[], $19::bigint[], $20::boolean[], $21::bigint[], $23::text[]) AS u(resource, key, json, version, deleted, change, access)
                 JOIN input i ON i.ord = u.change
                 WHERE w.resource = u.resource AND w.key = u.key)
             SELECT max(seq) FROM input;
@@ -78,30 +78,31 @@ internal sealed class PostgresSql
             """;
         PruneIdempotency = $"DELETE FROM {s}.idempotency WHERE expires_at <= $1;";
 
-        // Reads: one statement each, so the bounds and the rows come from one snapshot without a transaction.
-        GetRow = $"SELECT {RowColumns} FROM {s}.rows r WHERE r.resource = $1 AND r.key = $2 AND NOT r.deleted;";
-        ListFirstPage = $"""
+        // Reads: one statement each, so the bounds and the rows come from one snapshot without a transaction. Each in
+        // two forms: for every row, and for the rows readable under the access keys of its last parameter (ReadScope).
+        GetRow = Reads(filter => $"SELECT {RowColumns} FROM {s}.rows r WHERE r.resource = $1 AND r.key = $2 AND NOT r.deleted{filter(3)};");
+        ListFirstPage = Reads(filter => $"""
             SELECT b.head, {RowColumns} FROM (SELECT {head} AS head) b
-            LEFT JOIN LATERAL (SELECT * FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted ORDER BY r.key LIMIT $2) r ON true
+            LEFT JOIN LATERAL (SELECT * FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted{filter(3)} ORDER BY r.key LIMIT $2) r ON true
             ORDER BY r.key;
-            """;
-        ListPageAfter = $"""
+            """);
+        ListPageAfter = Reads(filter => $"""
             SELECT b.head, {RowColumns} FROM (SELECT {head} AS head) b
-            LEFT JOIN LATERAL (SELECT * FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted AND r.key > $3 ORDER BY r.key LIMIT $2) r ON true
+            LEFT JOIN LATERAL (SELECT * FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted AND r.key > $3{filter(4)} ORDER BY r.key LIMIT $2) r ON true
             ORDER BY r.key;
-            """;
-        Snapshot = $"""
+            """);
+        Snapshot = Reads(filter => $"""
             SELECT b.head, {RowColumns} FROM (SELECT {head} AS head) b
-            LEFT JOIN LATERAL (SELECT * FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted ORDER BY r.seq) r ON true
+            LEFT JOIN LATERAL (SELECT * FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted{filter(2)} ORDER BY r.seq) r ON true
             ORDER BY r.seq;
-            """;
+            """);
 
         // A row's creating client never changes, so the change log does not repeat it: the row's primary key finds it.
         ChangesAfter = $"""
-            SELECT b.head, b.pruned, c.seq, c.key, c.kind, c.version, c.origin_optimistic_key, c.json, c.client_id
+            SELECT b.head, b.pruned, c.seq, c.key, c.kind, c.version, c.origin_optimistic_key, c.json, c.client_id, c.access
             FROM (SELECT {head} AS head, (SELECT value FROM {s}.meta WHERE name = 'pruned_through') AS pruned) b
             LEFT JOIN LATERAL (
-                SELECT c.seq, c.key, c.kind, c.version, c.origin_optimistic_key, c.json, r.client_id
+                SELECT c.seq, c.key, c.kind, c.version, c.origin_optimistic_key, c.json, r.client_id, r.access::text AS access
                 FROM {s}.changes c LEFT JOIN {s}.rows r ON r.resource = c.resource AND r.key = c.key
                 WHERE c.resource = $1 AND c.seq > $2 ORDER BY c.seq LIMIT $3) c ON true
             ORDER BY c.seq;
@@ -139,13 +140,23 @@ internal sealed class PostgresSql
 
     public string PruneIdempotency { get; }
 
-    public string GetRow { get; }
+    public FilteredSql GetRow { get; }
 
-    public string ListFirstPage { get; }
+    public FilteredSql ListFirstPage { get; }
 
-    public string ListPageAfter { get; }
+    public FilteredSql ListPageAfter { get; }
 
-    public string Snapshot { get; }
+    public FilteredSql Snapshot { get; }
 
     public string ChangesAfter { get; }
+
+    /// <summary>Builds a read for every row and for the rows readable under the access keys in parameter <c>$n</c> (the GIN index <c>rows_by_reader</c> finds them).</summary>
+    private static FilteredSql Reads(Func<Func<int, string>, string> sql) =>
+        new(sql(static _ => ""), sql(static n => $" AND r.access -> 'readers' ?| ${n}::text[]"));
+}
+
+/// <summary>A read in its two forms: <see cref="All"/> rows, or the rows of a filtered <see cref="Storage.ReadScope"/>.</summary>
+internal sealed record FilteredSql(string All, string Filtered)
+{
+    public string For(Storage.ReadScope scope) => scope.IsFiltered ? Filtered : All;
 }

@@ -2,6 +2,7 @@ using System.Data;
 using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OfflineSync.Server.Access;
 using OfflineSync.Server.Storage;
 
 namespace OfflineSync.Server.PostgreSql;
@@ -102,22 +103,25 @@ internal sealed partial class PostgresSyncStore : ISyncStore
 
     public async Task<RowItem?> GetRowAsync(ReadScope scope, string key, CancellationToken cancellationToken)
     {
-        await using NpgsqlCommand command = _dataSource.CreateCommand(_sql.GetRow);
+        await using NpgsqlCommand command = _dataSource.CreateCommand(_sql.GetRow.For(scope));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scope.Resource });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        AddReadKeys(command, scope);
         await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRow(reader, scope, 0) : null;
     }
 
     public async Task<RowPage> ListPageAsync(ReadScope scope, string? after, int limit, CancellationToken cancellationToken)
     {
-        await using NpgsqlCommand command = _dataSource.CreateCommand(after is null ? _sql.ListFirstPage : _sql.ListPageAfter);
+        await using NpgsqlCommand command = _dataSource.CreateCommand((after is null ? _sql.ListFirstPage : _sql.ListPageAfter).For(scope));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scope.Resource });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
         if (after is not null)
         {
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after });
         }
+
+        AddReadKeys(command, scope);
 
         long head = 0;
         var items = new List<RowItem>(Math.Min(limit + 1, 256));
@@ -144,8 +148,9 @@ internal sealed partial class PostgresSyncStore : ISyncStore
 
     public async IAsyncEnumerable<RowItem> ReadSnapshotAsync(ReadScope scope, Action<long> head, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        await using NpgsqlCommand command = _dataSource.CreateCommand(_sql.Snapshot);
+        await using NpgsqlCommand command = _dataSource.CreateCommand(_sql.Snapshot.For(scope));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scope.Resource });
+        AddReadKeys(command, scope);
         await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         bool first = true;
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -188,7 +193,8 @@ internal sealed partial class PostgresSyncStore : ISyncStore
                     reader.GetInt64(5),
                     reader.IsDBNull(8) ? null : reader.GetString(8),
                     reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7)));
+                    reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7),
+                    RowAccess.FromJson(reader.IsDBNull(9) ? null : reader.GetString(9))));
             }
         }
 
@@ -234,6 +240,15 @@ internal sealed partial class PostgresSyncStore : ISyncStore
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure } => true,
         _ => false,
     };
+
+    /// <summary>Passes a filtered scope's access keys as the read's last parameter (<see cref="FilteredSql"/>).</summary>
+    private static void AddReadKeys(NpgsqlCommand command, ReadScope scope)
+    {
+        if (scope.ReadKeys is { } keys)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys.ToArray() });
+        }
+    }
 
     private static RowItem ReadRow(NpgsqlDataReader reader, ReadScope scope, int first) => new(
         reader.GetString(first),

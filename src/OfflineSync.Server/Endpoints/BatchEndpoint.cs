@@ -9,7 +9,9 @@ namespace OfflineSync.Server.Endpoints;
 
 /// <summary>
 /// <c>POST /sync/batch</c>: applies the mutations in order in one transaction and stops at the first
-/// that fails; the answer holds one result per attempted mutation.
+/// that fails; the answer holds one result per attempted mutation. Each item is held to its resource's own
+/// endpoint conventions first (<see cref="BatchConventions"/>), and a write a row policy refuses refuses the whole
+/// batch: 401 or 403 problem details, the transaction rolled back, nothing applied.
 /// </summary>
 internal sealed class BatchEndpoint
 {
@@ -19,7 +21,7 @@ internal sealed class BatchEndpoint
 
     public Task HandleAsync(HttpContext context) => Guard.RunAsync(_state, context, async () =>
     {
-        SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId);
+        SyncProblem? refused = RequestIdentity.TryReadHeader(context, out string? clientId);
         if (refused is null && !HttpIo.IsJson(context.Request.ContentType))
         {
             refused = SyncProblem.UnsupportedMediaType(context.Request.ContentType);
@@ -33,20 +35,34 @@ internal sealed class BatchEndpoint
 
         List<BatchItem> items = [];
         refused ??= BatchRequestReader.TryRead(body!, clientId, _state.Options.MaxBatchSize, out items);
+
+        // Conventions first: authorization may authenticate the caller, and the caller decides the client.
+        refused ??= await BatchConventions.CheckAsync(context, _state, items.Select(static i => i.Resource)).ConfigureAwait(false);
+        refused ??= RequestIdentity.TryBind(context, _state.Options, ref clientId);
         if (refused is not null)
         {
             await HttpIo.WriteProblemAsync(context, refused).ConfigureAwait(false);
             return;
         }
 
-        if (await BatchAuthorization.CheckAsync(context, _state, items.Select(static i => i.Resource)).ConfigureAwait(false) is { } denied)
+        ArrayBufferWriter<byte> answer;
+        try
         {
-            await HttpIo.WriteProblemAsync(context, denied).ConfigureAwait(false);
+            answer = await WriteAsync(context, items, clientId).ConfigureAwait(false);
+        }
+        catch (BatchRefusedException e)
+        {
+            await HttpIo.WriteProblemAsync(context, e.Problem).ConfigureAwait(false);
             return;
         }
 
-        // The answer is written inside the transaction: if it cannot be written, nothing is committed.
-        ArrayBufferWriter<byte> answer = await _state.Store.WriteAsync(async session =>
+        await HttpIo.WriteJsonAsync(context, answer.WrittenMemory).ConfigureAwait(false);
+    });
+
+    /// <summary>Applies the items in one transaction and writes the answer inside it: if it cannot be written, nothing is committed.</summary>
+    /// <exception cref="BatchRefusedException">A row policy refused an item; the transaction rolled back.</exception>
+    private Task<ArrayBufferWriter<byte>> WriteAsync(HttpContext context, List<BatchItem> items, string? clientId) =>
+        _state.Store.WriteAsync(async session =>
         {
             await Prefetch(session, items, clientId).ConfigureAwait(false);
             var scope = new BatchScope();
@@ -56,7 +72,12 @@ internal sealed class BatchEndpoint
             writer.WriteStartArray("results");
             foreach (BatchItem item in items)
             {
-                MutationOutcome outcome = await ApplyAsync(session, item, clientId, scope).ConfigureAwait(false);
+                MutationOutcome outcome = await ApplyAsync(session, item, clientId, context.User, scope).ConfigureAwait(false);
+                if (outcome.Problem is { Status: StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden } refusal)
+                {
+                    throw new BatchRefusedException(refusal with { Detail = $"Mutation {items.IndexOf(item)}: {refusal.Detail} Nothing of the batch was applied." });
+                }
+
                 WriteResult(writer, item, outcome);
                 if (!outcome.IsSuccess)
                 {
@@ -68,10 +89,7 @@ internal sealed class BatchEndpoint
             writer.WriteEndObject();
             writer.Flush();
             return buffer;
-        }, context.RequestAborted).ConfigureAwait(false);
-
-        await HttpIo.WriteJsonAsync(context, answer.WrittenMemory).ConfigureAwait(false);
-    });
+        }, context.RequestAborted);
 
     /// <summary>Reads ahead the rows the batch updates or deletes and its idempotency records (<see cref="Storage.IWriteSession.PrefetchAsync"/>).</summary>
     private static ValueTask Prefetch(Storage.IWriteSession session, List<BatchItem> items, string? clientId)
@@ -94,7 +112,7 @@ internal sealed class BatchEndpoint
         return session.PrefetchAsync(rows, keys);
     }
 
-    private ValueTask<MutationOutcome> ApplyAsync(Storage.IWriteSession session, BatchItem item, string? clientId, BatchScope scope)
+    private ValueTask<MutationOutcome> ApplyAsync(Storage.IWriteSession session, BatchItem item, string? clientId, System.Security.Claims.ClaimsPrincipal user, BatchScope scope)
     {
         if (_state.Find(item.Resource) is not { } resource)
         {
@@ -119,7 +137,8 @@ internal sealed class BatchEndpoint
             clientId,
             item.IdempotencyKey,
             baseVersion,
-            item.Data);
+            item.Data,
+            user);
         return _state.Processor.ApplyAsync(session, resource, request, scope);
     }
 
@@ -159,4 +178,10 @@ internal sealed class BatchEndpoint
 
         writer.WriteEndObject();
     }
+}
+
+/// <summary>Rolls back a batch a row policy refused, carrying the problem to answer.</summary>
+internal sealed class BatchRefusedException(SyncProblem problem) : Exception(problem.Detail)
+{
+    public SyncProblem Problem { get; } = problem;
 }

@@ -21,9 +21,9 @@ internal sealed class FeedEndpoint
     private const int PageSize = 256;
     private const int FlushThreshold = 32 * 1024;
     private readonly SyncServerState _state;
-    private readonly string _resource;
+    private readonly SyncResource _resource;
 
-    public FeedEndpoint(SyncServerState state, string resource)
+    public FeedEndpoint(SyncServerState state, SyncResource resource)
     {
         _state = state;
         _resource = resource;
@@ -33,7 +33,7 @@ internal sealed class FeedEndpoint
     {
         string? lastEventId = HttpIo.Header(context.Request, SyncHeaderNames.LastEventId) ?? (string?)context.Request.Query["after"];
         long after = 0;
-        SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId);
+        SyncProblem? refused = RequestIdentity.TryGetClientId(context, _state.Options, out string? clientId);
         if (refused is null && lastEventId is not null && (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
         {
             refused = SyncProblem.InvalidHeader($"Last-Event-ID must be a sequence number, not '{lastEventId}'.");
@@ -57,10 +57,10 @@ internal sealed class FeedEndpoint
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
         using var events = new SseEventWriter();
-        var scope = new ReadScope(_resource, clientId);
+        ReadScope scope = _resource.ScopeFor(context.User, clientId);
         try
         {
-            events.WriteComment("offlinesync feed " + _resource);
+            events.WriteComment("offlinesync feed " + _resource.Name);
             await FlushAsync(response, events, cancellationToken).ConfigureAwait(false);
             long position = after == 0
                 ? await SendSnapshotAsync(response, events, scope, cancellationToken).ConfigureAwait(false)
@@ -78,7 +78,7 @@ internal sealed class FeedEndpoint
         long head = 0;
         await foreach (RowItem row in _state.Store.ReadSnapshotAsync(scope, h => head = h, cancellationToken).ConfigureAwait(false))
         {
-            events.WriteEvent(row.Sequence, "existing", row.Key, row.Origin, scope.ClientId, row.Version, row.Json);
+            events.WriteEvent(row.Sequence, "existing", row.Key, row.Origin, RequestIdentity.OnWire(scope.ClientId), row.Version, row.Json);
             if (events.PendingBytes >= FlushThreshold)
             {
                 await FlushAsync(response, events, cancellationToken).ConfigureAwait(false);
@@ -101,7 +101,7 @@ internal sealed class FeedEndpoint
         {
             cancellationToken.ThrowIfCancellationRequested();
             Task nextCommit = _state.Notifier.NextCommit;
-            ChangePage page = await _state.ChangeReads.ReadAsync(_resource, position, PageSize, cancellationToken).ConfigureAwait(false);
+            ChangePage page = await _state.ChangeReads.ReadAsync(_resource.Name, position, PageSize, cancellationToken).ConfigureAwait(false);
             if (!page.Covers(position))
             {
                 events.WriteEvent(page.Head, "invalidate", key: null, origin: null, originClientId: null, version: null, data: null);
@@ -111,14 +111,20 @@ internal sealed class FeedEndpoint
 
             foreach (StoredChange change in page.Changes)
             {
-                string kind = change.Kind switch
+                position = change.Sequence;
+                if (scope.EventOf(change.Kind, change.Access) is not { } shown)
+                {
+                    continue; // a row this reader never could read: not even its key is sent
+                }
+
+                string kind = shown switch
                 {
                     StoredChangeKind.Added => "added",
                     StoredChangeKind.Changed => "changed",
                     _ => "removed",
                 };
-                events.WriteEvent(change.Sequence, kind, change.Key, scope.OriginOf(change.ClientId, change.OriginOptimisticKey), scope.ClientId, change.Version, change.Json);
-                position = change.Sequence;
+                byte[]? data = shown == StoredChangeKind.Removed ? null : change.Json;
+                events.WriteEvent(change.Sequence, kind, change.Key, scope.OriginOf(change.ClientId, change.OriginOptimisticKey), RequestIdentity.OnWire(scope.ClientId), change.Version, data);
             }
 
             if (page.Changes.Count == PageSize)

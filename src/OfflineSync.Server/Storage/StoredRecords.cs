@@ -1,10 +1,13 @@
+using OfflineSync.Server.Access;
+
 namespace OfflineSync.Server.Storage;
 
 /// <summary>
 /// One row of a resource as a write transaction sees it, tombstones included: <c>ClientId</c> is the client
-/// that created it, <c>OriginOptimisticKey</c> the optimistic key it was created from (shown to that client only).
+/// that created it, <c>OriginOptimisticKey</c> the optimistic key it was created from (shown to that client only),
+/// <c>Access</c> who may read it under the resource's row policy (<see langword="null"/> without one).
 /// </summary>
-internal sealed record StoredRow(byte[]? Json, long Version, long Sequence, string? ClientId, string? OriginOptimisticKey, bool Deleted);
+internal sealed record StoredRow(byte[]? Json, long Version, long Sequence, string? ClientId, string? OriginOptimisticKey, bool Deleted, RowAccess? Access = null);
 
 /// <summary>A stored successful answer to an idempotent write.</summary>
 internal sealed record IdempotencyRecord(byte[] RequestHash, int Status, string? EntityKey, string? OptimisticKey, long? Version, byte[]? Body, long ExpiresAt)
@@ -19,9 +22,9 @@ internal readonly record struct RowItem(string Key, string? Origin, long Version
 /// <summary>
 /// One change-log entry with its row's creating client and origin, as stored: a page of the log is shared by every
 /// feed of the resource (<see cref="Feed.ChangeReads"/>), and each feed shows the origin to its own client only
-/// (<see cref="ReadScope.OriginOf"/>).
+/// (<see cref="ReadScope.OriginOf"/>), and only to readers its row's access (as it is now) lets see it (<see cref="ReadScope.EventOf"/>).
 /// </summary>
-internal sealed record StoredChange(long Sequence, string Key, StoredChangeKind Kind, long Version, string? ClientId, string? OriginOptimisticKey, byte[]? Json);
+internal sealed record StoredChange(long Sequence, string Key, StoredChangeKind Kind, long Version, string? ClientId, string? OriginOptimisticKey, byte[]? Json, RowAccess? Access = null);
 
 /// <summary>A page of a list, ordered by key, and the change-log head it is consistent with.</summary>
 internal sealed record RowPage(List<RowItem> Items, long Sequence, bool HasMore);

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using OfflineSync.Server.Access;
 
 namespace OfflineSync.Server.Storage.Sqlite;
 
@@ -6,6 +7,11 @@ namespace OfflineSync.Server.Storage.Sqlite;
 internal static class SqliteReads
 {
     private const string RowColumns = "key, origin_optimistic_key, client_id, version, seq, json";
+    /// <summary>
+    /// The rows a filtered scope reads (<see cref="ReadScope.ReadKeys"/>), found through the <c>row_access</c> index: a
+    /// page costs the caller's readable rows, never a scan of the resource.
+    /// </summary>
+    private const string Readable = " AND key IN (SELECT a.key FROM row_access a WHERE a.resource = $resource AND a.access_key IN (SELECT value FROM json_each($readKeys)))";
     private const string HeadSql = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0);";
 
     /// <summary>Reads one page ordered by key, and the change sequence the page is consistent with, in one snapshot.</summary>
@@ -14,9 +20,10 @@ internal static class SqliteReads
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
         long head = Scalar(connection, transaction, HeadSql);
         using SqliteCommand command = Command(connection, transaction, after is null
-            ? $"SELECT {RowColumns} FROM rows WHERE resource = $resource AND deleted = 0 ORDER BY key LIMIT $limit;"
-            : $"SELECT {RowColumns} FROM rows WHERE resource = $resource AND deleted = 0 AND key > $after ORDER BY key LIMIT $limit;");
+            ? $"SELECT {RowColumns} FROM rows WHERE resource = $resource AND deleted = 0{Filter(scope)} ORDER BY key LIMIT $limit;"
+            : $"SELECT {RowColumns} FROM rows WHERE resource = $resource AND deleted = 0 AND key > $after{Filter(scope)} ORDER BY key LIMIT $limit;");
         command.Parameters.AddWithValue("$resource", scope.Resource);
+        BindFilter(command, scope);
         command.Parameters.AddWithValue("$limit", limit + 1);
         if (after is not null)
         {
@@ -44,8 +51,9 @@ internal static class SqliteReads
     /// <summary>Reads one live row.</summary>
     public static RowItem? GetRow(SqliteConnection connection, ReadScope scope, string key)
     {
-        using SqliteCommand command = Command(connection, null, $"SELECT {RowColumns} FROM rows WHERE resource = $resource AND key = $key AND deleted = 0;");
+        using SqliteCommand command = Command(connection, null, $"SELECT {RowColumns} FROM rows WHERE resource = $resource AND key = $key AND deleted = 0{Filter(scope)};");
         command.Parameters.AddWithValue("$resource", scope.Resource);
+        BindFilter(command, scope);
         command.Parameters.AddWithValue("$key", key);
         using SqliteDataReader reader = command.ExecuteReader();
         return reader.Read() ? ReadRow(reader, scope) : null;
@@ -56,8 +64,9 @@ internal static class SqliteReads
     {
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
         head(Scalar(connection, transaction, HeadSql));
-        using SqliteCommand command = Command(connection, transaction, $"SELECT {RowColumns} FROM rows WHERE resource = $resource AND deleted = 0 ORDER BY seq;");
+        using SqliteCommand command = Command(connection, transaction, $"SELECT {RowColumns} FROM rows WHERE resource = $resource AND deleted = 0{Filter(scope)} ORDER BY seq;");
         command.Parameters.AddWithValue("$resource", scope.Resource);
+        BindFilter(command, scope);
         using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -74,7 +83,7 @@ internal static class SqliteReads
 
         // A row's creating client never changes, so the change log does not repeat it: the row's primary key finds it.
         using SqliteCommand command = Command(connection, transaction, """
-            SELECT c.seq, c.key, c.kind, c.version, c.origin_optimistic_key, c.json, r.client_id
+            SELECT c.seq, c.key, c.kind, c.version, c.origin_optimistic_key, c.json, r.client_id, r.access
             FROM changes c LEFT JOIN rows r ON r.resource = c.resource AND r.key = c.key
             WHERE c.resource = $resource AND c.seq > $after ORDER BY c.seq LIMIT $limit;
             """);
@@ -92,10 +101,21 @@ internal static class SqliteReads
                 reader.GetInt64(3),
                 reader.IsDBNull(6) ? null : reader.GetString(6),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
-                reader.IsDBNull(5) ? null : (byte[])reader.GetValue(5)));
+                reader.IsDBNull(5) ? null : (byte[])reader.GetValue(5),
+                RowAccess.FromJson(reader.IsDBNull(7) ? null : reader.GetString(7))));
         }
 
         return new ChangePage(changes, head, prunedThrough);
+    }
+
+    private static string Filter(ReadScope scope) => scope.IsFiltered ? Readable : "";
+
+    private static void BindFilter(SqliteCommand command, ReadScope scope)
+    {
+        if (scope.ReadKeys is { } keys)
+        {
+            command.Parameters.AddWithValue("$readKeys", System.Text.Json.JsonSerializer.Serialize(keys.ToArray(), AccessJsonContext.Default.StringArray));
+        }
     }
 
     public static long Head(SqliteConnection connection) => Scalar(connection, null, HeadSql);

@@ -11,8 +11,9 @@ internal static class SqliteSchema
     /// <summary>
     /// The layout this server writes. 0: the first layout (idempotency records keyed by key alone).
     /// 1: idempotency records keyed by (client id, key), fingerprints bound to the client.
+    /// 2: row policies: each row's access (<c>rows.access</c>, JSON) and its access keys indexed in <c>row_access</c>.
     /// </summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Creates whatever is missing of the current layout; safe on a file already at <see cref="Version"/>.</summary>
     public const string Create = """
@@ -25,6 +26,7 @@ internal static class SqliteSchema
             client_id TEXT,
             origin_optimistic_key TEXT,
             deleted INTEGER NOT NULL DEFAULT 0,
+            access TEXT,
             PRIMARY KEY (resource, key)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS rows_by_seq ON rows (resource, seq);
         CREATE TABLE IF NOT EXISTS changes (
@@ -52,6 +54,11 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS key_sequences (
             resource TEXT PRIMARY KEY,
             last INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS row_access (
+            resource TEXT NOT NULL,
+            access_key TEXT NOT NULL,
+            key TEXT NOT NULL,
+            PRIMARY KEY (resource, access_key, key)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS meta (
             name TEXT PRIMARY KEY,
             value INTEGER NOT NULL) WITHOUT ROWID;

@@ -24,6 +24,13 @@ internal static class SqliteSchemaMigrator
             MigrateIdempotencyFrom0(connection, transaction);
         }
 
+        if (Scalar(connection, transaction, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'rows';") > 0
+            && Scalar(connection, transaction, "SELECT COUNT(*) FROM pragma_table_info('rows') WHERE name = 'access';") == 0)
+        {
+            // Rows written before row policies have no access: readable by everyone on a resource without a policy, by no one under one.
+            Execute(connection, transaction, "ALTER TABLE rows ADD COLUMN access TEXT;");
+        }
+
         Execute(connection, transaction, SqliteSchema.Create);
         Execute(connection, transaction, $"PRAGMA user_version = {SqliteSchema.Version};");
         transaction.Commit();
