@@ -32,7 +32,8 @@ public sealed class SignedInServer : IAsyncDisposable
 
     public Uri Address { get; private set; } = null!;
 
-    public static async Task<SignedInServer> StartAsync()
+    /// <summary>Starts the server; <paramref name="map"/> maps the resources in place of the sample's per-user mapping.</summary>
+    public static async Task<SignedInServer> StartAsync(Action<WebApplication>? map = null)
     {
         var server = new SignedInServer();
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
@@ -54,30 +55,27 @@ public sealed class SignedInServer : IAsyncDisposable
         server._app = builder.Build();
         server._app.UseAuthentication();
         server._app.UseAuthorization();
-        server._app.MapSyncResource<Category>().RequireAuthorization().OwnedBy(static user => user.FindFirstValue(ClaimTypes.NameIdentifier)).SharedWith(static c => c.SharedWith);
-        server._app.MapSyncResource<Todo>().RequireAuthorization().OwnedBy(static user => user.FindFirstValue(ClaimTypes.NameIdentifier));
-        server._app.MapSyncResource<Tag>().RequireAuthorization();
-        server._app.MapSyncResource<User>().RequireAuthorization();
+        (map ?? MapPerUser)(server._app);
         await server._app.StartAsync();
         string bound = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Address = new Uri(bound + "/");
         return server;
     }
 
-    /// <summary>Signs a token for <paramref name="user"/> (its <c>sub</c>), valid for <paramref name="lifetime"/> (default an hour).</summary>
-    public string Token(string user, TimeSpan? lifetime = null) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+    /// <summary>Signs a token for <paramref name="user"/> (its <c>sub</c>) with <paramref name="claims"/>, valid for an hour.</summary>
+    public string Token(string user, params Claim[] claims) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
     {
         Issuer = Issuer,
         Audience = Issuer,
-        Subject = new ClaimsIdentity([new Claim("sub", user)]),
-        Expires = DateTime.UtcNow + (lifetime ?? TimeSpan.FromHours(1)),
+        Subject = new ClaimsIdentity([new Claim("sub", user), .. claims]),
+        Expires = DateTime.UtcNow + TimeSpan.FromHours(1),
         SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
     });
 
-    /// <summary>An HTTP client that sends <paramref name="user"/>'s token with every request (none for <see langword="null"/>).</summary>
-    public HttpClient HttpFor(string? user)
+    /// <summary>An HTTP client that sends <paramref name="user"/>'s token, with <paramref name="claims"/>, with every request (none for <see langword="null"/>).</summary>
+    public HttpClient HttpFor(string? user, params Claim[] claims)
     {
-        HttpMessageHandler handler = user is null ? new HttpClientHandler() : new BearerHandler(Token(user)) { InnerHandler = new HttpClientHandler() };
+        HttpMessageHandler handler = user is null ? new HttpClientHandler() : new BearerHandler(Token(user, claims)) { InnerHandler = new HttpClientHandler() };
         var client = new HttpClient(handler) { BaseAddress = Address };
         _http.Add(client);
         return client;
@@ -105,6 +103,15 @@ public sealed class SignedInServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
         _store.Dispose();
+    }
+
+    /// <summary>The sample's mapping (TodoApp.Server's <c>MapPerUserTodoResources</c>, which the PostgreSQL build of this suite cannot reference).</summary>
+    private static void MapPerUser(WebApplication app)
+    {
+        app.MapSyncResource<Category>().RequireAuthorization().OwnedBy(static user => user.FindFirstValue(ClaimTypes.NameIdentifier)).SharedWith(static c => c.SharedWith);
+        app.MapSyncResource<Todo>().RequireAuthorization().OwnedBy(static user => user.FindFirstValue(ClaimTypes.NameIdentifier));
+        app.MapSyncResource<Tag>().RequireAuthorization();
+        app.MapSyncResource<User>().RequireAuthorization();
     }
 
     /// <summary>The token hook a client app would put on its transport's <see cref="HttpClient"/>.</summary>
