@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text.Json;
 using OfflineSync.Server.Access;
+using OfflineSync.Server.Json;
 using OfflineSync.Server.Storage;
 
 namespace OfflineSync.Server.Resources;
@@ -20,7 +21,7 @@ internal sealed class SyncResource<T> : SyncResource
 
     public override IReadOnlyCollection<string>? ReadKeysFor(ClaimsPrincipal user) => Policy?.GetReadKeys(user);
 
-    protected override async ValueTask<MutationOutcome> CreateAsync(IWriteSession session, MutationRequest request, BatchScope? scope, TimeProvider time)
+    protected override async ValueTask<MutationOutcome> CreateAsync(IWriteSession session, MutationRequest request, BatchScope? scope, SyncServerOptions options)
     {
         T? entity;
         try
@@ -63,7 +64,7 @@ internal sealed class SyncResource<T> : SyncResource
         }
 
         bool proposedIsOptimistic = proposed.Length > 0 && T.IsOptimisticKey(proposed);
-        string? key = await ServerKeys.AssignAsync(session, Name, KeyKind, proposed, proposedIsOptimistic, time).ConfigureAwait(false);
+        string? key = await ServerKeys.AssignAsync(session, Name, KeyKind, proposed, proposedIsOptimistic, options.TimeProvider).ConfigureAwait(false);
         if (key is null)
         {
             return MutationOutcome.Fail(SyncProblem.KeySpaceExhausted(Name));
@@ -71,6 +72,11 @@ internal sealed class SyncResource<T> : SyncResource
 
         const long version = 1;
         byte[] json = Serialize(entity, key, version);
+        if (json.Length > options.MaxRowBytes)
+        {
+            return MutationOutcome.Fail(SyncProblem.RowTooLarge(options.MaxRowBytes, json.Length));
+        }
+
         string? sent = proposed.Length > 0 ? proposed : null;
         RowAccess? access = Policy is { } rowPolicy ? RowAccess.Created(owner, rowPolicy.GetRowKeys(entity, owner)) : null;
         session.InsertRow(Name, key, json, version, request.ClientId, Origins.ToStore(KeyKind, request.ClientId, sent), access);
@@ -79,7 +85,7 @@ internal sealed class SyncResource<T> : SyncResource
         return new MutationOutcome(201) { Key = key, OptimisticKey = sent, Version = version, Body = json };
     }
 
-    protected override async ValueTask<MutationOutcome> UpdateAsync(IWriteSession session, MutationRequest request, BatchScope? scope)
+    protected override async ValueTask<MutationOutcome> UpdateAsync(IWriteSession session, MutationRequest request, BatchScope? scope, SyncServerOptions options)
     {
         string key = ResolveTarget(request, scope);
         StoredRow? row = await session.GetRowAsync(Name, key).ConfigureAwait(false);
@@ -131,6 +137,12 @@ internal sealed class SyncResource<T> : SyncResource
         if (T.GetVersion(entity) is not null)
         {
             json = Serialize(entity, key, version); // the entity carries its version ([SyncVersion]): write the new one
+        }
+
+        if (json.Length > options.MaxRowBytes)
+        {
+            // Checked on the row as stored, not on the patch: patches of a few bytes each could otherwise grow a row past what any client reads.
+            return MutationOutcome.Fail(SyncProblem.RowTooLarge(options.MaxRowBytes, json.Length));
         }
 
         session.UpdateRow(Name, key, json, version, row.OriginOptimisticKey, deleted: false, AccessAfter(row, entity));
@@ -214,6 +226,6 @@ internal sealed class SyncResource<T> : SyncResource
     {
         T.SetKey(entity, key);
         T.SetVersion(entity, version.ToString(CultureInfo.InvariantCulture));
-        return JsonSerializer.SerializeToUtf8Bytes(entity, T.JsonTypeInfo);
+        return ServerJson.SerializeRow(entity, T.JsonTypeInfo);
     }
 }
