@@ -43,7 +43,11 @@ public static class SyncEndpointRouteBuilderExtensions
             state.BatchMapped = true;
             var batch = new BatchEndpoint(state);
             endpoints.MapPost($"/{SyncRoutes.Root}/{SyncRoutes.Batch}", batch.HandleAsync).WithDisplayName("OfflineSync batch")
-                .Finally(builder => state.BatchMetadata = builder.Metadata.ToArray());
+                .Finally(builder =>
+                {
+                    state.BatchMetadata = builder.Metadata.ToArray();
+                    state.BatchFilters = builder.FilterFactories.ToArray();
+                });
         }
 
         var handlers = new ResourceEndpoints(state, resource);
@@ -53,7 +57,7 @@ public static class SyncEndpointRouteBuilderExtensions
             .Finally(builder =>
             {
                 resource.EndpointMetadata = builder.Metadata.ToArray();
-                resource.EndpointFilterCount = builder.FilterFactories.Count;
+                resource.EndpointFilters = builder.FilterFactories.ToArray();
             });
         group.MapGet("/", handlers.ListAsync).WithDisplayName($"OfflineSync list {name}");
         group.MapGet("/" + SyncRoutes.Events, feed.HandleAsync).WithDisplayName($"OfflineSync feed {name}");

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OfflineSync.Server.Tests.Infrastructure;
@@ -105,6 +106,33 @@ public sealed class BatchConventionTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
         Assert.Contains("\"status\":201", await allowed.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Equal(1, await CountAsync("badges"));
+    }
+
+    [Fact]
+    public async Task ConventionsOfAGroupAroundTheBatchToo_RunForTheBatchItself_ItemsApplied()
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        builder.Services.AddOfflineSyncServer(o => o.DatabasePath = Path.Combine(_directory, "grouped.db"));
+        await using WebApplication app = builder.Build();
+        int filtered = 0;
+        RouteGroupBuilder api = app.MapGroup("/api");
+        api.AddEndpointFilter((context, next) =>
+        {
+            Interlocked.Increment(ref filtered);
+            return next(context);
+        });
+        api.MapSyncResource<Note>();
+        await app.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/") };
+
+        using HttpResponseMessage batch = await http.PostAsync("api/sync/batch", Json(Create("notes", "n1")));
+
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+        Assert.Contains("\"status\":201", await batch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, filtered);
+        await app.StopAsync();
     }
 
     private async Task<HttpResponseMessage> SendFromAsync(string origin, string item)

@@ -21,8 +21,8 @@ namespace OfflineSync.Server.Endpoints;
 /// (400 <c>batch_unsupported</c>) rather than being skipped: such a resource is written through its own endpoints.
 /// </summary>
 /// <remarks>
-/// The conventions judged are the metadata of the resource's create endpoint that the batch endpoint does not have
-/// itself (an outer group's conventions hold for both, and the routing middleware ran them for the batch already).
+/// The conventions judged are the metadata and endpoint filters of the resource's create endpoint that the batch endpoint
+/// does not have itself (an outer group's conventions hold for both, and ran for the batch already).
 /// </remarks>
 internal static class BatchConventions
 {
@@ -37,7 +37,7 @@ internal static class BatchConventions
             }
 
             object[] own = OwnConventions(resource, state);
-            SyncProblem? problem = Unsupported(resource, own)
+            SyncProblem? problem = Unsupported(resource, state, own)
                 ?? CheckHost(context, name, own)
                 ?? await CheckCorsAsync(context, name, own).ConfigureAwait(false)
                 ?? await CheckAuthorizationAsync(context, name, own).ConfigureAwait(false);
@@ -57,10 +57,10 @@ internal static class BatchConventions
         return resource.EndpointMetadata.Where(m => !batch.Contains(m)).ToArray();
     }
 
-    private static SyncProblem? Unsupported(SyncResource resource, object[] own)
+    private static SyncProblem? Unsupported(SyncResource resource, SyncServerState state, object[] own)
     {
         var unsupported = own.Where(static m => !IsHonoured(m) && !IsDescriptive(m)).Select(static m => m.GetType().Name).Distinct().ToList();
-        if (resource.EndpointFilterCount > 0)
+        if (resource.EndpointFilters.Except(state.BatchFilters).Any())
         {
             unsupported.Insert(0, "endpoint filters");
         }

@@ -16,8 +16,8 @@ internal abstract class SyncResource
     /// </summary>
     public IReadOnlyList<object> EndpointMetadata { get; set; } = [];
 
-    /// <summary>Gets or sets how many endpoint filters the resource's create endpoint runs, which the batch endpoint cannot run for its items.</summary>
-    public int EndpointFilterCount { get; set; }
+    /// <summary>Gets or sets the endpoint filter factories of the resource's create endpoint, which the batch endpoint cannot run for its items.</summary>
+    public IReadOnlyList<Delegate> EndpointFilters { get; set; } = [];
 
     /// <summary>Gets the access keys under which <paramref name="user"/> reads this resource; <see langword="null"/> when reads are not filtered (<see cref="ReadScope"/>).</summary>
     public abstract IReadOnlyCollection<string>? ReadKeysFor(ClaimsPrincipal user);
