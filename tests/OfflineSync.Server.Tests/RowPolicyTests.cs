@@ -110,17 +110,21 @@ public sealed class RowPolicyTests : IAsyncLifetime
     {
         HttpClient alice = _server.HttpFor("alice"), bob = _server.HttpFor("bob");
         string hidden = await CreateAsync(alice, "todos", """{"title":"Alice's"}""");
+        string before = await CreateAsync(bob, "todos", """{"title":"Bob's first"}""");
         using var bobTransport = new HttpSyncTransport(_server.HttpFor("bob"));
         await using var feed = new FeedReader(bobTransport, "todos", 0, "bob-phone");
 
-        // Alice changes and deletes her row, then bob creates one: his feed's first event is his own row.
+        // The snapshot holds bob's row only; once it arrived the feed follows the log.
+        ChangeEvent existing = Assert.Single(await feed.TakeAsync(1, TimeSpan.FromSeconds(30)));
+        Assert.Equal((ChangeKind.Existing, before), (existing.Kind, existing.Key));
+
+        // Alice changes and deletes her row, then bob creates one: his feed's next event is his own row.
         await SendOkAsync(alice, Request(HttpMethod.Patch, $"sync/todos/{hidden}", """{"completed":true}"""));
         await SendOkAsync(alice, Request(HttpMethod.Delete, $"sync/todos/{hidden}", null));
         string own = await CreateAsync(bob, "todos", """{"title":"Bob's"}""");
 
-        ChangeEvent first = Assert.Single(await feed.TakeAsync(1, TimeSpan.FromSeconds(30)));
-        Assert.Equal(ChangeKind.Added, first.Kind);
-        Assert.Equal(own, first.Key);
+        ChangeEvent next = Assert.Single(await feed.TakeAsync(1, TimeSpan.FromSeconds(30)));
+        Assert.Equal((ChangeKind.Added, own), (next.Kind, next.Key));
     }
 
     [Fact]
@@ -179,8 +183,10 @@ public sealed class RowPolicyTests : IAsyncLifetime
     {
         TodoSync alicePhone = _server.Device("alice", "alice-phone");
         TodoSync bobPhone = _server.Device("bob", "bob-phone");
+        string bobs = await CreateAsync(_server.HttpFor("bob"), "categories", """{"name":"Bob's own"}""");
         using var bobTransport = new HttpSyncTransport(_server.HttpFor("bob"));
         await using var bobFeed = new FeedReader(bobTransport, "categories", 0, "bob-raw");
+        Assert.Equal(bobs, Assert.Single(await bobFeed.TakeAsync(1, TimeSpan.FromSeconds(30))).Key); // the feed follows the log from here
         Category family = alicePhone.Categories.Create(new Category { Name = "Family" });
         await SyncAsync(alicePhone);
         Assert.True(alicePhone.IdMap.TryResolve<Category>(family.Id, out string? key));
@@ -188,7 +194,7 @@ public sealed class RowPolicyTests : IAsyncLifetime
         alicePhone.Categories.Update(key, c => c.SharedWith = ["bob"]);
         await SyncAsync(alicePhone);
         await WaitUntilAsync(() => bobPhone.Categories.Items.Any(c => c.Id == key), "the shared category shows up on bob's phone");
-        Assert.Equal("Family", bobPhone.Categories.Items.Single().Name);
+        Assert.Equal("Family", bobPhone.Categories.Items.Single(c => c.Id == key).Name);
 
         // Bob reads it, but only its owner changes it.
         using (HttpResponseMessage patch = await _server.HttpFor("bob").SendAsync(Request(HttpMethod.Patch, $"sync/categories/{key}", """{"name":"Mine now"}""")))
@@ -198,7 +204,8 @@ public sealed class RowPolicyTests : IAsyncLifetime
 
         alicePhone.Categories.Update(key, c => c.SharedWith = []);
         await SyncAsync(alicePhone);
-        await WaitUntilAsync(() => bobPhone.Categories.Items.Count == 0, "the unshared category disappears from bob's phone");
+        await WaitUntilAsync(() => !bobPhone.Categories.Items.Any(c => c.Id == key), "the unshared category disappears from bob's phone");
+        Assert.Equal(bobs, Assert.Single(bobPhone.Categories.Items).Id);
         Assert.Single(alicePhone.Categories.Items);
 
         List<ChangeEvent> events = await bobFeed.TakeAsync(2, TimeSpan.FromSeconds(30));
