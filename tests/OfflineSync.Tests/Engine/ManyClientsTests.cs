@@ -45,7 +45,7 @@ public sealed class ManyClientsTests
 
         Assert.True(b.Client.IdMap.TryResolve<Project, long>(-1, out long ownRow));
         Assert.NotEqual(1L, ownRow);
-        Assert.Equal([new IdRemappedEventArgs("projects", "-1", SyncKeys.Format(ownRow))], remaps);
+        Assert.Equal([("projects", "-1", SyncKeys.Format(ownRow))], remaps.Select(static r => (r.Resource, r.OptimisticKey, r.ServerKey)));
         Assert.Equal("A's, edited", (string?)b.Transport.RowOf("projects", "1")!["name"]);
         Assert.Equal("B's, edited", (string?)b.Transport.RowOf("projects", SyncKeys.Format(ownRow))!["name"]);
         Assert.Equal(ownRow, (long?)b.Transport.RowOf("attachments", SyncKeys.Format(child.Id))!["projectId"]);

@@ -60,7 +60,7 @@ public sealed class MappingConfirmationTests
 
         lock (remaps)
         {
-            Assert.Equal([new IdRemappedEventArgs("categories", category.Id, "srv-feed")], remaps);
+            Assert.Equal([("categories", category.Id, "srv-feed")], remaps.Select(static r => (r.Resource, r.OptimisticKey, r.ServerKey)));
         }
 
         Assert.Equal([$"AddMapping categories {category.Id}->srv-feed", "Complete 1 -"], store.Calls.Where(c => !c.StartsWith("Append", StringComparison.Ordinal)));

@@ -241,11 +241,11 @@ public sealed class RemappingTests
         await harness.Client.SyncAsync();
 
         IdRemappedEventArgs remap = Assert.Single(remaps);
-        Assert.Equal(("todos", todo.Id), (remap.Resource, remap.OptimisticId));
+        Assert.Equal(("todos", todo.Id), (remap.Resource, remap.OptimisticKey));
         Assert.True(harness.Client.Todos.TryGet(todo.Id, out Todo? byOptimistic));
-        Assert.Equal(remap.ServerId, byOptimistic.Id);
+        Assert.Equal(remap.ServerKey, byOptimistic.Id);
         Assert.Single(harness.Client.Todos.Items);
-        Assert.Equal([new IdMapping("todos", todo.Id, remap.ServerId)], harness.Store.Load().Mappings);
+        Assert.Equal([new IdMapping("todos", todo.Id, remap.ServerKey)], harness.Store.Load().Mappings);
     }
 
     [Fact]
