@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OfflineSync.Protocol;
@@ -76,6 +77,13 @@ public sealed class SyncOptions : IValidatableObject
     /// <summary>Gets or sets the logger factory.</summary>
     /// <value>The default is <see langword="null"/>: nothing is logged.</value>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Gets or sets the factory of the client's <see cref="System.Diagnostics.Metrics.Meter"/>
+    /// (<see cref="SyncDiagnostics.MeterName"/>), for example the DI container's, which <c>AddOfflineSync</c> passes.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: the client makes its own meter and disposes it with itself.</value>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>
     /// Gets or sets the client id sent with every request and used in idempotency keys. The server keeps the

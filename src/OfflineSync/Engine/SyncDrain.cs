@@ -297,7 +297,7 @@ internal sealed class SyncDrain : IAsyncDisposable
             Log.Pushing(_engine.Logger, batch.Count, batch[0].Sequence);
             using Activity? activity = SyncTelemetry.ActivitySource.StartActivity("OfflineSync.Push");
             activity?.SetTag("offlinesync.batch.size", batch.Count);
-            activity?.SetTag("offlinesync.client_id", _engine.ClientId);
+            activity?.SetTag(SyncDiagnostics.ClientIdTag, _engine.ClientId);
 
             IReadOnlyList<PushResult>? results = null;
             Exception? error = null;

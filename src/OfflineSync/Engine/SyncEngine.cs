@@ -78,7 +78,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
         _conflicts = new ConflictResolver(this);
 
         // Made once nothing can fail any more: a Meter stays registered process-wide until it is disposed.
-        Telemetry = new SyncTelemetry();
+        Telemetry = new SyncTelemetry(options.MeterFactory, ClientId);
         lock (Gate)
         {
             Restore(state);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OfflineSync.Tests.Model;
 using OfflineSync.Tests.Support;
@@ -86,6 +87,27 @@ public sealed class TelemetryTests
 
         Assert.Equal(1, metrics.Sum("offlinesync.mutations.queued"));
         Assert.Equal(0, metrics.EnabledInstruments);
+    }
+
+    [Fact]
+    public async Task Meter_FromTheConfiguredMeterFactory_IsNamedOfflineSyncAndTaggedWithTheClientId()
+    {
+        // DESIGN §5: the DI container's IMeterFactory makes the meter; its name and tag are SyncDiagnostics constants.
+        using ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        IMeterFactory factory = services.GetRequiredService<IMeterFactory>();
+        await using var harness = new SyncHarness(o => o.MeterFactory = factory);
+        await using var other = new SyncHarness(o => o.MeterFactory = factory);
+        Meter meter = harness.Engine.Telemetry.Meter;
+        using var metrics = new MeterRecorder(meter);
+
+        harness.Client.Tags.Create(new Tag { Label = "a" });
+        other.Client.Tags.Create(new Tag { Label = "elsewhere" });
+
+        Assert.Same(factory, meter.Scope);
+        Assert.Equal(("OfflineSync", "OfflineSync"), (SyncDiagnostics.MeterName, meter.Name));
+        Assert.Contains(new KeyValuePair<string, object?>(SyncDiagnostics.ClientIdTag, harness.Engine.ClientId), meter.Tags!);
+        Assert.NotSame(meter, other.Engine.Telemetry.Meter);
+        Assert.Equal(1, metrics.Sum("offlinesync.mutations.queued"));
     }
 
     [Fact]
