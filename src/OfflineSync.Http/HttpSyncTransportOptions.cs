@@ -1,18 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+
 namespace OfflineSync.Http;
 
 /// <summary>Configures <see cref="HttpSyncTransport"/>.</summary>
-public sealed class HttpSyncTransportOptions
+/// <remarks>
+/// The transport checks the options when it is made; registered through dependency injection
+/// (<c>AddHttpSyncTransport</c>), they are checked when the host starts. Both run the same source-generated validator.
+/// </remarks>
+public sealed class HttpSyncTransportOptions : IValidatableObject
 {
     /// <summary>
     /// Gets or sets the largest number of mutations sent in one <c>POST /sync/batch</c>. A push of more sends the
     /// first ones and answers only those; the engine sends the rest in its next batch, with references to the creates
     /// just confirmed already replaced by their server keys.
     /// </summary>
-    /// <value>The default is 500.</value>
+    /// <value>The default is 500. At least 1.</value>
+    [Range(1, int.MaxValue)]
     public int MaxBatchSize { get; set; } = 500;
 
     /// <summary>Gets or sets how many characters of an unexpected answer are quoted in an error message.</summary>
-    /// <value>The default is 200.</value>
+    /// <value>The default is 200. At least 16.</value>
+    [Range(16, int.MaxValue)]
     public int ErrorExcerptLength { get; set; } = 200;
 
     /// <summary>
@@ -32,18 +41,31 @@ public sealed class HttpSyncTransportOptions
     /// <see cref="OfflineSync.Protocol.SyncLimits.MaxEventBytes"/> each, the server's largest row and its envelope.
     /// </summary>
     /// <value>The default is 64 MiB. At least 1,024.</value>
+    [Range(1024, int.MaxValue)]
     public int MaxResponseBytes { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>Checks the options with the validator DI uses, and returns them.</summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     internal HttpSyncTransportOptions Validated()
+    {
+        ValidateOptionsResult result = HttpSyncTransportOptionsValidator.Instance.Validate(null, this);
+        return result.Failed ? throw new ArgumentException(result.FailureMessage, "options") : this;
+    }
+
+    /// <summary>The rule on <see cref="FeedIdleTimeout"/>, which a range cannot say: the generated validator calls it.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         if (FeedIdleTimeout <= TimeSpan.Zero && FeedIdleTimeout != Timeout.InfiniteTimeSpan)
         {
-            throw new ArgumentOutOfRangeException(nameof(FeedIdleTimeout), FeedIdleTimeout, "FeedIdleTimeout must be positive or Timeout.InfiniteTimeSpan.");
+            yield return new ValidationResult($"HttpSyncTransportOptions.FeedIdleTimeout must be positive or Timeout.InfiniteTimeSpan but is {FeedIdleTimeout}.", [nameof(FeedIdleTimeout)]);
         }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(ErrorExcerptLength, 16, nameof(ErrorExcerptLength));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxResponseBytes, 1024, nameof(MaxResponseBytes));
-        return this;
     }
+}
+
+/// <summary>Checks <see cref="HttpSyncTransportOptions"/>; the body is generated at build time (no reflection, Native AOT safe).</summary>
+[OptionsValidator]
+internal sealed partial class HttpSyncTransportOptionsValidator : IValidateOptions<HttpSyncTransportOptions>
+{
+    /// <summary>The validator the transport uses; it holds no state.</summary>
+    public static readonly HttpSyncTransportOptionsValidator Instance = new();
 }

@@ -1,11 +1,18 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OfflineSync.Server.Storage;
 using OfflineSync.Server.Storage.Sqlite;
 
 namespace OfflineSync.Server;
 
 /// <summary>Configures the OfflineSync reference server.</summary>
-public sealed class SyncServerOptions
+/// <remarks>
+/// <c>AddOfflineSyncServer</c> registers them as <see cref="IOptions{TOptions}">IOptions&lt;SyncServerOptions&gt;</see>
+/// with a source-generated validator that runs when the host starts: an invalid option fails the start with an
+/// <see cref="OptionsValidationException"/> that names it.
+/// </remarks>
+public sealed class SyncServerOptions : IValidatableObject
 {
     /// <summary>
     /// Gets or sets the path of the SQLite database file; it is created when missing. Used when the server
@@ -34,11 +41,11 @@ public sealed class SyncServerOptions
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>Gets or sets the largest accepted body of a single create or update, in bytes.</summary>
-    /// <value>The default is 1 MiB.</value>
+    /// <value>The default is 1 MiB. At least 1.</value>
     public long MaxRequestBodySize { get; set; } = 1024 * 1024;
 
     /// <summary>Gets or sets the largest accepted body of <c>POST /sync/batch</c>, in bytes.</summary>
-    /// <value>The default is 16 MiB.</value>
+    /// <value>The default is 16 MiB. At least 1.</value>
     public long MaxBatchBodySize { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>
@@ -47,6 +54,7 @@ public sealed class SyncServerOptions
     /// <see cref="Protocol.SyncLimits.MaxKeyLength"/> characters, percent-encoded, must fit), at most 256 KiB.
     /// </summary>
     /// <value>The default is 8,192, Kestrel's own default request-line limit.</value>
+    [Range(1024, 256 * 1024)]
     public int MaxUrlLength { get; set; } = 8 * 1024;
 
     /// <summary>
@@ -54,14 +62,17 @@ public sealed class SyncServerOptions
     /// headers are answered 431 <c>headers_too_large</c> as problem details. At least 4 KiB, at most 256 KiB.
     /// </summary>
     /// <value>The default is 32 KiB, Kestrel's own default.</value>
+    [Range(4 * 1024, 256 * 1024)]
     public int MaxRequestHeadersSize { get; set; } = 32 * 1024;
 
     /// <summary>Gets or sets the largest number of mutations in one batch.</summary>
-    /// <value>The default is 1,000.</value>
+    /// <value>The default is 1,000. At least 1.</value>
+    [Range(1, int.MaxValue)]
     public int MaxBatchSize { get; set; } = 1000;
 
     /// <summary>Gets or sets the largest page a list request may ask for.</summary>
-    /// <value>The default is 1,000.</value>
+    /// <value>The default is 1,000. At least 1.</value>
+    [Range(1, int.MaxValue)]
     public int MaxPageSize { get; set; } = 1000;
 
     /// <summary>Gets or sets whether every commit is flushed to disk (SQLite <c>synchronous=FULL</c>) before the answer is sent.</summary>
@@ -70,6 +81,7 @@ public sealed class SyncServerOptions
 
     /// <summary>Gets or sets the clock used for expiries and retention.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    [Required(ErrorMessage = "SyncServerOptions.TimeProvider must not be null.")]
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
@@ -91,28 +103,50 @@ public sealed class SyncServerOptions
     internal ISyncStore OpenStore(ILoggerFactory loggerFactory) =>
         StoreFactory is { } factory ? factory(this, loggerFactory) : new SqliteSyncStore(DatabasePath, this);
 
-    internal void Validate()
+    /// <summary>The rules on durations and on the store, which data annotations do not express: the generated validator calls it.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        if (StoreFactory is null)
+        if (StoreFactory is null && string.IsNullOrWhiteSpace(DatabasePath))
         {
-            ArgumentException.ThrowIfNullOrWhiteSpace(DatabasePath, nameof(DatabasePath));
+            yield return Failure("SyncServerOptions.DatabasePath must be set when the server keeps its data in SQLite.", nameof(DatabasePath));
         }
 
-        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdempotencyRetention, TimeSpan.Zero, nameof(IdempotencyRetention));
-        ArgumentOutOfRangeException.ThrowIfLessThan(ChangeRetention, TimeSpan.Zero, nameof(ChangeRetention));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBodySize, 1, nameof(MaxRequestBodySize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchBodySize, 1, nameof(MaxBatchBodySize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPageSize, 1, nameof(MaxPageSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUrlLength, 1024, nameof(MaxUrlLength));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxUrlLength, 256 * 1024, nameof(MaxUrlLength));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestHeadersSize, 4 * 1024, nameof(MaxRequestHeadersSize));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxRequestHeadersSize, 256 * 1024, nameof(MaxRequestHeadersSize));
+        if (IdempotencyRetention <= TimeSpan.Zero)
+        {
+            yield return Failure($"SyncServerOptions.IdempotencyRetention must be greater than zero but is {IdempotencyRetention}.", nameof(IdempotencyRetention));
+        }
+
+        if (ChangeRetention < TimeSpan.Zero)
+        {
+            yield return Failure($"SyncServerOptions.ChangeRetention must not be negative but is {ChangeRetention}.", nameof(ChangeRetention));
+        }
+
+        if (MaxRequestBodySize < 1)
+        {
+            yield return Failure($"SyncServerOptions.MaxRequestBodySize must be at least 1 but is {MaxRequestBodySize}.", nameof(MaxRequestBodySize));
+        }
+
+        if (MaxBatchBodySize < 1)
+        {
+            yield return Failure($"SyncServerOptions.MaxBatchBodySize must be at least 1 but is {MaxBatchBodySize}.", nameof(MaxBatchBodySize));
+        }
+
         if (MaxRetainedChanges is < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxRetainedChanges), MaxRetainedChanges, "MaxRetainedChanges must be null or at least 0.");
+            yield return Failure($"SyncServerOptions.MaxRetainedChanges must be null or at least 0 but is {MaxRetainedChanges}.", nameof(MaxRetainedChanges));
+        }
+
+        if (HeartbeatInterval <= TimeSpan.Zero)
+        {
+            yield return Failure($"SyncServerOptions.HeartbeatInterval must be greater than zero but is {HeartbeatInterval}.", nameof(HeartbeatInterval));
         }
     }
+
+    private static ValidationResult Failure(string message, string member) => new(message, [member]);
+}
+
+/// <summary>Checks <see cref="SyncServerOptions"/>; the body is generated at build time (no reflection, Native AOT safe).</summary>
+[OptionsValidator]
+internal sealed partial class SyncServerOptionsValidator : IValidateOptions<SyncServerOptions>
+{
 }

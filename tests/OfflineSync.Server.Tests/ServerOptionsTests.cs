@@ -7,15 +7,24 @@ namespace OfflineSync.Server.Tests;
 public sealed class ServerOptionsTests
 {
     [Theory]
-    [InlineData(1023, 32 * 1024)] // a percent-encoded key of 256 characters must fit
-    [InlineData(256 * 1024 + 1, 32 * 1024)]
-    [InlineData(8 * 1024, 4 * 1024 - 1)]
-    [InlineData(8 * 1024, 256 * 1024 + 1)]
-    public void UrlAndHeaderLimits_OutOfRange_RefusedAtStart(int maxUrlLength, int maxHeadersSize)
+    [InlineData(1023, 32 * 1024, "MaxUrlLength")] // a percent-encoded key of 256 characters must fit
+    [InlineData(256 * 1024 + 1, 32 * 1024, "MaxUrlLength")]
+    [InlineData(8 * 1024, 4 * 1024 - 1, "MaxRequestHeadersSize")]
+    [InlineData(8 * 1024, 256 * 1024 + 1, "MaxRequestHeadersSize")]
+    public void UrlAndHeaderLimits_OutOfRange_RefusedAtStart(int maxUrlLength, int maxHeadersSize, string option)
     {
         var options = new SyncServerOptions { MaxUrlLength = maxUrlLength, MaxRequestHeadersSize = maxHeadersSize };
 
-        Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        ValidateOptionsResult result = new SyncServerOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Contains($"SyncServerOptions.{option}", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void DefaultOptions_AreValid()
+    {
+        Assert.True(new SyncServerOptionsValidator().Validate(null, new SyncServerOptions()).Succeeded);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class SyncOptions : IValidatableObject
 
     /// <summary>Gets or sets the largest number of queued mutations (S7).</summary>
     /// <value>The default is 10,000. At least 1.</value>
-    [Range(1, int.MaxValue, ErrorMessage = "SyncOptions.MaxQueueSize must be at least 1.")]
+    [Range(1, int.MaxValue)]
     public int MaxQueueSize { get; set; } = 10_000;
 
     /// <summary>Gets or sets what happens when a mutation would exceed <see cref="MaxQueueSize"/>.</summary>
@@ -49,7 +49,7 @@ public sealed class SyncOptions : IValidatableObject
 
     /// <summary>Gets or sets how many attempts a mutation gets, the first included, before it fails with <see cref="FailureReason.Exhausted"/> (S9).</summary>
     /// <value>The default is 10. At least 1.</value>
-    [Range(1, int.MaxValue, ErrorMessage = "SyncOptions.MaxAttempts counts the first attempt and must be at least 1.")]
+    [Range(1, int.MaxValue)]
     public int MaxAttempts { get; set; } = 10;
 
     /// <summary>Gets the backoff between attempts after transient failures (S9).</summary>
@@ -58,7 +58,7 @@ public sealed class SyncOptions : IValidatableObject
 
     /// <summary>Gets or sets the largest number of mutations pushed in one batch.</summary>
     /// <value>The default is 100. At least 1.</value>
-    [Range(1, int.MaxValue, ErrorMessage = "SyncOptions.BatchSize must be at least 1.")]
+    [Range(1, int.MaxValue)]
     public int BatchSize { get; set; } = 100;
 
     /// <summary>
@@ -102,7 +102,6 @@ public sealed class SyncOptions : IValidatableObject
     /// server can make the client hold.
     /// </summary>
     /// <value>The default is <see cref="DefaultMaxListBytes"/> (256 MiB). At least 1.</value>
-    [Range(1, long.MaxValue, ErrorMessage = "SyncOptions.MaxListBytes must be at least 1.")]
     public long MaxListBytes { get; set; } = DefaultMaxListBytes;
 
     /// <summary>
@@ -139,6 +138,11 @@ public sealed class SyncOptions : IValidatableObject
         if (ConflictStrategy == ConflictStrategy.Manual && OnConflict is null)
         {
             yield return Failure("SyncOptions.ConflictStrategy is Manual but SyncOptions.OnConflict is not set: give a callback that returns ConflictResolution.Discard, .Retry or .Replace(data).", nameof(OnConflict));
+        }
+
+        if (MaxListBytes < 1)
+        {
+            yield return Failure($"SyncOptions.MaxListBytes must be at least 1 but is {MaxListBytes}.", nameof(MaxListBytes));
         }
 
         if (ClientId is not null && ProtocolChecks.ClientIdError(ClientId, "SyncOptions.ClientId") is { } clientIdError)

@@ -15,7 +15,6 @@ public sealed class SyncRetryOptions : IValidatableObject
 
     /// <summary>Gets or sets the factor each further retry multiplies the delay by.</summary>
     /// <value>The default is 2. At least 1.</value>
-    [Range(1.0, double.MaxValue, ErrorMessage = "SyncOptions.Retry.BackoffFactor must be a finite number of at least 1.")]
     public double BackoffFactor { get; set; } = 2;
 
     /// <summary>Gets or sets the longest delay between attempts: the cap of the curve and of a server's <c>Retry-After</c>.</summary>
@@ -27,12 +26,12 @@ public sealed class SyncRetryOptions : IValidatableObject
     /// together do not retry together. 0 turns jitter off.
     /// </summary>
     /// <value>The default is 0.2. Between 0 and 1.</value>
-    [Range(0.0, 1.0, ErrorMessage = "SyncOptions.Retry.JitterRatio must be between 0 and 1.")]
+    [Range(0.0, 1.0)]
     public double JitterRatio { get; set; } = 0.2;
 
     /// <summary>Gets or sets how many consecutive transient failures make <see cref="SyncClient.Status"/> show <see cref="SyncStatus.Offline"/>.</summary>
     /// <value>The default is 3. At least 1.</value>
-    [Range(1, int.MaxValue, ErrorMessage = "SyncOptions.Retry.OfflineAfterFailures must be at least 1.")]
+    [Range(1, int.MaxValue)]
     public int OfflineAfterFailures { get; set; } = 3;
 
     /// <summary>The rules on durations and between settings, which data annotations do not express: the generated validator calls it.</summary>
@@ -41,6 +40,11 @@ public sealed class SyncRetryOptions : IValidatableObject
         if (BaseDelay <= TimeSpan.Zero)
         {
             yield return new ValidationResult($"SyncOptions.Retry.BaseDelay must be greater than zero but is {BaseDelay}.", [nameof(BaseDelay)]);
+        }
+
+        if (!(BackoffFactor >= 1) || double.IsInfinity(BackoffFactor))
+        {
+            yield return new ValidationResult($"SyncOptions.Retry.BackoffFactor must be a finite number of at least 1 but is {BackoffFactor}.", [nameof(BackoffFactor)]);
         }
 
         if (MaxDelay < BaseDelay)
