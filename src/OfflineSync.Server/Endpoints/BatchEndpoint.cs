@@ -46,8 +46,9 @@ internal sealed class BatchEndpoint
         }
 
         // The answer is written inside the transaction: if it cannot be written, nothing is committed.
-        ArrayBufferWriter<byte> answer = await _state.Store.WriteAsync(async session =>
+        (ArrayBufferWriter<byte> answer, List<MutationOutcome> outcomes) = await _state.Store.WriteAsync(async session =>
         {
+            var outcomes = new List<MutationOutcome>(items.Count);
             await Prefetch(session, items, clientId).ConfigureAwait(false);
             var scope = new BatchScope();
             var buffer = new ArrayBufferWriter<byte>(4096);
@@ -58,6 +59,7 @@ internal sealed class BatchEndpoint
             {
                 MutationOutcome outcome = await ApplyAsync(session, item, clientId, scope).ConfigureAwait(false);
                 WriteResult(writer, item, outcome);
+                outcomes.Add(outcome);
                 if (!outcome.IsSuccess)
                 {
                     break;
@@ -67,8 +69,14 @@ internal sealed class BatchEndpoint
             writer.WriteEndArray();
             writer.WriteEndObject();
             writer.Flush();
-            return buffer;
+            return (buffer, outcomes);
         }, context.RequestAborted).ConfigureAwait(false);
+
+        // Counted once committed: a batch rolled back was not answered.
+        for (int i = 0; i < outcomes.Count; i++)
+        {
+            _state.Telemetry.Mutation(items[i].Resource, items[i].Kind, outcomes[i]);
+        }
 
         await HttpIo.WriteJsonAsync(context, answer.WrittenMemory).ConfigureAwait(false);
     });
