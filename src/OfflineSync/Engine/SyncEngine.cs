@@ -109,19 +109,22 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
         }
     }
 
-    public event Action<IdRemappedEventArgs>? IdRemapped;
+    public event EventHandler<IdRemappedEventArgs>? IdRemapped;
 
-    public event Action<SyncConflict>? ConflictDetected;
+    public event EventHandler<ConflictDetectedEventArgs>? ConflictDetected;
 
-    public event Action<MutationSyncedEventArgs>? MutationSynced;
+    public event EventHandler<MutationSyncedEventArgs>? MutationSynced;
 
-    public event Action<MutationFailedEventArgs>? MutationFailed;
+    public event EventHandler<MutationFailedEventArgs>? MutationFailed;
 
-    public event Action<MutationDroppedEventArgs>? MutationDropped;
+    public event EventHandler<MutationDroppedEventArgs>? MutationDropped;
 
-    public event Action<SyncCompletedEventArgs>? SyncCompleted;
+    public event EventHandler<SyncCompletedEventArgs>? SyncCompleted;
 
-    public event Action<StatusChangedEventArgs>? StatusChanged;
+    public event EventHandler<StatusChangedEventArgs>? StatusChanged;
+
+    /// <summary>Gets or sets the sender of the events: the <see cref="SyncClient"/> that owns the engine.</summary>
+    internal object? EventSender { get; set; }
 
     /// <summary>Gets the lock that guards the queue, the ID map, the store and the views.</summary>
     internal Lock Gate { get; } = new();
@@ -380,7 +383,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
                     Raise(IdRemapped, remapped, nameof(IdRemapped));
                     break;
                 case SyncConflict conflict:
-                    Raise(ConflictDetected, conflict, nameof(ConflictDetected));
+                    Raise(ConflictDetected, new ConflictDetectedEventArgs(conflict), nameof(ConflictDetected));
                     break;
                 case ConflictCallback callback:
                     _drain.Track(_conflicts.AskAsync(callback));
@@ -404,7 +407,8 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
         }
     }
 
-    private void Raise<T>(Action<T>? handler, T args, string name)
+    private void Raise<T>(EventHandler<T>? handler, T args, string name)
+        where T : EventArgs
     {
         if (handler is null)
         {
@@ -413,7 +417,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
 
         try
         {
-            handler(args);
+            handler(EventSender ?? this, args);
         }
         catch (Exception exception)
         {

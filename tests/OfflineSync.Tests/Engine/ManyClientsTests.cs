@@ -22,7 +22,7 @@ public sealed class ManyClientsTests
         // and its edit and its child land on its own row once it syncs.
         await using var b = new SyncHarness(o => o.BatchSize = 1);
         var remaps = new List<IdRemappedEventArgs>();
-        b.Client.IdRemapped += remaps.Add;
+        b.Client.IdRemapped += (_, e) => remaps.Add(e);
         await WaitLiveAsync(b.Client.Projects);
         Project mine = b.Client.Projects.Create(new Project { Name = "B's" });
         Attachment child = b.Client.Attachments.Create(new Attachment { FileName = "b.png", ProjectId = mine.Id });

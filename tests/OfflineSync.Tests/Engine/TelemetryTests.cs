@@ -159,7 +159,7 @@ public sealed class TelemetryTests
         });
         TestSync sync = harness.Client;
         harness.Transport.ThenTransient(times: 2, error: "503 busy");
-        sync.MutationSynced += _ => throw new InvalidOperationException("handler bug");
+        sync.MutationSynced += (_, _) => throw new InvalidOperationException("handler bug");
         User user = sync.Users.Create(new User { Name = "exhausted" });
         Tag tag = sync.Tags.Create(new Tag { Label = "ok" });
 

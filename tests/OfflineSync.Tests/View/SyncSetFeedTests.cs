@@ -10,7 +10,7 @@ public sealed class SyncSetFeedTests : IAsyncDisposable
     private readonly SyncHarness _harness = new();
     private readonly List<IdRemappedEventArgs> _remapped = new();
 
-    public SyncSetFeedTests() => _harness.Client.IdRemapped += _remapped.Add;
+    public SyncSetFeedTests() => _harness.Client.IdRemapped += (_, e) => _remapped.Add(e);
 
     private FeedFollower<Todo> Follower => _harness.Engine.FollowerOf<Todo>()!;
 
