@@ -38,6 +38,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
     private readonly HttpSyncTransportOptions _options;
     private readonly PushResultMapper _mapper;
     private readonly int _maxResponseBytes;
+    private readonly HttpTelemetry _telemetry;
 
     /// <summary>Creates a transport over an existing client, which must have a <see cref="HttpClient.BaseAddress"/>; the caller owns the client.</summary>
     /// <param name="httpClient">The client, for example from <c>IHttpClientFactory</c>; its handlers (auth, logging) apply to every request.</param>
@@ -51,6 +52,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         _options = (options ?? new HttpSyncTransportOptions()).Validated();
         _mapper = new PushResultMapper(_options.ErrorExcerptLength);
         _maxResponseBytes = _options.MaxResponseBytes;
+        _telemetry = new HttpTelemetry(_options.LoggerFactory, _options.MeterFactory);
     }
 
     /// <summary>Creates a transport with its own <see cref="HttpClient"/> for the server at <paramref name="baseAddress"/>.</summary>
@@ -86,7 +88,9 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
             }
 
             // 413 for several mutations: the server's batch limit is smaller; only a single mutation can be too large for good.
-            count = Math.Max(1, count / 2);
+            int next = Math.Max(1, count / 2);
+            _telemetry.BatchShortened(count, next);
+            count = next;
         }
     }
 
@@ -115,7 +119,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         byte[] body;
         try
         {
-            using HttpResponseMessage response = await SendReadingHeadersAsync(request, $"Listing '{resource}'", timeout.Token).ConfigureAwait(false);
+            using HttpResponseMessage response = await SendReadingHeadersAsync(request, "list", $"Listing '{resource}'", timeout.Token).ConfigureAwait(false);
             status = response.StatusCode;
             retryAfter = PushResultMapper.RetryAfter(response.Headers.RetryAfter);
             body = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
@@ -127,6 +131,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
 
         if ((int)status is < 200 or > 299)
         {
+            _telemetry.Refused("list", request.RequestUri, (int)status);
             string error = PushResultMapper.TryReadProblem(body)?.Describe((int)status) ?? _mapper.Excerpt(body);
             string message = $"Listing '{resource}' failed with HTTP {(int)status}: {error}";
             throw retryAfter is { } delay
@@ -174,9 +179,10 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
             request.Headers.TryAddWithoutValidation(SyncHeaderNames.LastEventId, afterSequence.ToString(CultureInfo.InvariantCulture));
         }
 
-        using HttpResponseMessage response = await SendReadingHeadersAsync(request, $"The change feed of '{resource}'", cancellationToken).ConfigureAwait(false);
+        using HttpResponseMessage response = await SendReadingHeadersAsync(request, "feed", $"The change feed of '{resource}'", cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != SyncEventNames.MediaType)
         {
+            _telemetry.Refused("feed", request.RequestUri, (int)response.StatusCode);
             byte[] refusal = await ReadLimitedAsync(response, 4096, cancellationToken).ConfigureAwait(false);
             string error = PushResultMapper.TryReadProblem(refusal)?.Describe((int)response.StatusCode) ?? _mapper.Excerpt(refusal);
             string message = $"The change feed of '{resource}' answered HTTP {(int)response.StatusCode} ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}) instead of an event stream: {error}";
@@ -220,6 +226,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
     /// <summary>Disposes the client when the transport created it.</summary>
     public void Dispose()
     {
+        _telemetry.Dispose();
         if (_ownsClient)
         {
             _http.Dispose();
@@ -326,6 +333,11 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
             using CancellationTokenSource timeout = WholeRequestTimeout(cancellationToken);
             using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             byte[] body = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                _telemetry.Refused("push", request.RequestUri, (int)response.StatusCode);
+            }
+
             return map(response, body);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -334,11 +346,13 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         }
         catch (OperationCanceledException e)
         {
+            _telemetry.Failed("push", request.RequestUri, e);
             return failed(new PushResult.Transient($"The request to {request.RequestUri} timed out: {e.Message}", null));
         }
         catch (Exception e) when (TransientErrors.IsTransient(e))
         {
             // A reset of a fresh connection surfaces as a bare SocketException, not an HttpRequestException (S9).
+            _telemetry.Failed("push", request.RequestUri, e);
             return failed(new PushResult.Transient($"The request to {request.RequestUri} failed: {e.GetType().Name}: {e.Message}", null));
         }
     }
@@ -347,14 +361,24 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
     /// Sends a list or feed request and returns once the headers arrived; a connection error of any exception type
     /// (a bare <see cref="System.Net.Sockets.SocketException"/> among them) is thrown as an <see cref="HttpRequestException"/>.
     /// </summary>
-    private async Task<HttpResponseMessage> SendReadingHeadersAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendReadingHeadersAsync(HttpRequestMessage request, string operation, string what, CancellationToken cancellationToken)
     {
         try
         {
             return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not HttpRequestException and not OperationCanceledException && TransientErrors.IsTransient(e))
+        catch (Exception e) when (TransientErrors.IsTransient(e))
         {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                _telemetry.Failed(operation, request.RequestUri, e);
+            }
+
+            if (e is HttpRequestException or OperationCanceledException)
+            {
+                throw;
+            }
+
             throw new HttpRequestException($"{what} failed to connect: {e.GetType().Name}: {e.Message}", e);
         }
     }

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace OfflineSync.Http;
@@ -43,6 +45,14 @@ public sealed class HttpSyncTransportOptions : IValidatableObject
     /// <value>The default is 64 MiB. At least 1,024.</value>
     [Range(1024, int.MaxValue)]
     public int MaxResponseBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>Gets or sets the logger factory of the transport's logs (category <c>OfflineSync.Http</c>): refusals, 401s, batches shortened after a 413.</summary>
+    /// <value>The default is <see langword="null"/>: nothing is logged. <c>AddHttpSyncTransport</c> sets the container's.</value>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Gets or sets the factory of the transport's <see cref="Meter"/> (<see cref="SyncDiagnostics.HttpMeterName"/>).</summary>
+    /// <value>The default is <see langword="null"/>: the transport makes its own meter and disposes it with itself. <c>AddHttpSyncTransport</c> sets the container's.</value>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>Checks the options with the validator DI uses, and returns them.</summary>
     /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OfflineSync;
 using OfflineSync.Http;
@@ -25,7 +27,13 @@ public static class HttpSyncTransportServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(baseAddress);
-        OptionsBuilder<HttpSyncTransportOptions> options = services.AddOptions<HttpSyncTransportOptions>().ValidateOnStart();
+        OptionsBuilder<HttpSyncTransportOptions> options = services.AddOptions<HttpSyncTransportOptions>()
+            .Configure<IServiceProvider>(static (o, provider) =>
+            {
+                o.LoggerFactory ??= provider.GetService<ILoggerFactory>();
+                o.MeterFactory ??= provider.GetService<IMeterFactory>();
+            })
+            .ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
