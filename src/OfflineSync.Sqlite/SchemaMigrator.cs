@@ -7,7 +7,7 @@ namespace OfflineSync.Sqlite;
 internal static class SchemaMigrator
 {
     /// <summary>Applies the migrations the file lacks; a crash midway leaves the file as it was.</summary>
-    /// <returns>The schema version of the file afterwards.</returns>
+    /// <returns>The schema version the file had before: the newest when nothing was migrated, 0 for a new file.</returns>
     public static int Migrate(SqliteConnection connection, string path, IReadOnlyList<SchemaMigration> migrations)
     {
         int latest = migrations[^1].Version;
@@ -43,7 +43,7 @@ internal static class SchemaMigrator
             }
 
             Execute(connection, "COMMIT");
-            return latest;
+            return current;
         }
         catch
         {

@@ -51,6 +51,7 @@ public sealed class SqliteMutationStore : IMutationStore
     private readonly SqliteConnection _connection;
     private readonly StoreCommands _commands;
     private readonly WriteBatch _batch;
+    private readonly SqliteTelemetry _telemetry;
     private readonly bool _batched;
     private readonly string _clientId;
     private readonly Dictionary<string, CounterState> _counters = new(StringComparer.Ordinal);
@@ -58,8 +59,9 @@ public sealed class SqliteMutationStore : IMutationStore
     private long _storedLastSequence;
     private bool _disposed;
 
-    private SqliteMutationStore(string path, SqliteConnection connection, Durability durability, TimeSpan batchWindow)
+    private SqliteMutationStore(string path, SqliteConnection connection, Durability durability, TimeSpan batchWindow, SqliteTelemetry telemetry)
     {
+        _telemetry = telemetry;
         Path = path;
         Durability = durability;
         _connection = connection;
@@ -106,7 +108,6 @@ public sealed class SqliteMutationStore : IMutationStore
         options ??= new SqliteMutationStoreOptions();
         options.Validate();
         string fullPath = System.IO.Path.GetFullPath(path);
-        StoreFileInspector.EnsureOpenable(fullPath, migrations[^1].Version);
 
         var builder = new SqliteConnectionStringBuilder
         {
@@ -116,23 +117,38 @@ public sealed class SqliteMutationStore : IMutationStore
             DefaultTimeout = 5,
         };
         var connection = new SqliteConnection(builder.ToString());
+        var telemetry = new SqliteTelemetry(options.LoggerFactory, options.MeterFactory);
         try
         {
+            StoreFileInspector.EnsureOpenable(fullPath, migrations[^1].Version);
             connection.Open();
             UseWal(connection, fullPath);
-            SchemaMigrator.Migrate(connection, fullPath, migrations);
-            return new SqliteMutationStore(fullPath, connection, options.Durability, options.BatchWindow);
+            int latest = migrations[^1].Version;
+            int previous = SchemaMigrator.Migrate(connection, fullPath, migrations);
+            if (previous != latest)
+            {
+                SqliteTelemetry.Migrated(telemetry.Logger, fullPath, previous, latest);
+            }
+
+            var store = new SqliteMutationStore(fullPath, connection, options.Durability, options.BatchWindow, telemetry);
+            SqliteTelemetry.Opened(telemetry.Logger, fullPath, latest, options.Durability);
+            return store;
         }
         catch (SqliteException e)
         {
             connection.Dispose();
-            throw new SyncStoreException(
+            var error = new SyncStoreException(
                 $"'{fullPath}' cannot be opened as an OfflineSync store: {e.Message}. Check that the folder is writable and that no other process is using the file.",
                 e);
+            SqliteTelemetry.OpenFailed(telemetry.Logger, fullPath, error);
+            telemetry.Dispose();
+            throw error;
         }
-        catch
+        catch (Exception e)
         {
             connection.Dispose();
+            SqliteTelemetry.OpenFailed(telemetry.Logger, fullPath, e);
+            telemetry.Dispose();
             throw;
         }
     }
@@ -326,6 +342,7 @@ public sealed class SqliteMutationStore : IMutationStore
                 _batch.Dispose();
                 _commands.Dispose();
                 _connection.Dispose();
+                _telemetry.Dispose();
             }
         }
     }
@@ -423,8 +440,11 @@ public sealed class SqliteMutationStore : IMutationStore
         }
     }
 
-    private SyncStoreException WriteFailed(string what, SqliteException e) =>
-        new($"The store '{Path}' could not {what} ({e.Message}); nothing of this call was stored. Check the disk (space, permissions) and retry.", e);
+    private SyncStoreException WriteFailed(string what, SqliteException e)
+    {
+        _telemetry.WriteFailed(Path, what, e);
+        return new($"The store '{Path}' could not {what} ({e.Message}); nothing of this call was stored. Check the disk (space, permissions) and retry.", e);
+    }
 
     private void ThrowIfUnusable()
     {
