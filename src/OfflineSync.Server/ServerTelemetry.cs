@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using OfflineSync.Protocol;
 using OfflineSync.Server.Resources;
 
 namespace OfflineSync.Server;
@@ -50,9 +51,13 @@ internal sealed class ServerTelemetry : IDisposable
     {
         if (_problems.Enabled)
         {
-            _problems.Add(1, new KeyValuePair<string, object?>("http.response.status_code", problem.Status), new KeyValuePair<string, object?>("code", problem.Code));
+            _problems.Add(1, new KeyValuePair<string, object?>("http.response.status_code", problem.Status), new KeyValuePair<string, object?>("code", Code(problem)));
         }
     }
+
+    /// <summary>Gets the problem's code, its type without <see cref="SyncProblemTypes.Prefix"/>: <c>invalid_body</c>, <c>too_many_feeds</c>.</summary>
+    public static string Code(SyncProblem problem) =>
+        problem.Type.StartsWith(SyncProblemTypes.Prefix, StringComparison.Ordinal) ? problem.Type[SyncProblemTypes.Prefix.Length..] : problem.Type;
 
     public void Dispose()
     {

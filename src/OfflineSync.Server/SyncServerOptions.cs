@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OfflineSync.Protocol;
 using OfflineSync.Server.Storage;
 using OfflineSync.Server.Storage.Sqlite;
 
@@ -32,20 +33,81 @@ public sealed class SyncServerOptions : IValidatableObject
     /// <value>The default is 7 days.</value>
     public TimeSpan ChangeRetention { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Gets or sets the largest number of change-log entries kept, whatever their age; <see langword="null"/> for no limit.</summary>
+    /// <summary>
+    /// Gets or sets the largest number of change-log entries kept, whatever their age; <see langword="null"/> for no
+    /// limit. The log keeps one entry per row (its last change), so this is at most the number of rows changed within
+    /// <see cref="ChangeRetention"/>.
+    /// </summary>
     /// <value>The default is <see langword="null"/>.</value>
     public long? MaxRetainedChanges { get; set; }
+
+    /// <summary>
+    /// Gets or sets the largest size of the change log, whatever its age, in bytes of the events its entries stand for
+    /// (each entry weighs its row's JSON and key as they were at the change): what a feed resuming from the oldest kept
+    /// position may have to read. A client further behind gets <c>invalidate</c> and lists, which then costs about as
+    /// much. <see langword="null"/> for no limit; otherwise at least 1 MiB.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public long? MaxRetainedChangeBytes { get; set; }
 
     /// <summary>Gets or sets the interval of heartbeat comments on an idle change feed.</summary>
     /// <value>The default is 15 seconds.</value>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Gets or sets the largest accepted body of a single create or update, in bytes.</summary>
-    /// <value>The default is 1 MiB. At least 1.</value>
+    /// <summary>Gets or sets the largest accepted body of a single create or update, and of each batch item's <c>data</c>, in bytes; at most <see cref="MaxRowBytes"/>.</summary>
+    /// <value>The default is 1 MiB.</value>
     public long MaxRequestBodySize { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Gets or sets the largest row the server stores, in bytes of its JSON as the server writes it: a create or update
+    /// that would store a larger row is refused with 413 <c>too_large</c> before anything is committed. A row travels
+    /// whole in the feed, so this may not exceed the limit every client reads, <see cref="SyncLimits.MaxRowBytes"/>.
+    /// </summary>
+    /// <value>The default is <see cref="SyncLimits.MaxRowBytes"/>, 16 MiB; at least 1 KiB.</value>
+    [Range(1024, SyncLimits.MaxRowBytes)]
+    public int MaxRowBytes { get; set; } = SyncLimits.MaxRowBytes;
+
+    /// <summary>
+    /// Gets or sets how many bytes of rows one read brings into memory: a list page, a page of a feed's snapshot, a page of
+    /// the change log a feed sends. A list page ends early when its rows reach this size (<c>hasMore</c> is then true);
+    /// a page always holds at least one row, so it holds at most this plus one row (<see cref="MaxRowBytes"/>).
+    /// </summary>
+    /// <value>The default is 1 MiB; at least 4 KiB, at most 256 MiB.</value>
+    [Range(4 * 1024, 256 * 1024 * 1024)]
+    public int MaxPageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets how large the answer of one <c>POST /sync/batch</c> may grow before the server stops applying its
+    /// items: once the results written reach this size, the items left are not applied (the answer holds fewer results;
+    /// the client sends them again in its next batch). The first item is always applied, so an answer holds at most this
+    /// plus one row. This also bounds what one batch stores in idempotency records.
+    /// </summary>
+    /// <value>The default is 4 MiB; at least 64 KiB.</value>
+    public long MaxBatchAnswerBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the largest number of change feeds one client (its <c>X-Client-Id</c>, or its address when it sends
+    /// none) may have open at once; one more is refused with 503 <c>too_many_feeds</c> and <c>Retry-After</c>.
+    /// </summary>
+    /// <value>The default is 32: one feed per resource of an app with many, and room for connections the server has not yet seen close.</value>
+    [Range(1, int.MaxValue)]
+    public int MaxFeedsPerClient { get; set; } = 32;
+
+    /// <summary>Gets or sets the largest number of change feeds open at once on this server instance; one more is refused with 503 <c>too_many_feeds</c> and <c>Retry-After</c>.</summary>
+    /// <value>The default is 10,000; at least <see cref="MaxFeedsPerClient"/>.</value>
+    public int MaxFeeds { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets how large the SQLite write-ahead log may grow: SQLite checkpoints it once it holds this much
+    /// (<c>PRAGMA wal_autocheckpoint</c>) and cuts the file back to it when it starts the log over
+    /// (<c>PRAGMA journal_size_limit</c>). No read holds a transaction while a client reads, so checkpoints complete and
+    /// the log stays within about this size plus one write transaction. SQLite store only.
+    /// </summary>
+    /// <value>The default is 4 MiB (SQLite's own checkpoint interval of 1,000 pages); at least 64 KiB.</value>
+    public long WalSizeLimit { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Gets or sets the largest accepted body of <c>POST /sync/batch</c>, in bytes.</summary>
-    /// <value>The default is 16 MiB. At least 1.</value>
+    /// <value>The default is 16 MiB.</value>
     public long MaxBatchBodySize { get; set; } = 16 * 1024 * 1024;
 
     /// <summary>
@@ -66,12 +128,12 @@ public sealed class SyncServerOptions : IValidatableObject
     public int MaxRequestHeadersSize { get; set; } = 32 * 1024;
 
     /// <summary>Gets or sets the largest number of mutations in one batch.</summary>
-    /// <value>The default is 1,000. At least 1.</value>
+    /// <value>The default is 1,000.</value>
     [Range(1, int.MaxValue)]
     public int MaxBatchSize { get; set; } = 1000;
 
     /// <summary>Gets or sets the largest page a list request may ask for.</summary>
-    /// <value>The default is 1,000. At least 1.</value>
+    /// <value>The default is 1,000.</value>
     [Range(1, int.MaxValue)]
     public int MaxPageSize { get; set; } = 1000;
 
@@ -103,7 +165,7 @@ public sealed class SyncServerOptions : IValidatableObject
     internal ISyncStore OpenStore(ILoggerFactory loggerFactory) =>
         StoreFactory is { } factory ? factory(this, loggerFactory) : new SqliteSyncStore(DatabasePath, this);
 
-    /// <summary>The rules on durations and on the store, which data annotations do not express: the generated validator calls it.</summary>
+    /// <summary>The rules on durations, 64-bit sizes, the store and between settings, which data annotations do not express: the generated validator calls it.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         if (StoreFactory is null && string.IsNullOrWhiteSpace(DatabasePath))
@@ -121,9 +183,14 @@ public sealed class SyncServerOptions : IValidatableObject
             yield return Failure($"SyncServerOptions.ChangeRetention must not be negative but is {ChangeRetention}.", nameof(ChangeRetention));
         }
 
-        if (MaxRequestBodySize < 1)
+        if (HeartbeatInterval <= TimeSpan.Zero)
         {
-            yield return Failure($"SyncServerOptions.MaxRequestBodySize must be at least 1 but is {MaxRequestBodySize}.", nameof(MaxRequestBodySize));
+            yield return Failure($"SyncServerOptions.HeartbeatInterval must be greater than zero but is {HeartbeatInterval}.", nameof(HeartbeatInterval));
+        }
+
+        if (MaxRequestBodySize < 1 || MaxRequestBodySize > MaxRowBytes)
+        {
+            yield return Failure($"SyncServerOptions.MaxRequestBodySize must be at least 1 and at most MaxRowBytes ({MaxRowBytes}) but is {MaxRequestBodySize}.", nameof(MaxRequestBodySize));
         }
 
         if (MaxBatchBodySize < 1)
@@ -131,14 +198,29 @@ public sealed class SyncServerOptions : IValidatableObject
             yield return Failure($"SyncServerOptions.MaxBatchBodySize must be at least 1 but is {MaxBatchBodySize}.", nameof(MaxBatchBodySize));
         }
 
+        if (MaxBatchAnswerBytes < 64 * 1024)
+        {
+            yield return Failure($"SyncServerOptions.MaxBatchAnswerBytes must be at least 64 KiB but is {MaxBatchAnswerBytes}.", nameof(MaxBatchAnswerBytes));
+        }
+
+        if (MaxFeeds < MaxFeedsPerClient)
+        {
+            yield return Failure($"SyncServerOptions.MaxFeeds must be at least MaxFeedsPerClient ({MaxFeedsPerClient}) but is {MaxFeeds}.", nameof(MaxFeeds));
+        }
+
+        if (WalSizeLimit < 64 * 1024)
+        {
+            yield return Failure($"SyncServerOptions.WalSizeLimit must be at least 64 KiB but is {WalSizeLimit}.", nameof(WalSizeLimit));
+        }
+
         if (MaxRetainedChanges is < 0)
         {
             yield return Failure($"SyncServerOptions.MaxRetainedChanges must be null or at least 0 but is {MaxRetainedChanges}.", nameof(MaxRetainedChanges));
         }
 
-        if (HeartbeatInterval <= TimeSpan.Zero)
+        if (MaxRetainedChangeBytes is < 1024 * 1024)
         {
-            yield return Failure($"SyncServerOptions.HeartbeatInterval must be greater than zero but is {HeartbeatInterval}.", nameof(HeartbeatInterval));
+            yield return Failure($"SyncServerOptions.MaxRetainedChangeBytes must be null or at least 1 MiB but is {MaxRetainedChangeBytes}.", nameof(MaxRetainedChangeBytes));
         }
     }
 
