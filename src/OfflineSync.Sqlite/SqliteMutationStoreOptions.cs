@@ -29,6 +29,10 @@ public sealed class SqliteMutationStoreOptions
     /// <value>The default is <see langword="null"/>: the store makes its own meter and disposes it with itself.</value>
     public IMeterFactory? MeterFactory { get; set; }
 
+    /// <summary>Gets or sets the clock of the store: the batch window and its timer, and the times the schema history records.</summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>. Pass the engine's (<c>SyncOptions.TimeProvider</c>) so that one clock drives both.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     internal void Validate()
     {
         if (!Enum.IsDefined(Durability))
@@ -36,6 +40,7 @@ public sealed class SqliteMutationStoreOptions
             throw new ArgumentOutOfRangeException(nameof(Durability), Durability, "Unknown durability.");
         }
 
+        ArgumentNullException.ThrowIfNull(TimeProvider);
         if (BatchWindow <= TimeSpan.Zero || BatchWindow > MaxBatchWindow)
         {
             throw new ArgumentOutOfRangeException(
