@@ -6,7 +6,10 @@ using OfflineSync.Protocol;
 
 namespace OfflineSync;
 
-/// <summary>Configures a <see cref="SyncClient"/>. The client validates the options when it is created.</summary>
+/// <summary>
+/// Configures a <see cref="SyncClient"/>. The client validates the options and copies their values when it is created:
+/// changing them afterwards changes nothing.
+/// </summary>
 /// <remarks>
 /// The rules are data annotations checked by a source-generated options validator (no reflection): the same rules
 /// apply to options made in code (<see cref="Validate"/>) and to options registered through dependency injection,
@@ -110,6 +113,13 @@ public sealed class SyncOptions : IValidatableObject
     /// </summary>
     /// <value>The default is <see langword="null"/>.</value>
     public INetworkMonitor? NetworkMonitor { get; set; }
+
+    /// <summary>
+    /// Gets or sets the source of the random numbers (0 to 1) of the backoff's jitter. Tests replace it to make
+    /// delays exact; the client copies it, like every option, when it is made.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: <see cref="Random.Shared"/>.</value>
+    internal Func<double>? RandomSource { get; set; }
 
     /// <summary>Checks every setting, with the same rules as the validator registered through dependency injection.</summary>
     /// <exception cref="ArgumentException">A setting is missing or out of range; the message names each that is.</exception>
