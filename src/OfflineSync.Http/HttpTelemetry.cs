@@ -13,8 +13,7 @@ namespace OfflineSync.Http;
 /// </summary>
 internal sealed partial class HttpTelemetry : IDisposable
 {
-    private readonly Meter _meter;
-    private readonly bool _ownsMeter;
+    private readonly OwnedMeter _meter;
     private readonly Counter<long> _failures;
     private readonly Counter<long> _shortened;
     private readonly ILogger _logger;
@@ -22,11 +21,9 @@ internal sealed partial class HttpTelemetry : IDisposable
     public HttpTelemetry(ILoggerFactory? loggerFactory, IMeterFactory? meterFactory)
     {
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OfflineSync.Http");
-        var options = new MeterOptions(SyncDiagnostics.HttpMeterName) { Version = typeof(HttpTelemetry).Assembly.GetName().Version?.ToString() };
-        _ownsMeter = meterFactory is null;
-        _meter = meterFactory?.Create(options) ?? new Meter(options);
-        _failures = _meter.CreateCounter<long>("offlinesync.http.failures", "{request}", "Push, list and feed requests that failed, by operation and error type (the HTTP status code, timeout, or the exception type).");
-        _shortened = _meter.CreateCounter<long>("offlinesync.http.batch.shortened", "{request}", "Batches the server refused as too large (413), sent again with half the mutations.");
+        _meter = new OwnedMeter(meterFactory, new MeterOptions(SyncDiagnostics.HttpMeterName));
+        _failures = _meter.Meter.CreateCounter<long>("offlinesync.http.failures", "{request}", "Push, list and feed requests that failed, by operation and error type (the HTTP status code, timeout, or the exception type).");
+        _shortened = _meter.Meter.CreateCounter<long>("offlinesync.http.batch.shortened", "{request}", "Batches the server refused as too large (413), sent again with half the mutations.");
     }
 
     /// <summary>Records an answer that is not a success: 401 and 403 are logged as warnings (credentials need attention), the rest at debug level.</summary>
@@ -62,13 +59,7 @@ internal sealed partial class HttpTelemetry : IDisposable
         Shortened(_logger, count, next);
     }
 
-    public void Dispose()
-    {
-        if (_ownsMeter)
-        {
-            _meter.Dispose();
-        }
-    }
+    public void Dispose() => _meter.Dispose();
 
     private void Count(string operation, string errorType)
     {

@@ -20,6 +20,7 @@ internal sealed class ServerTelemetry : IDisposable
 
     public ServerTelemetry(IMeterFactory? meterFactory)
     {
+        // As the client's OwnedMeter (internal to OfflineSync, which this assembly cannot see): the factory's meter is the factory's to dispose.
         var options = new MeterOptions(SyncDiagnostics.ServerMeterName) { Version = typeof(ServerTelemetry).Assembly.GetName().Version?.ToString() };
         _ownsMeter = meterFactory is null;
         _meter = meterFactory?.Create(options) ?? new Meter(options);

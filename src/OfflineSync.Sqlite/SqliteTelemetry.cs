@@ -11,17 +11,14 @@ namespace OfflineSync.Sqlite;
 /// </summary>
 internal sealed partial class SqliteTelemetry : IDisposable
 {
-    private readonly Meter _meter;
-    private readonly bool _ownsMeter;
+    private readonly OwnedMeter _meter;
     private readonly Counter<long> _writeFailures;
 
     public SqliteTelemetry(ILoggerFactory? loggerFactory, IMeterFactory? meterFactory)
     {
         Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OfflineSync.Sqlite");
-        var options = new MeterOptions(SyncDiagnostics.SqliteMeterName) { Version = typeof(SqliteTelemetry).Assembly.GetName().Version?.ToString() };
-        _ownsMeter = meterFactory is null;
-        _meter = meterFactory?.Create(options) ?? new Meter(options);
-        _writeFailures = _meter.CreateCounter<long>("offlinesync.sqlite.write_failures", "{failure}", "Writes the store could not make (the call threw SyncStoreException and stored nothing), by operation.");
+        _meter = new OwnedMeter(meterFactory, new MeterOptions(SyncDiagnostics.SqliteMeterName));
+        _writeFailures = _meter.Meter.CreateCounter<long>("offlinesync.sqlite.write_failures", "{failure}", "Writes the store could not make (the call threw SyncStoreException and stored nothing), by operation.");
     }
 
     public ILogger Logger { get; }
@@ -36,13 +33,7 @@ internal sealed partial class SqliteTelemetry : IDisposable
         WriteFailedLog(Logger, path, operation, exception);
     }
 
-    public void Dispose()
-    {
-        if (_ownsMeter)
-        {
-            _meter.Dispose();
-        }
-    }
+    public void Dispose() => _meter.Dispose();
 
     [LoggerMessage(1, LogLevel.Information, "Opened the mutation store {Path} (schema {Version}, durability {Durability})")]
     public static partial void Opened(ILogger logger, string path, int version, Durability durability);

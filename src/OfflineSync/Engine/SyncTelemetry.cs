@@ -18,17 +18,15 @@ internal sealed class SyncTelemetry : IDisposable
 
     public static readonly ActivitySource ActivitySource = new(SyncDiagnostics.ActivitySourceName, s_version);
 
-    private readonly bool _ownsMeter;
+    private readonly OwnedMeter _meter;
 
     public SyncTelemetry(IMeterFactory? meterFactory, string clientId)
     {
-        var options = new MeterOptions(SyncDiagnostics.MeterName)
+        _meter = new OwnedMeter(meterFactory, new MeterOptions(SyncDiagnostics.MeterName)
         {
             Version = s_version,
             Tags = [new KeyValuePair<string, object?>(SyncDiagnostics.ClientIdTag, clientId)],
-        };
-        _ownsMeter = meterFactory is null;
-        Meter = meterFactory?.Create(options) ?? new Meter(options);
+        });
         Queued = Meter.CreateCounter<long>("offlinesync.mutations.queued", "{mutation}", "Mutations added to the queue.");
         Synced = Meter.CreateCounter<long>("offlinesync.mutations.synced", "{mutation}", "Mutations the server applied.");
         Failed = Meter.CreateCounter<long>("offlinesync.mutations.failed", "{mutation}", "Mutations that failed permanently.");
@@ -37,7 +35,7 @@ internal sealed class SyncTelemetry : IDisposable
         QueueLength = Meter.CreateUpDownCounter<long>("offlinesync.queue.length", "{mutation}", "Mutations waiting in the queue.");
     }
 
-    public Meter Meter { get; }
+    public Meter Meter => _meter.Meter;
 
     public Counter<long> Queued { get; }
 
@@ -67,11 +65,5 @@ internal sealed class SyncTelemetry : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (_ownsMeter)
-        {
-            Meter.Dispose();
-        }
-    }
+    public void Dispose() => _meter.Dispose();
 }
