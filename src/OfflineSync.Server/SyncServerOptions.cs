@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Security.Claims;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OfflineSync.Protocol;
@@ -141,6 +142,18 @@ public sealed class SyncServerOptions : IValidatableObject
     /// <value>The default is <see langword="true"/>: an acknowledged write survives a power loss. <see langword="false"/> uses <c>synchronous=NORMAL</c>, which survives a process crash only.</value>
     public bool FlushEachCommit { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets how the server names the user of an authenticated request. The client ids, idempotency records
+    /// and origins of an authenticated request are that user's (docs/security.md): a client cannot act under
+    /// another user's client id. An authenticated request whose user has no id is refused (403 <c>unidentified_user</c>).
+    /// </summary>
+    /// <value>
+    /// The default reads the <see cref="ClaimTypes.NameIdentifier"/> claim, else <c>sub</c> (a JWT's subject, when the
+    /// handler does not map it), else the identity's name.
+    /// </value>
+    [Required(ErrorMessage = "SyncServerOptions.UserId must not be null; leave the default unless your users are named by another claim.")]
+    public Func<ClaimsPrincipal, string?> UserId { get; set; } = DefaultUserId;
+
     /// <summary>Gets or sets the clock used for expiries and retention.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     [Required(ErrorMessage = "SyncServerOptions.TimeProvider must not be null.")]
@@ -164,6 +177,9 @@ public sealed class SyncServerOptions : IValidatableObject
     /// <summary>Opens the configured store.</summary>
     internal ISyncStore OpenStore(ILoggerFactory loggerFactory) =>
         StoreFactory is { } factory ? factory(this, loggerFactory) : new SqliteSyncStore(DatabasePath, this);
+
+    private static string? DefaultUserId(ClaimsPrincipal user) =>
+        user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.FindFirst("sub")?.Value ?? user.Identity?.Name;
 
     /// <summary>The rules on durations, 64-bit sizes, the store and between settings, which data annotations do not express: the generated validator calls it.</summary>
     IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)

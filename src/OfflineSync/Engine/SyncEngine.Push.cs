@@ -37,7 +37,10 @@ internal sealed partial class SyncEngine
     public PushBatch? TakeBatch(out BatchOutcome outcome)
     {
         QueuedMutation? head = _queue.Head;
-        if (_disposed || head is null)
+
+        // Offline, a drain that was already running (or was kicked just before) sends nothing new: it stops here and
+        // going online kicks a new one. A head that failed transiently is still retried on its timer (S8).
+        if (_disposed || head is null || (!_online && head.Attempts == 0))
         {
             outcome = BatchOutcome.Idle;
             return null;

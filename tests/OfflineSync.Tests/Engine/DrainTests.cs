@@ -80,6 +80,32 @@ public sealed class DrainTests
     }
 
     [Fact]
+    public async Task GoingOffline_DuringADrain_SendsNothingAfterThePushInFlight()
+    {
+        // S8: a drain that was running when the client went offline stops at its next batch; the rest waits for online.
+        await using var harness = new SyncHarness(o => o.BatchSize = 1);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        harness.Transport.OnPush = _ => release.Task;
+        harness.Client.Tags.Create(new Tag { Label = "a" });
+        harness.Client.Tags.Create(new Tag { Label = "b" });
+
+        Task sync = harness.Client.SyncAsync();
+        await harness.Transport.WaitForBatchesAsync(1);
+        harness.Client.SetOnline(false);
+        release.SetResult();
+        await sync;
+
+        Assert.Equal(1, harness.Transport.PushCount);
+        Assert.Equal(1, harness.Client.PendingCount);
+        Assert.Equal(SyncStatus.Offline, harness.Client.Status);
+
+        harness.Client.SetOnline(true);
+        await harness.Client.SyncAsync();
+        Assert.Equal(2, harness.Transport.PushCount);
+        Assert.Equal(0, harness.Client.PendingCount);
+    }
+
+    [Fact]
     public async Task ComingOnline_DrainsWhatWasQueuedOffline()
     {
         // S8: online starts a drain by itself.
