@@ -34,11 +34,12 @@ public sealed class TransportTelemetryTests
                 ("offlinesync.http.failures", "push/413"),
                 ("offlinesync.http.batch.shortened", ""),
                 ("offlinesync.http.failures", "push/413"),
-                ("offlinesync.http.failures", "push/401"),
+                ("offlinesync.http.failures", "push/401"), // a 401 is sent once more for a refreshed token:
+                ("offlinesync.http.failures", "push/401"), // both requests were refused
             ],
             metrics.Snapshot());
         Assert.Equal([(LogLevel.Information, 4), (LogLevel.Information, 4)], logs.Where(4));
-        Assert.Equal([(LogLevel.Warning, 1)], logs.Where(1));
+        Assert.Equal([(LogLevel.Warning, 1), (LogLevel.Warning, 1)], logs.Where(1));
     }
 
     private sealed class Recorder : IDisposable
