@@ -23,10 +23,10 @@ public sealed class DemoClient : IAsyncDisposable
             ConflictStrategy = strategy,
             OnConflict = strategy == ConflictStrategy.Manual ? ResolveAsync : null,
         });
-        Sync.IdRemapped += e => Say($"remapped {e.Resource} {e.OptimisticId} -> {e.ServerId}");
-        Sync.MutationSynced += e => Say($"synced {e.Mutation.Kind.ToString().ToLowerInvariant()} of {e.Mutation.Resource} {e.ServerKey}");
-        Sync.ConflictDetected += e => Say($"conflict on {e.Mutation.Resource} {e.Mutation.Key}: {e.Error} (strategy {e.Strategy})");
-        Sync.MutationFailed += e => Say($"FAILED {e.Mutation.Kind.ToString().ToLowerInvariant()} of {e.Mutation.Resource} {e.Mutation.Key}: {e.Reason} {e.Error}");
+        Sync.IdRemapped += (_, e) => Say($"remapped {e.Resource} {e.OptimisticKey} -> {e.ServerKey}");
+        Sync.MutationSynced += (_, e) => Say($"synced {e.Mutation.Kind.ToString().ToLowerInvariant()} of {e.Resource} {e.ServerKey}");
+        Sync.ConflictDetected += (_, e) => Say($"conflict on {e.Resource} {e.Key}: {e.Conflict.Error} (strategy {e.Conflict.Strategy})");
+        Sync.MutationFailed += (_, e) => Say($"FAILED {e.Mutation.Kind.ToString().ToLowerInvariant()} of {e.Resource} {e.Key}: {e.Reason} {e.Error}");
         Sync.SetOnline(true);
     }
 

@@ -47,6 +47,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
     private readonly HttpSyncTransportOptions _options;
     private readonly PushResultMapper _mapper;
     private readonly int _maxResponseBytes;
+    private readonly HttpTelemetry _telemetry;
     private readonly TokenAuthorizer? _tokens;
 
     /// <summary>Creates a transport over an existing client, which must have a <see cref="HttpClient.BaseAddress"/>; the caller owns the client.</summary>
@@ -61,6 +62,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         _options = (options ?? new HttpSyncTransportOptions()).Validated();
         _mapper = new PushResultMapper(_options.ErrorExcerptLength);
         _maxResponseBytes = _options.MaxResponseBytes;
+        _telemetry = new HttpTelemetry(_options.LoggerFactory, _options.MeterFactory);
         _tokens = _options.TokenProvider is { } provider ? new TokenAuthorizer(provider, _options.AuthenticationScheme) : null;
     }
 
@@ -130,7 +132,9 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
             // 413 for several mutations: the server's batch limit is smaller; only a single mutation can be too large for
             // good. 403 for several: one of them is refused, and the answer does not say which; halving finds it, and the
             // mutations before it go through.
-            count = Math.Max(1, count / 2);
+            int next = Math.Max(1, count / 2);
+            _telemetry.BatchShortened(count, next);
+            count = next;
         }
     }
 
@@ -164,7 +168,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         try
         {
             await AuthorizeAsync(request, refresh, timeout.Token).ConfigureAwait(false);
-            using HttpResponseMessage response = await SendReadingHeadersAsync(request, $"Listing '{resource}'", timeout.Token).ConfigureAwait(false);
+            using HttpResponseMessage response = await SendReadingHeadersAsync(request, "list", $"Listing '{resource}'", timeout.Token).ConfigureAwait(false);
             status = response.StatusCode;
             retryAfter = PushResultMapper.RetryAfter(response.Headers.RetryAfter);
             body = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
@@ -176,6 +180,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
 
         if ((int)status is < 200 or > 299)
         {
+            _telemetry.Refused("list", request.RequestUri, (int)status);
             string error = PushResultMapper.TryReadProblem(body)?.Describe((int)status) ?? _mapper.Excerpt(body);
             string message = $"Listing '{resource}' failed with HTTP {(int)status}: {error}";
             if (status == HttpStatusCode.Unauthorized)
@@ -224,6 +229,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         using HttpResponseMessage response = await OpenFeedAsync(resource, afterSequence, clientId, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != SyncEventNames.MediaType)
         {
+            _telemetry.Refused("feed", response.RequestMessage?.RequestUri, (int)response.StatusCode);
             byte[] refusal = await ReadLimitedAsync(response, 4096, cancellationToken).ConfigureAwait(false);
             string error = PushResultMapper.TryReadProblem(refusal)?.Describe((int)response.StatusCode) ?? _mapper.Excerpt(refusal);
             string message = $"The change feed of '{resource}' answered HTTP {(int)response.StatusCode} ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}) instead of an event stream: {error}";
@@ -287,7 +293,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
             try
             {
                 await AuthorizeAsync(request, refresh, cancellationToken).ConfigureAwait(false);
-                response = await SendReadingHeadersAsync(request, $"The change feed of '{resource}'", cancellationToken).ConfigureAwait(false);
+                response = await SendReadingHeadersAsync(request, "feed", $"The change feed of '{resource}'", cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (!refresh && SyncUnauthorizedException.Find(e) is not null)
             {
@@ -307,6 +313,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
     /// <summary>Disposes the client when the transport created it.</summary>
     public void Dispose()
     {
+        _telemetry.Dispose();
         if (_ownsClient)
         {
             _http.Dispose();
@@ -418,6 +425,11 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
             await AuthorizeAsync(request, refresh, timeout.Token).ConfigureAwait(false);
             using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             byte[] body = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                _telemetry.Refused("push", request.RequestUri, (int)response.StatusCode);
+            }
+
             return map(response, body);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -426,6 +438,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         }
         catch (OperationCanceledException e)
         {
+            _telemetry.Failed("push", request.RequestUri, e);
             return failed(new PushResult.Transient($"The request to {request.RequestUri} timed out: {e.Message}", null));
         }
         catch (Exception e) when (SyncUnauthorizedException.Find(e) is { } refused)
@@ -435,6 +448,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         catch (Exception e) when (TransientErrors.IsTransient(e))
         {
             // A reset of a fresh connection surfaces as a bare SocketException, not an HttpRequestException (S9).
+            _telemetry.Failed("push", request.RequestUri, e);
             return failed(new PushResult.Transient($"The request to {request.RequestUri} failed: {e.GetType().Name}: {e.Message}", null));
         }
     }
@@ -443,14 +457,24 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
     /// Sends a list or feed request and returns once the headers arrived; a connection error of any exception type
     /// (a bare <see cref="System.Net.Sockets.SocketException"/> among them) is thrown as an <see cref="HttpRequestException"/>.
     /// </summary>
-    private async Task<HttpResponseMessage> SendReadingHeadersAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> SendReadingHeadersAsync(HttpRequestMessage request, string operation, string what, CancellationToken cancellationToken)
     {
         try
         {
             return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not HttpRequestException and not OperationCanceledException && TransientErrors.IsTransient(e))
+        catch (Exception e) when (TransientErrors.IsTransient(e))
         {
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                _telemetry.Failed(operation, request.RequestUri, e);
+            }
+
+            if (e is HttpRequestException or OperationCanceledException)
+            {
+                throw;
+            }
+
             throw new HttpRequestException($"{what} failed to connect: {e.GetType().Name}: {e.Message}", e);
         }
     }

@@ -1,7 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
 namespace OfflineSync.Http;
 
 /// <summary>Configures <see cref="HttpSyncTransport"/>.</summary>
-public sealed class HttpSyncTransportOptions
+/// <remarks>
+/// The transport checks the options when it is made; registered through dependency injection
+/// (<c>AddHttpSyncTransport</c>), they are checked when the host starts. Both run the same source-generated validator.
+/// </remarks>
+public sealed class HttpSyncTransportOptions : IValidatableObject
 {
     /// <summary>The default of <see cref="AuthenticationScheme"/>: <c>Bearer</c>.</summary>
     public const string DefaultAuthenticationScheme = "Bearer";
@@ -11,11 +20,13 @@ public sealed class HttpSyncTransportOptions
     /// first ones and answers only those; the engine sends the rest in its next batch, with references to the creates
     /// just confirmed already replaced by their server keys.
     /// </summary>
-    /// <value>The default is 500.</value>
+    /// <value>The default is 500. At least 1.</value>
+    [Range(1, int.MaxValue)]
     public int MaxBatchSize { get; set; } = 500;
 
     /// <summary>Gets or sets how many characters of an unexpected answer are quoted in an error message.</summary>
-    /// <value>The default is 200.</value>
+    /// <value>The default is 200. At least 16.</value>
+    [Range(16, int.MaxValue)]
     public int ErrorExcerptLength { get; set; } = 200;
 
     /// <summary>
@@ -35,6 +46,7 @@ public sealed class HttpSyncTransportOptions
     /// <see cref="OfflineSync.Protocol.SyncLimits.MaxEventBytes"/> each, the server's largest row and its envelope.
     /// </summary>
     /// <value>The default is 64 MiB. At least 1,024.</value>
+    [Range(1024, int.MaxValue)]
     public int MaxResponseBytes { get; set; } = 64 * 1024 * 1024;
 
     /// <summary>
@@ -49,19 +61,39 @@ public sealed class HttpSyncTransportOptions
 
     /// <summary>Gets or sets the scheme of the <c>Authorization</c> header that carries <see cref="TokenProvider"/>'s token.</summary>
     /// <value>The default is <see cref="DefaultAuthenticationScheme"/> (<c>Bearer</c>).</value>
+    [Required(AllowEmptyStrings = false, ErrorMessage = "HttpSyncTransportOptions.AuthenticationScheme must not be empty; leave it at Bearer unless your server expects another scheme.")]
     public string AuthenticationScheme { get; set; } = DefaultAuthenticationScheme;
 
+    /// <summary>Gets or sets the logger factory of the transport's logs (category <c>OfflineSync.Http</c>): refusals, 401s, batches shortened after a 413.</summary>
+    /// <value>The default is <see langword="null"/>: nothing is logged. <c>AddHttpSyncTransport</c> sets the container's.</value>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Gets or sets the factory of the transport's <see cref="Meter"/> (<see cref="SyncDiagnostics.HttpMeterName"/>).</summary>
+    /// <value>The default is <see langword="null"/>: the transport makes its own meter and disposes it with itself. <c>AddHttpSyncTransport</c> sets the container's.</value>
+    public IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>Checks the options with the validator DI uses, and returns them.</summary>
+    /// <exception cref="ArgumentException">An option is out of range; the message names it.</exception>
     internal HttpSyncTransportOptions Validated()
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(AuthenticationScheme, nameof(AuthenticationScheme));
+        ValidateOptionsResult result = HttpSyncTransportOptionsValidator.Instance.Validate(null, this);
+        return result.Failed ? throw new ArgumentException(result.FailureMessage, "options") : this;
+    }
+
+    /// <summary>The rule on <see cref="FeedIdleTimeout"/>, which a range cannot say: the generated validator calls it.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
         if (FeedIdleTimeout <= TimeSpan.Zero && FeedIdleTimeout != Timeout.InfiniteTimeSpan)
         {
-            throw new ArgumentOutOfRangeException(nameof(FeedIdleTimeout), FeedIdleTimeout, "FeedIdleTimeout must be positive or Timeout.InfiniteTimeSpan.");
+            yield return new ValidationResult($"HttpSyncTransportOptions.FeedIdleTimeout must be positive or Timeout.InfiniteTimeSpan but is {FeedIdleTimeout}.", [nameof(FeedIdleTimeout)]);
         }
-
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(ErrorExcerptLength, 16, nameof(ErrorExcerptLength));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxResponseBytes, 1024, nameof(MaxResponseBytes));
-        return this;
     }
+}
+
+/// <summary>Checks <see cref="HttpSyncTransportOptions"/>; the body is generated at build time (no reflection, Native AOT safe).</summary>
+[OptionsValidator]
+internal sealed partial class HttpSyncTransportOptionsValidator : IValidateOptions<HttpSyncTransportOptions>
+{
+    /// <summary>The validator the transport uses; it holds no state.</summary>
+    public static readonly HttpSyncTransportOptionsValidator Instance = new();
 }

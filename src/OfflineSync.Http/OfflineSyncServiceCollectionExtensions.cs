@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OfflineSync;
 
 namespace Microsoft.Extensions.DependencyInjection;
@@ -11,9 +13,12 @@ public static class OfflineSyncServiceCollectionExtensions
     /// Registers the app's typed client <typeparamref name="TClient"/> (its <c>[SyncClient]</c> class) as a
     /// singleton over an <see cref="OfflineSync.Http.HttpSyncTransport"/> to <paramref name="serverAddress"/>,
     /// through the <c>IHttpClientFactory</c> client of
-    /// <see cref="HttpSyncTransportServiceCollectionExtensions.AddHttpSyncTransport"/>. The options start with
-    /// that transport, the container's <see cref="ILoggerFactory"/> and <see cref="TimeProvider"/> (when
-    /// registered); <paramref name="configure"/> sets the rest, for example the store. The container
+    /// <see cref="HttpSyncTransportServiceCollectionExtensions.AddHttpSyncTransport"/>. The options are the named
+    /// options <see cref="IOptionsMonitor{TOptions}">IOptionsMonitor&lt;SyncOptions&gt;</see> of the name
+    /// <see cref="OptionsName{TClient}"/>; they start with that transport and the container's
+    /// <see cref="ILoggerFactory"/>, <see cref="IMeterFactory"/> and <see cref="TimeProvider"/> (when registered);
+    /// <paramref name="configure"/> sets the rest, for example the store. They are validated when the host starts: an
+    /// invalid option fails the start with an <see cref="OptionsValidationException"/> that names it. The container
     /// disposes the client, and with it the store.
     /// </summary>
     /// <example>
@@ -41,17 +46,30 @@ public static class OfflineSyncServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(serverAddress);
         ArgumentNullException.ThrowIfNull(createClient);
         IHttpClientBuilder http = services.AddHttpSyncTransport(serverAddress);
-        services.TryAddSingleton(provider =>
-        {
-            var options = new SyncOptions
+        string name = OptionsName<TClient>();
+        services.AddOptions<SyncOptions>(name)
+            .Configure<IServiceProvider>((options, provider) =>
             {
-                Transport = provider.GetRequiredService<ISyncTransport>(),
-                LoggerFactory = provider.GetService<ILoggerFactory>(),
-                TimeProvider = provider.GetService<TimeProvider>() ?? TimeProvider.System,
-            };
-            configure?.Invoke(provider, options);
-            return createClient(options);
-        });
+                options.Transport = provider.GetRequiredService<ISyncTransport>();
+                options.LoggerFactory = provider.GetService<ILoggerFactory>();
+                options.MeterFactory = provider.GetService<IMeterFactory>();
+                options.TimeProvider = provider.GetService<TimeProvider>() ?? TimeProvider.System;
+                configure?.Invoke(provider, options);
+            })
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncOptions>, SyncOptionsValidator>());
+        services.TryAddSingleton(provider => createClient(provider.GetRequiredService<IOptionsMonitor<SyncOptions>>().Get(name)));
         return http;
     }
+
+    /// <summary>
+    /// Gets the name of the <see cref="SyncOptions"/> that <see cref="AddOfflineSync"/> registers for
+    /// <typeparamref name="TClient"/>, for <c>services.Configure&lt;SyncOptions&gt;(name, …)</c> or
+    /// <c>IOptionsMonitor&lt;SyncOptions&gt;.Get(name)</c>: the client type's full name, so two clients of one app keep
+    /// their own options and stores.
+    /// </summary>
+    /// <typeparam name="TClient">The generated client type.</typeparam>
+    /// <returns>The options name.</returns>
+    public static string OptionsName<TClient>()
+        where TClient : SyncClient => typeof(TClient).FullName ?? typeof(TClient).Name;
 }

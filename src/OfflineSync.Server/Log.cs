@@ -15,4 +15,8 @@ internal static partial class Log
     /// <summary>Kestrel refused the request's framing while the handler read it (a broken chunked body, a short body).</summary>
     [LoggerMessage(3, LogLevel.Information, "OfflineSync request {Method} {Path} rejected with {Status}: {Reason}")]
     public static partial void RequestRejected(ILogger logger, string method, string path, int status, string reason);
+
+    /// <summary>A request, or a single mutation, answered with problem details (a batch item's problem is in its batch's answer).</summary>
+    [LoggerMessage(EventId = 4, Message = "OfflineSync request {Method} {Path} answered {Status} {Code}: {Detail}")]
+    public static partial void ProblemAnswered(ILogger logger, LogLevel level, string method, string path, int status, string code, string detail);
 }

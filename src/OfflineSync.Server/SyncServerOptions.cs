@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using System.Security.Claims;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OfflineSync.Protocol;
 using OfflineSync.Server.Storage;
 using OfflineSync.Server.Storage.Sqlite;
@@ -7,7 +9,12 @@ using OfflineSync.Server.Storage.Sqlite;
 namespace OfflineSync.Server;
 
 /// <summary>Configures the OfflineSync reference server.</summary>
-public sealed class SyncServerOptions
+/// <remarks>
+/// <c>AddOfflineSyncServer</c> registers them as <see cref="IOptions{TOptions}">IOptions&lt;SyncServerOptions&gt;</see>
+/// with a source-generated validator that runs when the host starts: an invalid option fails the start with an
+/// <see cref="OptionsValidationException"/> that names it.
+/// </remarks>
+public sealed class SyncServerOptions : IValidatableObject
 {
     /// <summary>
     /// Gets or sets the path of the SQLite database file; it is created when missing. Used when the server
@@ -58,6 +65,7 @@ public sealed class SyncServerOptions
     /// whole in the feed, so this may not exceed the limit every client reads, <see cref="SyncLimits.MaxRowBytes"/>.
     /// </summary>
     /// <value>The default is <see cref="SyncLimits.MaxRowBytes"/>, 16 MiB; at least 1 KiB.</value>
+    [Range(1024, SyncLimits.MaxRowBytes)]
     public int MaxRowBytes { get; set; } = SyncLimits.MaxRowBytes;
 
     /// <summary>
@@ -66,6 +74,7 @@ public sealed class SyncServerOptions
     /// a page always holds at least one row, so it holds at most this plus one row (<see cref="MaxRowBytes"/>).
     /// </summary>
     /// <value>The default is 1 MiB; at least 4 KiB, at most 256 MiB.</value>
+    [Range(4 * 1024, 256 * 1024 * 1024)]
     public int MaxPageBytes { get; set; } = 1024 * 1024;
 
     /// <summary>
@@ -82,6 +91,7 @@ public sealed class SyncServerOptions
     /// none) may have open at once; one more is refused with 503 <c>too_many_feeds</c> and <c>Retry-After</c>.
     /// </summary>
     /// <value>The default is 32: one feed per resource of an app with many, and room for connections the server has not yet seen close.</value>
+    [Range(1, int.MaxValue)]
     public int MaxFeedsPerClient { get; set; } = 32;
 
     /// <summary>Gets or sets the largest number of change feeds open at once on this server instance; one more is refused with 503 <c>too_many_feeds</c> and <c>Retry-After</c>.</summary>
@@ -107,6 +117,7 @@ public sealed class SyncServerOptions
     /// <see cref="Protocol.SyncLimits.MaxKeyLength"/> characters, percent-encoded, must fit), at most 256 KiB.
     /// </summary>
     /// <value>The default is 8,192, Kestrel's own default request-line limit.</value>
+    [Range(1024, 256 * 1024)]
     public int MaxUrlLength { get; set; } = 8 * 1024;
 
     /// <summary>
@@ -114,14 +125,17 @@ public sealed class SyncServerOptions
     /// headers are answered 431 <c>headers_too_large</c> as problem details. At least 4 KiB, at most 256 KiB.
     /// </summary>
     /// <value>The default is 32 KiB, Kestrel's own default.</value>
+    [Range(4 * 1024, 256 * 1024)]
     public int MaxRequestHeadersSize { get; set; } = 32 * 1024;
 
     /// <summary>Gets or sets the largest number of mutations in one batch.</summary>
     /// <value>The default is 1,000.</value>
+    [Range(1, int.MaxValue)]
     public int MaxBatchSize { get; set; } = 1000;
 
     /// <summary>Gets or sets the largest page a list request may ask for.</summary>
     /// <value>The default is 1,000.</value>
+    [Range(1, int.MaxValue)]
     public int MaxPageSize { get; set; } = 1000;
 
     /// <summary>Gets or sets whether every commit is flushed to disk (SQLite <c>synchronous=FULL</c>) before the answer is sent.</summary>
@@ -137,10 +151,12 @@ public sealed class SyncServerOptions
     /// The default reads the <see cref="ClaimTypes.NameIdentifier"/> claim, else <c>sub</c> (a JWT's subject, when the
     /// handler does not map it), else the identity's name.
     /// </value>
+    [Required(ErrorMessage = "SyncServerOptions.UserId must not be null; leave the default unless your users are named by another claim.")]
     public Func<ClaimsPrincipal, string?> UserId { get; set; } = DefaultUserId;
 
     /// <summary>Gets or sets the clock used for expiries and retention.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
+    [Required(ErrorMessage = "SyncServerOptions.TimeProvider must not be null.")]
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
@@ -165,43 +181,70 @@ public sealed class SyncServerOptions
     private static string? DefaultUserId(ClaimsPrincipal user) =>
         user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.FindFirst("sub")?.Value ?? user.Identity?.Name;
 
-    internal void Validate()
+    /// <summary>The rules on durations, 64-bit sizes, the store and between settings, which data annotations do not express: the generated validator calls it.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
-        ArgumentNullException.ThrowIfNull(UserId, nameof(UserId));
-        if (StoreFactory is null)
+        if (StoreFactory is null && string.IsNullOrWhiteSpace(DatabasePath))
         {
-            ArgumentException.ThrowIfNullOrWhiteSpace(DatabasePath, nameof(DatabasePath));
+            yield return Failure("SyncServerOptions.DatabasePath must be set when the server keeps its data in SQLite.", nameof(DatabasePath));
         }
 
-        ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdempotencyRetention, TimeSpan.Zero, nameof(IdempotencyRetention));
-        ArgumentOutOfRangeException.ThrowIfLessThan(ChangeRetention, TimeSpan.Zero, nameof(ChangeRetention));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRowBytes, 1024, nameof(MaxRowBytes));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxRowBytes, SyncLimits.MaxRowBytes, nameof(MaxRowBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBodySize, 1, nameof(MaxRequestBodySize));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxRequestBodySize, MaxRowBytes, nameof(MaxRequestBodySize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPageBytes, 4 * 1024, nameof(MaxPageBytes));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxPageBytes, 256 * 1024 * 1024, nameof(MaxPageBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchAnswerBytes, 64 * 1024, nameof(MaxBatchAnswerBytes));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxFeedsPerClient, 1, nameof(MaxFeedsPerClient));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxFeeds, MaxFeedsPerClient, nameof(MaxFeeds));
-        ArgumentOutOfRangeException.ThrowIfLessThan(WalSizeLimit, 64 * 1024, nameof(WalSizeLimit));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchBodySize, 1, nameof(MaxBatchBodySize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPageSize, 1, nameof(MaxPageSize));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUrlLength, 1024, nameof(MaxUrlLength));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxUrlLength, 256 * 1024, nameof(MaxUrlLength));
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestHeadersSize, 4 * 1024, nameof(MaxRequestHeadersSize));
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxRequestHeadersSize, 256 * 1024, nameof(MaxRequestHeadersSize));
+        if (IdempotencyRetention <= TimeSpan.Zero)
+        {
+            yield return Failure($"SyncServerOptions.IdempotencyRetention must be greater than zero but is {IdempotencyRetention}.", nameof(IdempotencyRetention));
+        }
+
+        if (ChangeRetention < TimeSpan.Zero)
+        {
+            yield return Failure($"SyncServerOptions.ChangeRetention must not be negative but is {ChangeRetention}.", nameof(ChangeRetention));
+        }
+
+        if (HeartbeatInterval <= TimeSpan.Zero)
+        {
+            yield return Failure($"SyncServerOptions.HeartbeatInterval must be greater than zero but is {HeartbeatInterval}.", nameof(HeartbeatInterval));
+        }
+
+        if (MaxRequestBodySize < 1 || MaxRequestBodySize > MaxRowBytes)
+        {
+            yield return Failure($"SyncServerOptions.MaxRequestBodySize must be at least 1 and at most MaxRowBytes ({MaxRowBytes}) but is {MaxRequestBodySize}.", nameof(MaxRequestBodySize));
+        }
+
+        if (MaxBatchBodySize < 1)
+        {
+            yield return Failure($"SyncServerOptions.MaxBatchBodySize must be at least 1 but is {MaxBatchBodySize}.", nameof(MaxBatchBodySize));
+        }
+
+        if (MaxBatchAnswerBytes < 64 * 1024)
+        {
+            yield return Failure($"SyncServerOptions.MaxBatchAnswerBytes must be at least 64 KiB but is {MaxBatchAnswerBytes}.", nameof(MaxBatchAnswerBytes));
+        }
+
+        if (MaxFeeds < MaxFeedsPerClient)
+        {
+            yield return Failure($"SyncServerOptions.MaxFeeds must be at least MaxFeedsPerClient ({MaxFeedsPerClient}) but is {MaxFeeds}.", nameof(MaxFeeds));
+        }
+
+        if (WalSizeLimit < 64 * 1024)
+        {
+            yield return Failure($"SyncServerOptions.WalSizeLimit must be at least 64 KiB but is {WalSizeLimit}.", nameof(WalSizeLimit));
+        }
+
         if (MaxRetainedChanges is < 0)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxRetainedChanges), MaxRetainedChanges, "MaxRetainedChanges must be null or at least 0.");
+            yield return Failure($"SyncServerOptions.MaxRetainedChanges must be null or at least 0 but is {MaxRetainedChanges}.", nameof(MaxRetainedChanges));
         }
 
         if (MaxRetainedChangeBytes is < 1024 * 1024)
         {
-            throw new ArgumentOutOfRangeException(nameof(MaxRetainedChangeBytes), MaxRetainedChangeBytes, "MaxRetainedChangeBytes must be null or at least 1 MiB.");
+            yield return Failure($"SyncServerOptions.MaxRetainedChangeBytes must be null or at least 1 MiB but is {MaxRetainedChangeBytes}.", nameof(MaxRetainedChangeBytes));
         }
     }
+
+    private static ValidationResult Failure(string message, string member) => new(message, [member]);
+}
+
+/// <summary>Checks <see cref="SyncServerOptions"/>; the body is generated at build time (no reflection, Native AOT safe).</summary>
+[OptionsValidator]
+internal sealed partial class SyncServerOptionsValidator : IValidateOptions<SyncServerOptions>
+{
 }

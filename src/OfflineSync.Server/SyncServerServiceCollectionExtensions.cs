@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OfflineSync.Server;
 using OfflineSync.Server.Hosting;
@@ -10,7 +11,8 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SyncServerServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds the server's services: options, the SQLite store (opened when the first resource is
+    /// Adds the server's services: options (validated when the host starts: an invalid option fails the start with an
+    /// <see cref="OptionsValidationException"/> that names it), the SQLite store (opened when the first resource is
     /// mapped), RFC 9457 problem details, and a first middleware that answers requests over
     /// <see cref="SyncServerOptions.MaxUrlLength"/> or <see cref="SyncServerOptions.MaxRequestHeadersSize"/>
     /// with problem details (Kestrel's own limits are raised above those, never lowered). Map the resources with
@@ -22,17 +24,13 @@ public static class SyncServerServiceCollectionExtensions
     public static IServiceCollection AddOfflineSyncServer(this IServiceCollection services, Action<SyncServerOptions>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
-        OptionsBuilder<SyncServerOptions> options = services.AddOptions<SyncServerOptions>();
+        OptionsBuilder<SyncServerOptions> options = services.AddOptions<SyncServerOptions>().ValidateOnStart();
         if (configure is not null)
         {
             options.Configure(configure);
         }
 
-        options.Validate(static o =>
-        {
-            o.Validate();
-            return true;
-        });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyncServerOptions>, SyncServerOptionsValidator>());
         services.AddProblemDetails();
         services.AddSingleton<SyncServerState>();
 

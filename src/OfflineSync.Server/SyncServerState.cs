@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -7,14 +8,15 @@ using OfflineSync.Server.Storage;
 
 namespace OfflineSync.Server;
 
-/// <summary>The server's singletons: options, store (opened with the options' store factory), mutation processor, served resources and the feed notifier.</summary>
+/// <summary>The server's singletons: options, store (opened with the options' store factory), mutation processor, served resources, the feed notifier and telemetry.</summary>
 internal sealed class SyncServerState : IAsyncDisposable, IDisposable
 {
     private readonly Dictionary<string, SyncResource> _resources = new(StringComparer.Ordinal);
 
-    public SyncServerState(IOptions<SyncServerOptions> options, ILoggerFactory? loggerFactory = null)
+    public SyncServerState(IOptions<SyncServerOptions> options, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         Options = options.Value;
+        Telemetry = new ServerTelemetry(meterFactory);
         loggerFactory ??= NullLoggerFactory.Instance;
         Logger = loggerFactory.CreateLogger("OfflineSync.Server");
         Store = Options.OpenStore(loggerFactory);
@@ -38,6 +40,8 @@ internal sealed class SyncServerState : IAsyncDisposable, IDisposable
     public FeedAdmission Feeds { get; }
 
     public ILogger Logger { get; }
+
+    public ServerTelemetry Telemetry { get; }
 
     /// <summary>Gets or sets whether <c>POST /sync/batch</c> is mapped already.</summary>
     public bool BatchMapped { get; set; }
@@ -67,8 +71,16 @@ internal sealed class SyncServerState : IAsyncDisposable, IDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => Store.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        Telemetry.Dispose();
+        return Store.DisposeAsync();
+    }
 
     /// <summary>For a container disposed synchronously.</summary>
-    public void Dispose() => Store.Dispose();
+    public void Dispose()
+    {
+        Telemetry.Dispose();
+        Store.Dispose();
+    }
 }

@@ -11,7 +11,7 @@ internal static class SchemaMigrator
     /// <param name="path">The file, for messages.</param>
     /// <param name="migrations">Every migration, oldest first.</param>
     /// <param name="time">The store's clock: each applied migration records when.</param>
-    /// <returns>The schema version of the file afterwards.</returns>
+    /// <returns>The schema version the file had before: the newest when nothing was migrated, 0 for a new file.</returns>
     public static int Migrate(SqliteConnection connection, string path, IReadOnlyList<SchemaMigration> migrations, TimeProvider time)
     {
         int latest = migrations[^1].Version;
@@ -47,7 +47,7 @@ internal static class SchemaMigrator
             }
 
             Execute(connection, "COMMIT");
-            return latest;
+            return current;
         }
         catch
         {

@@ -63,6 +63,7 @@ public sealed class SqliteMutationStore : IMutationStore
     private readonly SqliteConnection _connection;
     private readonly StoreCommands _commands;
     private readonly WriteBatch _batch;
+    private readonly SqliteTelemetry _telemetry;
     private readonly WalSyncer? _syncer;
     private readonly bool _batched;
     private readonly string _clientId;
@@ -71,8 +72,9 @@ public sealed class SqliteMutationStore : IMutationStore
     private long _storedLastSequence;
     private bool _disposed;
 
-    private SqliteMutationStore(string path, SqliteConnection connection, WalSyncer? syncer, SqliteMutationStoreOptions options)
+    private SqliteMutationStore(string path, SqliteConnection connection, WalSyncer? syncer, SqliteMutationStoreOptions options, SqliteTelemetry telemetry)
     {
+        _telemetry = telemetry;
         Path = path;
         Durability = options.Durability;
         _connection = connection;
@@ -120,13 +122,14 @@ public sealed class SqliteMutationStore : IMutationStore
         options ??= new SqliteMutationStoreOptions();
         options.Validate();
         string fullPath = System.IO.Path.GetFullPath(path);
-        StoreFileInspector.EnsureOpenable(fullPath, migrations[^1].Version);
 
         string connectionString = SqliteStoreConnection.ConnectionString(fullPath);
         var connection = new SqliteConnection(connectionString);
         WalSyncer? syncer = null;
+        var telemetry = new SqliteTelemetry(options.LoggerFactory, options.MeterFactory);
         try
         {
+            StoreFileInspector.EnsureOpenable(fullPath, migrations[^1].Version);
             connection.Open();
             UseWal(connection, fullPath);
             bool batched = options.Durability == Durability.Batched;
@@ -134,26 +137,39 @@ public sealed class SqliteMutationStore : IMutationStore
             // Batched commits do not wait for the disk: the syncer makes them durable, and copies the WAL
             // into the main file itself, so that no commit on the caller's thread does it either.
             SqliteStoreConnection.Configure(connection, synchronous: batched ? "NORMAL" : "FULL", autoCheckpoint: !batched);
-            SchemaMigrator.Migrate(connection, fullPath, migrations, options.TimeProvider);
+            int latest = migrations[^1].Version;
+            int previous = SchemaMigrator.Migrate(connection, fullPath, migrations, options.TimeProvider);
+            if (previous != latest)
+            {
+                SqliteTelemetry.Migrated(telemetry.Logger, fullPath, previous, latest);
+            }
+
             if (batched)
             {
                 syncer = new WalSyncer(connectionString);
             }
 
-            return new SqliteMutationStore(fullPath, connection, syncer, options);
+            var store = new SqliteMutationStore(fullPath, connection, syncer, options, telemetry);
+            SqliteTelemetry.Opened(telemetry.Logger, fullPath, latest, options.Durability);
+            return store;
         }
         catch (SqliteException e)
         {
             syncer?.Dispose();
             connection.Dispose();
-            throw new SyncStoreException(
+            var error = new SyncStoreException(
                 $"'{fullPath}' cannot be opened as an OfflineSync store: {e.Message}. Check that the folder is writable and that no other process is using the file.",
                 e);
+            SqliteTelemetry.OpenFailed(telemetry.Logger, fullPath, error);
+            telemetry.Dispose();
+            throw error;
         }
-        catch
+        catch (Exception e)
         {
             syncer?.Dispose();
             connection.Dispose();
+            SqliteTelemetry.OpenFailed(telemetry.Logger, fullPath, e);
+            telemetry.Dispose();
             throw;
         }
     }
@@ -351,6 +367,7 @@ public sealed class SqliteMutationStore : IMutationStore
                 _syncer?.Dispose();
                 _commands.Dispose();
                 _connection.Dispose();
+                _telemetry.Dispose();
             }
         }
     }
@@ -448,8 +465,11 @@ public sealed class SqliteMutationStore : IMutationStore
         }
     }
 
-    private SyncStoreException WriteFailed(string what, SqliteException e) =>
-        new($"The store '{Path}' could not {what} ({e.Message}); nothing of this call was stored. Check the disk (space, permissions) and retry.", e);
+    private SyncStoreException WriteFailed(string what, SqliteException e)
+    {
+        _telemetry.WriteFailed(Path, what, e);
+        return new($"The store '{Path}' could not {what} ({e.Message}); nothing of this call was stored. Check the disk (space, permissions) and retry.", e);
+    }
 
     private void ThrowIfUnusable()
     {

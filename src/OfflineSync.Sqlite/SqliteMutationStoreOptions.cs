@@ -1,3 +1,6 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
+
 namespace OfflineSync;
 
 /// <summary>Configures a <see cref="SqliteMutationStore"/>.</summary>
@@ -17,6 +20,14 @@ public sealed class SqliteMutationStoreOptions
     /// </summary>
     /// <value>The default is 10 ms. Must be greater than zero and at most <see cref="MaxBatchWindow"/>. Ignored with <see cref="OfflineSync.Durability.Full"/>.</value>
     public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Gets or sets the logger factory of the store's logs (category <c>OfflineSync.Sqlite</c>): open, schema migration, failed writes.</summary>
+    /// <value>The default is <see langword="null"/>: nothing is logged.</value>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>Gets or sets the factory of the store's <see cref="Meter"/> (<see cref="SyncDiagnostics.SqliteMeterName"/>).</summary>
+    /// <value>The default is <see langword="null"/>: the store makes its own meter and disposes it with itself.</value>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>Gets or sets the clock of the store: the batch window and its timer, and the times the schema history records.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>. Pass the engine's (<c>SyncOptions.TimeProvider</c>) so that one clock drives both.</value>

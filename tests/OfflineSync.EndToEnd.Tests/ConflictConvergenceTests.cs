@@ -24,7 +24,7 @@ public sealed class ConflictConvergenceTests
             };
         });
         TodoSync bob = cluster.CreateClient("bob");
-        alice.ConflictDetected += _ => Interlocked.Increment(ref conflicts);
+        alice.ConflictDetected += (_, _) => Interlocked.Increment(ref conflicts);
 
         Todo shared = bob.Todos.Create(new Todo { Title = "original" });
         await bob.SyncAsync();

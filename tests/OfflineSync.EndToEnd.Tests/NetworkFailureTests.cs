@@ -12,7 +12,7 @@ public sealed class NetworkFailureTests
         await using var proxy = new LoopbackProxy(cluster.Server.Address);
         TodoSync client = cluster.CreateClient("alice", through: proxy.Address, online: false);
         var synced = new List<string>();
-        client.MutationSynced += e => { lock (synced) { synced.Add(e.ServerKey); } };
+        client.MutationSynced += (_, e) => { lock (synced) { synced.Add(e.ServerKey); } };
 
         Todo todo = client.Todos.Create(new Todo { Title = "exactly once" });
         proxy.DropNextResponses(1, "POST /sync/todos");
@@ -40,7 +40,7 @@ public sealed class NetworkFailureTests
         }
 
         int synced = 0;
-        client.MutationSynced += _ => Interlocked.Increment(ref synced);
+        client.MutationSynced += (_, _) => Interlocked.Increment(ref synced);
         client.SetOnline(true);
         await Eventually.TrueAsync(() => Volatile.Read(ref synced) > 0, "the drain has started");
         await cluster.RestartServerAsync();

@@ -182,14 +182,14 @@ public sealed class TokenExpiryTests : IAsyncLifetime
     {
         var statuses = new List<SyncStatus>();
         var failed = new List<MutationFailedEventArgs>();
-        client.StatusChanged += e =>
+        client.StatusChanged += (_, e) =>
         {
             lock (statuses)
             {
                 statuses.Add(e.Current);
             }
         };
-        client.MutationFailed += e =>
+        client.MutationFailed += (_, e) =>
         {
             lock (failed)
             {

@@ -20,7 +20,7 @@ public sealed class EngineSmokeTests
             var remapped = new List<string>();
             await using (var sync = new TodoSync(new SyncOptions { Transport = transport, AutoSync = false }))
             {
-                sync.IdRemapped += e => remapped.Add(e.Resource);
+                sync.IdRemapped += (_, e) => remapped.Add(e.Resource);
                 Category work = sync.Categories.Create(new Category { Name = "Work" });
                 Todo todo = sync.Todos.Create(new Todo { Title = "Ship", CategoryId = work.Id });
                 sync.Todos.Update(todo.Id, new TodoPatch { Completed = true });

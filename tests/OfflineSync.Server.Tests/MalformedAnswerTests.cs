@@ -215,8 +215,11 @@ public sealed class MalformedAnswerTests
     }
 
     [Fact]
-    public void FeedIdleTimeout_ZeroOrNegative_Refused() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new HttpSyncTransport(new Uri("http://127.0.0.1:1/"), new HttpSyncTransportOptions { FeedIdleTimeout = TimeSpan.Zero }));
+    public void FeedIdleTimeout_ZeroOrNegative_Refused_NamingTheOption()
+    {
+        ArgumentException error = Assert.Throws<ArgumentException>(() => new HttpSyncTransport(new Uri("http://127.0.0.1:1/"), new HttpSyncTransportOptions { FeedIdleTimeout = TimeSpan.Zero }));
+        Assert.Contains("HttpSyncTransportOptions.FeedIdleTimeout", error.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public async Task Feed_HtmlInsteadOfEventStream_HttpRequestExceptionWithExcerpt()

@@ -7,23 +7,29 @@ namespace OfflineSync.Server.Tests;
 public sealed class ServerOptionsTests
 {
     [Theory]
-    [InlineData(1023, 32 * 1024)] // a percent-encoded key of 256 characters must fit
-    [InlineData(256 * 1024 + 1, 32 * 1024)]
-    [InlineData(8 * 1024, 4 * 1024 - 1)]
-    [InlineData(8 * 1024, 256 * 1024 + 1)]
-    public void UrlAndHeaderLimits_OutOfRange_RefusedAtStart(int maxUrlLength, int maxHeadersSize)
+    [InlineData(1023, 32 * 1024, "MaxUrlLength")] // a percent-encoded key of 256 characters must fit
+    [InlineData(256 * 1024 + 1, 32 * 1024, "MaxUrlLength")]
+    [InlineData(8 * 1024, 4 * 1024 - 1, "MaxRequestHeadersSize")]
+    [InlineData(8 * 1024, 256 * 1024 + 1, "MaxRequestHeadersSize")]
+    public void UrlAndHeaderLimits_OutOfRange_RefusedAtStart(int maxUrlLength, int maxHeadersSize, string option)
     {
         var options = new SyncServerOptions { MaxUrlLength = maxUrlLength, MaxRequestHeadersSize = maxHeadersSize };
 
-        Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
+        AssertRefused(options, option);
+    }
+
+    [Fact]
+    public void DefaultOptions_AreValid()
+    {
+        Assert.True(new SyncServerOptionsValidator().Validate(null, new SyncServerOptions()).Succeeded);
     }
 
     [Fact] // a row the server accepts must reach every client, and a body larger than a row could never be stored
     public void RowLimit_AboveWhatClientsRead_OrBelowTheRequestBody_RefusedAtStart()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(new SyncServerOptions { MaxRowBytes = Protocol.SyncLimits.MaxRowBytes + 1 }.Validate);
-        Assert.Throws<ArgumentOutOfRangeException>(new SyncServerOptions { MaxRowBytes = 512 * 1024, MaxRequestBodySize = (512 * 1024) + 1 }.Validate);
-        new SyncServerOptions { MaxRowBytes = 512 * 1024, MaxRequestBodySize = 512 * 1024 }.Validate();
+        AssertRefused(new SyncServerOptions { MaxRowBytes = Protocol.SyncLimits.MaxRowBytes + 1 }, nameof(SyncServerOptions.MaxRowBytes));
+        AssertRefused(new SyncServerOptions { MaxRowBytes = 512 * 1024, MaxRequestBodySize = (512 * 1024) + 1 }, nameof(SyncServerOptions.MaxRequestBodySize));
+        Assert.True(new SyncServerOptionsValidator().Validate(null, new SyncServerOptions { MaxRowBytes = 512 * 1024, MaxRequestBodySize = 512 * 1024 }).Succeeded);
         Assert.Equal(Protocol.SyncLimits.MaxRowBytes, new SyncServerOptions().MaxRowBytes);
     }
 
@@ -47,8 +53,17 @@ public sealed class ServerOptionsTests
             default: options.WalSizeLimit = 0; break;
         }
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(options.Validate);
-        Assert.Equal(limit, error.ParamName);
+        AssertRefused(options, limit);
+    }
+
+    /// <summary>The validator AddOfflineSyncServer runs at start refuses the options, naming exactly <paramref name="option"/>.</summary>
+    private static void AssertRefused(SyncServerOptions options, string option)
+    {
+        ValidateOptionsResult result = new SyncServerOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed);
+        Assert.Equal([option], result.Failures!.Select(static f => f[..f.IndexOf(':', StringComparison.Ordinal)]).Distinct());
+        Assert.Contains($"SyncServerOptions.{option}", result.FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

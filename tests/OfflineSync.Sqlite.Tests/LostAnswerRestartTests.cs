@@ -49,7 +49,7 @@ public sealed class LostAnswerRestartTests : IAsyncDisposable
         Assert.All(first.GetPending(), p => Assert.Equal((MutationStatus.Failed, 1), (p.Status, p.Attempts)));
 
         var remapped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        first.IdRemapped += _ => remapped.TrySetResult();
+        first.IdRemapped += (_, _) => remapped.TrySetResult();
         scripted.Publish(new ChangeEvent("categories", ChangeKind.Added, 1, "srv-c", category.Id, "1",
             Encoding.UTF8.GetBytes("""{"id":"srv-c","name":"work","version":"1"}""")) { OriginClientId = ClientId });
         await remapped.Task.WaitAsync(HangGuard);
@@ -57,7 +57,7 @@ public sealed class LostAnswerRestartTests : IAsyncDisposable
 
         var failures = new List<MutationFailedEventArgs>();
         TestSync second = Open(path, server);
-        second.MutationFailed += failures.Add;
+        second.MutationFailed += (_, e) => failures.Add(e);
         Assert.True(second.Categories.TryGet(category.Id, out Category? shown) && shown.Id == "srv-c");
         await second.SyncAsync().WaitAsync(HangGuard);
 
@@ -87,7 +87,7 @@ public sealed class LostAnswerRestartTests : IAsyncDisposable
         var scripted = new ScriptedTransport { AssignKey = static m => m.Resource == "projects" ? "abc" : null };
         TestSync first = Open(path, new IdempotentServer(scripted));
         var failures = new List<MutationFailedEventArgs>();
-        first.MutationFailed += failures.Add;
+        first.MutationFailed += (_, e) => failures.Add(e);
         Project project = first.Projects.Create(new Project { Name = "p" });
         Tag tag = first.Tags.Create(new Tag { Label = "independent" });
 

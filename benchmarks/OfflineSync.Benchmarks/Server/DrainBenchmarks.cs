@@ -90,8 +90,8 @@ public class DrainBenchmarks
             BatchSize = batchSize,
         });
         _failures = 0;
-        _client.MutationFailed += _ => Interlocked.Increment(ref _failures);
-        _client.ConflictDetected += _ => Interlocked.Increment(ref _failures);
+        _client.MutationFailed += (_, _) => Interlocked.Increment(ref _failures);
+        _client.ConflictDetected += (_, _) => Interlocked.Increment(ref _failures);
         DrainWorkload.Queue(_client, Mutations, "drain");
         _store.Reset();
     }

@@ -28,8 +28,8 @@ internal sealed class LoadFleet : IAsyncDisposable
                 Store = SqliteMutationStore.Open(Path.Combine(directory, $"client-{i}.db"), new SqliteMutationStoreOptions { Durability = Durability.Batched }),
                 AutoSync = false, // Each round is pushed as a whole by SyncAsync: one full batch.
             });
-            sync.MutationFailed += _ => Interlocked.Increment(ref fleet._failures);
-            sync.ConflictDetected += _ => Interlocked.Increment(ref fleet._failures);
+            sync.MutationFailed += (_, _) => Interlocked.Increment(ref fleet._failures);
+            sync.ConflictDetected += (_, _) => Interlocked.Increment(ref fleet._failures);
             fleet._clients.Add((sync, http));
         }
 

@@ -63,8 +63,8 @@ internal static class PostgresBench
             NetworkMonitor = new OfflineAtStart(),
         });
         int failures = 0;
-        client.MutationFailed += _ => Interlocked.Increment(ref failures);
-        client.ConflictDetected += _ => Interlocked.Increment(ref failures);
+        client.MutationFailed += (_, _) => Interlocked.Increment(ref failures);
+        client.ConflictDetected += (_, _) => Interlocked.Increment(ref failures);
         DrainWorkload.Queue(client, Mutations, "drain");
 
         using var follower = new HttpClient { BaseAddress = server.Address, Timeout = Timeout.InfiniteTimeSpan };

@@ -65,14 +65,16 @@ internal sealed class BatchEndpoint
 
     /// <summary>Applies the items in one transaction and computes the answer inside it.</summary>
     /// <exception cref="BatchRefusedException">A row policy refused an item; the transaction rolled back.</exception>
-    private Task<AnswerBuffer> WriteAsync(HttpContext context, List<BatchItem> items, string? clientId)
+    private async Task<AnswerBuffer> WriteAsync(HttpContext context, List<BatchItem> items, string? clientId)
     {
+        List<MutationOutcome> outcomes = [];
 
         // The answer is computed inside the transaction (if it cannot be written, nothing is committed) and sent after the
         // commit, so a slow reader never holds the store's writer. Once it reaches MaxBatchAnswerBytes, the items left are
         // not applied: the answer, and what one batch stores, stay bounded however large its rows are.
-        return _state.Store.WriteAsync(async session =>
+        AnswerBuffer answer = await _state.Store.WriteAsync(async session =>
         {
+            var attempt = new List<MutationOutcome>(items.Count);
             await Prefetch(session, items, clientId).ConfigureAwait(false);
             var scope = new BatchScope();
             var buffer = new AnswerBuffer();
@@ -90,6 +92,7 @@ internal sealed class BatchEndpoint
                     }
 
                     WriteResult(writer, items[i], outcome);
+                    attempt.Add(outcome);
                     if (!outcome.IsSuccess)
                     {
                         break;
@@ -99,6 +102,7 @@ internal sealed class BatchEndpoint
                 writer.WriteEndArray();
                 writer.WriteEndObject();
                 writer.Flush();
+                outcomes = attempt; // the store may run the work again: the attempt that commits is counted
                 return buffer;
             }
             catch
@@ -106,7 +110,15 @@ internal sealed class BatchEndpoint
                 buffer.Dispose(); // the store may run the work again; this attempt's answer is dropped
                 throw;
             }
-        }, context.RequestAborted);
+        }, context.RequestAborted).ConfigureAwait(false);
+
+        // Counted once committed: a batch rolled back (or refused whole) was not answered.
+        for (int i = 0; i < outcomes.Count; i++)
+        {
+            _state.Telemetry.Mutation(items[i].Resource, items[i].Kind, outcomes[i]);
+        }
+
+        return answer;
     }
 
     /// <summary>Reads ahead the rows the batch updates or deletes and its idempotency records (<see cref="Storage.IWriteSession.PrefetchAsync"/>).</summary>

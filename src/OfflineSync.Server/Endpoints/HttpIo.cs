@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using OfflineSync.Protocol;
@@ -95,9 +97,17 @@ internal static class HttpIo
         response.Headers.XContentTypeOptions = "nosniff";
     }
 
-    /// <summary>Writes an RFC 9457 problem-details response, with <c>Retry-After</c> when the problem passes (a 503).</summary>
+    /// <summary>Writes an RFC 9457 problem-details response, with <c>Retry-After</c> when the problem passes (a 503); logs and counts it.</summary>
     public static async Task WriteProblemAsync(HttpContext context, SyncProblem problem)
     {
+        if (context.RequestServices?.GetService<SyncServerState>() is { } state)
+        {
+            // A refusal is the client's doing and routine (Debug); a 5xx is the server's (Warning).
+            LogLevel level = problem.Status >= StatusCodes.Status500InternalServerError ? LogLevel.Warning : LogLevel.Debug;
+            Log.ProblemAnswered(state.Logger, level, context.Request.Method, context.Request.Path, problem.Status, ServerTelemetry.Code(problem), problem.Detail);
+            state.Telemetry.Problem(problem);
+        }
+
         HttpResponse response = context.Response;
         Start(response, problem.Status, ProblemContentType);
         if (problem.RetryAfter is { } retryAfter)

@@ -17,6 +17,9 @@ internal sealed class MutationAnswer
 
     private MutationAnswer(MutationOutcome outcome) => _outcome = outcome;
 
+    /// <summary>Gets the outcome the answer was computed from.</summary>
+    public MutationOutcome Outcome => _outcome;
+
     /// <summary>Computes the answer's headers and checks that each can be sent.</summary>
     /// <param name="pathBase">The request's path base, for <c>Location</c>.</param>
     /// <param name="resource">The resource name.</param>

@@ -118,6 +118,7 @@ internal sealed class ResourceEndpoints
         MutationAnswer answer = await _state.Store.WriteAsync(
             async session => MutationAnswer.From(pathBase, _resource.Name, await _state.Processor.ApplyAsync(session, _resource, mutation, scope: null).ConfigureAwait(false)),
             context.RequestAborted).ConfigureAwait(false);
+        _state.Telemetry.Mutation(_resource.Name, kind, answer.Outcome);
         await answer.WriteAsync(context).ConfigureAwait(false);
     });
 

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 
 namespace OfflineSync;
@@ -6,6 +7,7 @@ namespace OfflineSync;
 /// The operations the generated typed sets call. <see cref="SyncClient"/> provides the engine; apps
 /// use the typed sets, not this interface.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface ISyncEngine
 {
     /// <summary>Creates an item locally and queues its create (S1, S2); a key the app set that the protocol cannot carry throws <see cref="ArgumentException"/>.</summary>

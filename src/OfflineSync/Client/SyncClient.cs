@@ -1,10 +1,12 @@
+using System.ComponentModel;
+
 namespace OfflineSync;
 
 /// <summary>
 /// The base of the generated <c>[SyncClient]</c> class: owns the engine that the typed sets use, and
 /// exposes sync control, the queue and the events of DESIGN §5.
 /// </summary>
-/// <remarks>Thread-safe. Events are raised outside the engine's locks, on the thread that caused them (often a background thread).</remarks>
+/// <remarks>Thread-safe. Events are raised outside the engine's locks, on the thread that caused them (often a background thread), with the client as the sender.</remarks>
 public abstract class SyncClient : IAsyncDisposable
 {
     private readonly SyncEngine _engine;
@@ -20,53 +22,71 @@ public abstract class SyncClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(model);
         Options = options;
         Model = model;
-        _engine = new SyncEngine(options, model);
+        _engine = new SyncEngine(options, model) { EventSender = this };
     }
 
-    /// <summary>Raised once per confirmed mapping of an optimistic key to another server key (S3).</summary>
-    public event Action<IdRemappedEventArgs>? IdRemapped
+    /// <summary>
+    /// Raised once per confirmed mapping of an optimistic key to another server key (S3). The arguments carry both
+    /// keys: <see cref="IdRemappedEventArgs.OptimisticKey"/> and <see cref="IdRemappedEventArgs.ServerKey"/>.
+    /// </summary>
+    public event EventHandler<IdRemappedEventArgs>? IdRemapped
     {
         add => _engine.IdRemapped += value;
         remove => _engine.IdRemapped -= value;
     }
 
-    /// <summary>Raised for every conflict the server reports, whatever the strategy (S10).</summary>
-    public event Action<SyncConflict>? ConflictDetected
+    /// <summary>
+    /// Raised for every conflict the server reports, whatever the strategy (S10). The arguments carry the
+    /// <see cref="SyncConflict"/>; its key is the optimistic key for a create, the server key otherwise.
+    /// </summary>
+    public event EventHandler<ConflictDetectedEventArgs>? ConflictDetected
     {
         add => _engine.ConflictDetected += value;
         remove => _engine.ConflictDetected -= value;
     }
 
-    /// <summary>Raised when the server applied a mutation and it left the queue.</summary>
-    public event Action<MutationSyncedEventArgs>? MutationSynced
+    /// <summary>
+    /// Raised when the server applied a mutation and it left the queue. The arguments carry both keys:
+    /// <see cref="MutationSyncedEventArgs.Key"/>, the key the mutation was sent under (the optimistic key for a create
+    /// made with one, as in the other events), and <see cref="MutationSyncedEventArgs.ServerKey"/>.
+    /// </summary>
+    public event EventHandler<MutationSyncedEventArgs>? MutationSynced
     {
         add => _engine.MutationSynced += value;
         remove => _engine.MutationSynced -= value;
     }
 
-    /// <summary>Raised when a mutation fails permanently: exhausted, rejected, a dependency failed, or an unresolved create conflict (S9, S11).</summary>
-    public event Action<MutationFailedEventArgs>? MutationFailed
+    /// <summary>
+    /// Raised when a mutation fails permanently: exhausted, rejected, a dependency failed, or an unresolved create
+    /// conflict (S9, S11). <see cref="MutationFailedEventArgs.Key"/> is the optimistic key while the item's create is
+    /// unconfirmed, the server key once it is.
+    /// </summary>
+    public event EventHandler<MutationFailedEventArgs>? MutationFailed
     {
         add => _engine.MutationFailed += value;
         remove => _engine.MutationFailed -= value;
     }
 
-    /// <summary>Raised when a full queue dropped its oldest mutation (<see cref="QueueFullPolicy.DropOldest"/>, S7).</summary>
-    public event Action<MutationDroppedEventArgs>? MutationDropped
+    /// <summary>
+    /// Raised when a full queue dropped its oldest mutation (<see cref="QueueFullPolicy.DropOldest"/>, S7).
+    /// <see cref="MutationDroppedEventArgs.Key"/> is the optimistic key while the item's create is unconfirmed, the
+    /// server key once it is.
+    /// </summary>
+    public event EventHandler<MutationDroppedEventArgs>? MutationDropped
     {
         add => _engine.MutationDropped += value;
         remove => _engine.MutationDropped -= value;
     }
 
     /// <summary>Raised when a drain stops: the queue is empty or its head waits (S8).</summary>
-    public event Action<SyncCompletedEventArgs>? SyncCompleted
+    public event EventHandler<SyncCompletedEventArgs>? SyncCompleted
     {
         add => _engine.SyncCompleted += value;
         remove => _engine.SyncCompleted -= value;
     }
 
     /// <summary>Raised when <see cref="Status"/> changes.</summary>
-    public event Action<StatusChangedEventArgs>? StatusChanged
+    public event EventHandler<StatusChangedEventArgs>? StatusChanged
     {
         add => _engine.StatusChanged += value;
         remove => _engine.StatusChanged -= value;
@@ -91,6 +111,7 @@ public abstract class SyncClient : IAsyncDisposable
     public SyncIdMap IdMap => _engine.IdMapView;
 
     /// <summary>Gets the engine the typed sets call.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected ISyncEngine Engine => _engine;
 
     /// <summary>Gets the engine, for the live features of the sets and for tests.</summary>

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace OfflineSync;
 
 /// <summary>
@@ -15,6 +17,7 @@ public sealed class SyncModel
 }
 
 /// <summary>Builds a <see cref="SyncModel"/>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class SyncModelBuilder
 {
     private readonly List<ResourceModel> _resources = new();

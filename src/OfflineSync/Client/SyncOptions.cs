@@ -1,4 +1,7 @@
+using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OfflineSync.Protocol;
 
 namespace OfflineSync;
@@ -7,13 +10,19 @@ namespace OfflineSync;
 /// Configures a <see cref="SyncClient"/>. The client validates the options and copies their values when it is created:
 /// changing them afterwards changes nothing.
 /// </summary>
-public sealed class SyncOptions
+/// <remarks>
+/// The rules are data annotations checked by a source-generated options validator (no reflection): the same rules
+/// apply to options made in code (<see cref="Validate"/>) and to options registered through dependency injection,
+/// where an invalid option fails the host at startup.
+/// </remarks>
+public sealed class SyncOptions : IValidatableObject
 {
     /// <summary>The default of <see cref="MaxListBytes"/>: 256 MiB.</summary>
     public const long DefaultMaxListBytes = 256L * 1024 * 1024;
 
     /// <summary>Gets or sets the transport to the server.</summary>
     /// <value>Required; there is no default.</value>
+    [Required(ErrorMessage = "SyncOptions.Transport is required: set it to the transport to your server, for example new HttpSyncTransport(baseAddress).")]
     public ISyncTransport? Transport { get; set; }
 
     /// <summary>Gets or sets the store of the mutation queue and the ID map. The client disposes it when it is disposed.</summary>
@@ -34,6 +43,7 @@ public sealed class SyncOptions
 
     /// <summary>Gets or sets the largest number of queued mutations (S7).</summary>
     /// <value>The default is 10,000. At least 1.</value>
+    [Range(1, int.MaxValue)]
     public int MaxQueueSize { get; set; } = 10_000;
 
     /// <summary>Gets or sets what happens when a mutation would exceed <see cref="MaxQueueSize"/>.</summary>
@@ -42,13 +52,16 @@ public sealed class SyncOptions
 
     /// <summary>Gets or sets how many attempts a mutation gets, the first included, before it fails with <see cref="FailureReason.Exhausted"/> (S9).</summary>
     /// <value>The default is 10. At least 1.</value>
+    [Range(1, int.MaxValue)]
     public int MaxAttempts { get; set; } = 10;
 
     /// <summary>Gets the backoff between attempts after transient failures (S9).</summary>
+    [ValidateObjectMembers]
     public SyncRetryOptions Retry { get; } = new();
 
     /// <summary>Gets or sets the largest number of mutations pushed in one batch.</summary>
     /// <value>The default is 100. At least 1.</value>
+    [Range(1, int.MaxValue)]
     public int BatchSize { get; set; } = 100;
 
     /// <summary>
@@ -61,11 +74,19 @@ public sealed class SyncOptions
 
     /// <summary>Gets or sets the clock used for backoff timers, timestamps and optimistic keys.</summary>
     /// <value>The default is <see cref="System.TimeProvider.System"/>.</value>
+    [Required(ErrorMessage = "SyncOptions.TimeProvider must not be null; leave it at TimeProvider.System unless you test with a fake clock.")]
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>Gets or sets the logger factory.</summary>
     /// <value>The default is <see langword="null"/>: nothing is logged.</value>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Gets or sets the factory of the client's <see cref="System.Diagnostics.Metrics.Meter"/>
+    /// (<see cref="SyncDiagnostics.MeterName"/>), for example the DI container's, which <c>AddOfflineSync</c> passes.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: the client makes its own meter and disposes it with itself.</value>
+    public IMeterFactory? MeterFactory { get; set; }
 
     /// <summary>
     /// Gets or sets the client id sent with every request and used in idempotency keys. The server keeps the
@@ -100,60 +121,45 @@ public sealed class SyncOptions
     /// <value>The default is <see langword="null"/>: <see cref="Random.Shared"/>.</value>
     internal Func<double>? RandomSource { get; set; }
 
-    /// <summary>Checks every setting and throws on the first that is invalid.</summary>
-    /// <exception cref="ArgumentException">A setting is missing or out of range; the message names it.</exception>
+    /// <summary>Checks every setting, with the same rules as the validator registered through dependency injection.</summary>
+    /// <exception cref="ArgumentException">A setting is missing or out of range; the message names each that is.</exception>
     public void Validate()
     {
-        if (Transport is null)
+        ValidateOptionsResult result = SyncOptionsValidator.Instance.Validate(null, this);
+        if (result.Failed)
         {
-            throw new ArgumentException("SyncOptions.Transport is required: set it to the transport to your server, for example new HttpSyncTransport(baseAddress).", "options");
+            throw new ArgumentException(result.FailureMessage, "options");
         }
+    }
 
-        if (MaxQueueSize < 1)
-        {
-            throw new ArgumentException($"SyncOptions.MaxQueueSize must be at least 1 but is {MaxQueueSize}.", "options");
-        }
-
-        if (MaxAttempts < 1)
-        {
-            throw new ArgumentException($"SyncOptions.MaxAttempts counts the first attempt and must be at least 1 but is {MaxAttempts}.", "options");
-        }
-
-        if (BatchSize < 1)
-        {
-            throw new ArgumentException($"SyncOptions.BatchSize must be at least 1 but is {BatchSize}.", "options");
-        }
-
+    /// <summary>The rules that involve more than one setting, or more than a range: the generated validator calls it after the annotations.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
+    {
         if (!Enum.IsDefined(ConflictStrategy))
         {
-            throw new ArgumentException($"SyncOptions.ConflictStrategy has the unknown value {(int)ConflictStrategy}.", "options");
+            yield return Failure($"SyncOptions.ConflictStrategy has the unknown value {(int)ConflictStrategy}.", nameof(ConflictStrategy));
         }
 
         if (!Enum.IsDefined(QueueFullPolicy))
         {
-            throw new ArgumentException($"SyncOptions.QueueFullPolicy has the unknown value {(int)QueueFullPolicy}.", "options");
+            yield return Failure($"SyncOptions.QueueFullPolicy has the unknown value {(int)QueueFullPolicy}.", nameof(QueueFullPolicy));
         }
 
         if (ConflictStrategy == ConflictStrategy.Manual && OnConflict is null)
         {
-            throw new ArgumentException("SyncOptions.ConflictStrategy is Manual but SyncOptions.OnConflict is not set: give a callback that returns ConflictResolution.Discard, .Retry or .Replace(data).", "options");
-        }
-
-        if (TimeProvider is null)
-        {
-            throw new ArgumentException("SyncOptions.TimeProvider must not be null; leave it at TimeProvider.System unless you test with a fake clock.", "options");
-        }
-
-        if (ClientId is not null)
-        {
-            ProtocolChecks.ClientId(ClientId, "SyncOptions.ClientId");
+            yield return Failure("SyncOptions.ConflictStrategy is Manual but SyncOptions.OnConflict is not set: give a callback that returns ConflictResolution.Discard, .Retry or .Replace(data).", nameof(OnConflict));
         }
 
         if (MaxListBytes < 1)
         {
-            throw new ArgumentException($"SyncOptions.MaxListBytes must be at least 1 but is {MaxListBytes}.", "options");
+            yield return Failure($"SyncOptions.MaxListBytes must be at least 1 but is {MaxListBytes}.", nameof(MaxListBytes));
         }
 
-        Retry.Validate();
+        if (ClientId is not null && ProtocolChecks.ClientIdError(ClientId, "SyncOptions.ClientId") is { } clientIdError)
+        {
+            yield return Failure(clientIdError, nameof(ClientId));
+        }
     }
+
+    private static ValidationResult Failure(string message, string member) => new(message, [member]);
 }

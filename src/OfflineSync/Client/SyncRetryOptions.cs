@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace OfflineSync;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace OfflineSync;
 /// <c>min(MaxDelay, BaseDelay × BackoffFactor^(n-1))</c>, less up to <see cref="JitterRatio"/> of it at random,
 /// or the server's <c>Retry-After</c> when it sent one, up to <see cref="MaxDelay"/>.
 /// </summary>
-public sealed class SyncRetryOptions
+public sealed class SyncRetryOptions : IValidatableObject
 {
     /// <summary>Gets or sets the delay before the first retry.</summary>
     /// <value>The default is 1 second. Greater than zero.</value>
@@ -24,37 +26,30 @@ public sealed class SyncRetryOptions
     /// together do not retry together. 0 turns jitter off.
     /// </summary>
     /// <value>The default is 0.2. Between 0 and 1.</value>
+    [Range(0.0, 1.0)]
     public double JitterRatio { get; set; } = 0.2;
 
     /// <summary>Gets or sets how many consecutive transient failures make <see cref="SyncClient.Status"/> show <see cref="SyncStatus.Offline"/>.</summary>
     /// <value>The default is 3. At least 1.</value>
+    [Range(1, int.MaxValue)]
     public int OfflineAfterFailures { get; set; } = 3;
 
-    internal void Validate()
+    /// <summary>The rules on durations and between settings, which data annotations do not express: the generated validator calls it.</summary>
+    IEnumerable<ValidationResult> IValidatableObject.Validate(ValidationContext validationContext)
     {
         if (BaseDelay <= TimeSpan.Zero)
         {
-            throw new ArgumentException($"SyncOptions.Retry.BaseDelay must be greater than zero but is {BaseDelay}.", "options");
+            yield return new ValidationResult($"SyncOptions.Retry.BaseDelay must be greater than zero but is {BaseDelay}.", [nameof(BaseDelay)]);
         }
 
         if (!(BackoffFactor >= 1) || double.IsInfinity(BackoffFactor))
         {
-            throw new ArgumentException($"SyncOptions.Retry.BackoffFactor must be a finite number of at least 1 but is {BackoffFactor}.", "options");
+            yield return new ValidationResult($"SyncOptions.Retry.BackoffFactor must be a finite number of at least 1 but is {BackoffFactor}.", [nameof(BackoffFactor)]);
         }
 
         if (MaxDelay < BaseDelay)
         {
-            throw new ArgumentException($"SyncOptions.Retry.MaxDelay ({MaxDelay}) must be at least BaseDelay ({BaseDelay}).", "options");
-        }
-
-        if (!(JitterRatio >= 0 && JitterRatio <= 1))
-        {
-            throw new ArgumentException($"SyncOptions.Retry.JitterRatio must be between 0 and 1 but is {JitterRatio}.", "options");
-        }
-
-        if (OfflineAfterFailures < 1)
-        {
-            throw new ArgumentException($"SyncOptions.Retry.OfflineAfterFailures must be at least 1 but is {OfflineAfterFailures}.", "options");
+            yield return new ValidationResult($"SyncOptions.Retry.MaxDelay ({MaxDelay}) must be at least BaseDelay ({BaseDelay}).", [nameof(MaxDelay)]);
         }
     }
 }

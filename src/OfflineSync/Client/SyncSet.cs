@@ -29,7 +29,7 @@ namespace OfflineSync;
 public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollectionChanged, INotifyPropertyChanged
     where TEntity : class, ISyncEntity<TEntity>
 {
-    private static readonly PropertyChangedEventArgs CountChanged = new(nameof(IReadOnlyCollection<TEntity>.Count));
+    private static readonly PropertyChangedEventArgs CountChanged = new(nameof(Count));
     private static readonly PropertyChangedEventArgs IndexerChanged = new("Item[]");
     private static readonly PropertyChangedEventArgs ItemsChanged = new(nameof(Items));
     private static readonly PropertyChangedEventArgs StatusChanged = new(nameof(Status));
@@ -112,11 +112,16 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
     /// <summary>Gets the number of this set's local changes the server has not confirmed yet.</summary>
     public int PendingCount => _view?.PendingCount ?? 0;
 
-    /// <inheritdoc/>
-    int IReadOnlyCollection<TEntity>.Count => Published.Count;
+    /// <summary>
+    /// Gets the number of items as of the last notification (<see cref="CollectionChanged"/>), so that it always
+    /// matches the indexes a binding received; without listeners, the number of items of the local view now.
+    /// </summary>
+    public int Count => Published.Count;
 
-    /// <inheritdoc/>
-    TEntity IReadOnlyList<TEntity>.this[int index] => Published[index];
+    /// <summary>Gets the item at <paramref name="index"/> as of the last notification; see <see cref="Count"/>.</summary>
+    /// <param name="index">The zero-based index.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is negative or not less than <see cref="Count"/>.</exception>
+    public TEntity this[int index] => Published[index];
 
     /// <summary>
     /// Creates <paramref name="item"/> locally at once and queues its create. An item without a key
@@ -220,6 +225,7 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
     IEnumerator IEnumerable.GetEnumerator() => Published.GetEnumerator();
 
     /// <summary>Applies a typed patch; the generated <c>Update(key, TPatch)</c> overloads call it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     protected TEntity UpdateCore(string key, ISyncPatch<TEntity> patch, string? idempotencyKey)
     {
         ArgumentNullException.ThrowIfNull(key);

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -25,6 +26,7 @@ internal sealed class EngineOptions
         AutoSync = options.AutoSync;
         TimeProvider = options.TimeProvider;
         LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
+        MeterFactory = options.MeterFactory;
         ClientId = options.ClientId;
         MaxListBytes = options.MaxListBytes;
         NetworkMonitor = options.NetworkMonitor;
@@ -54,6 +56,9 @@ internal sealed class EngineOptions
     public TimeProvider TimeProvider { get; }
 
     public ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Gets the factory of the engine's meter, or <see langword="null"/> for a meter of its own.</summary>
+    public IMeterFactory? MeterFactory { get; }
 
     /// <summary>Gets the client id the app set, or <see langword="null"/> for the store's.</summary>
     public string? ClientId { get; }

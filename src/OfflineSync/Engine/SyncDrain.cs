@@ -309,7 +309,7 @@ internal sealed class SyncDrain : IAsyncDisposable
             Log.Pushing(_logger, batch.Mutations.Count, batch.Mutations[0].Sequence);
             using Activity? activity = SyncTelemetry.ActivitySource.StartActivity("OfflineSync.Push");
             activity?.SetTag("offlinesync.batch.size", batch.Mutations.Count);
-            activity?.SetTag("offlinesync.client_id", _clientId);
+            activity?.SetTag(SyncDiagnostics.ClientIdTag, _clientId);
 
             IReadOnlyList<PushResult>? results = null;
             Exception? error = null;

@@ -271,7 +271,8 @@ internal sealed partial class SyncEngine
         SyncTelemetry.Count(Telemetry.Synced, runtime.Name);
         if (snapshot is not null)
         {
-            events.Add(new MutationSyncedEventArgs(snapshot with { Key = serverKey }, serverKey, applied.Version));
+            // The mutation keeps the key it was sent under, as in the other events; the server's key is beside it.
+            events.Add(new MutationSyncedEventArgs(snapshot, serverKey, applied.Version));
         }
     }
 }

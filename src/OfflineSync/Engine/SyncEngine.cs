@@ -87,7 +87,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IDrain
         _coalescer = new Coalescer(_idMap, _queue, _store, _sequence);
 
         // Made once nothing can fail any more: a Meter stays registered process-wide until it is disposed.
-        Telemetry = new SyncTelemetry();
+        Telemetry = new SyncTelemetry(_options.MeterFactory, ClientId);
         _failures = new FailurePropagation(_queue, _store, _idMap, Telemetry, _logger, _drain.CountFailed);
         _conflicts = new ConflictResolver(this, _options, Telemetry, _logger);
         lock (Gate)
@@ -121,19 +121,22 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IDrain
         }
     }
 
-    public event Action<IdRemappedEventArgs>? IdRemapped;
+    public event EventHandler<IdRemappedEventArgs>? IdRemapped;
 
-    public event Action<SyncConflict>? ConflictDetected;
+    public event EventHandler<ConflictDetectedEventArgs>? ConflictDetected;
 
-    public event Action<MutationSyncedEventArgs>? MutationSynced;
+    public event EventHandler<MutationSyncedEventArgs>? MutationSynced;
 
-    public event Action<MutationFailedEventArgs>? MutationFailed;
+    public event EventHandler<MutationFailedEventArgs>? MutationFailed;
 
-    public event Action<MutationDroppedEventArgs>? MutationDropped;
+    public event EventHandler<MutationDroppedEventArgs>? MutationDropped;
 
-    public event Action<SyncCompletedEventArgs>? SyncCompleted;
+    public event EventHandler<SyncCompletedEventArgs>? SyncCompleted;
 
-    public event Action<StatusChangedEventArgs>? StatusChanged;
+    public event EventHandler<StatusChangedEventArgs>? StatusChanged;
+
+    /// <summary>Gets or sets the sender of the events: the <see cref="SyncClient"/> that owns the engine.</summary>
+    internal object? EventSender { get; set; }
 
     /// <summary>Gets the lock that guards the queue, the ID map, the store and the views.</summary>
     public Lock Gate { get; } = new();
@@ -454,7 +457,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IDrain
                     Raise(IdRemapped, remapped, nameof(IdRemapped));
                     break;
                 case SyncConflict conflict:
-                    Raise(ConflictDetected, conflict, nameof(ConflictDetected));
+                    Raise(ConflictDetected, new ConflictDetectedEventArgs(conflict), nameof(ConflictDetected));
                     break;
                 case ConflictCallback callback:
                     _drain.Track(_conflicts.AskAsync(callback));
@@ -478,7 +481,8 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IDrain
         }
     }
 
-    private void Raise<T>(Action<T>? handler, T args, string name)
+    private void Raise<T>(EventHandler<T>? handler, T args, string name)
+        where T : EventArgs
     {
         if (handler is null)
         {
@@ -487,7 +491,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IDrain
 
         try
         {
-            handler(args);
+            handler(EventSender ?? this, args);
         }
         catch (Exception exception)
         {

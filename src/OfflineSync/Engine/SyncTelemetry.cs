@@ -4,21 +4,29 @@ using System.Diagnostics.Metrics;
 namespace OfflineSync;
 
 /// <summary>
-/// The metrics and traces of one engine: a Meter and an ActivitySource both named <c>OfflineSync</c>.
-/// Each engine has its own Meter, so a listener can tell two clients of one process apart (and a
-/// disposed client stops reporting); the ActivitySource is shared and push activities carry the client id.
+/// The metrics and traces of one engine: a Meter named <see cref="SyncDiagnostics.MeterName"/>, tagged with the client
+/// id, and the shared ActivitySource <see cref="SyncDiagnostics.ActivitySourceName"/> whose push activities carry the
+/// client id. Instruments and tags are listed in docs/observability.md.
 /// </summary>
+/// <remarks>
+/// Without an <see cref="IMeterFactory"/> each engine has its own Meter, which it disposes with itself, so a
+/// disposed client stops reporting. A Meter from the factory (the DI container's) is the factory's to dispose.
+/// </remarks>
 internal sealed class SyncTelemetry : IDisposable
 {
-    public const string Name = "OfflineSync";
-
     private static readonly string? s_version = typeof(SyncTelemetry).Assembly.GetName().Version?.ToString();
 
-    public static readonly ActivitySource ActivitySource = new(Name, s_version);
+    public static readonly ActivitySource ActivitySource = new(SyncDiagnostics.ActivitySourceName, s_version);
 
-    public SyncTelemetry()
+    private readonly OwnedMeter _meter;
+
+    public SyncTelemetry(IMeterFactory? meterFactory, string clientId)
     {
-        Meter = new Meter(Name, s_version);
+        _meter = new OwnedMeter(meterFactory, new MeterOptions(SyncDiagnostics.MeterName)
+        {
+            Version = s_version,
+            Tags = [new KeyValuePair<string, object?>(SyncDiagnostics.ClientIdTag, clientId)],
+        });
         Queued = Meter.CreateCounter<long>("offlinesync.mutations.queued", "{mutation}", "Mutations added to the queue.");
         Synced = Meter.CreateCounter<long>("offlinesync.mutations.synced", "{mutation}", "Mutations the server applied.");
         Failed = Meter.CreateCounter<long>("offlinesync.mutations.failed", "{mutation}", "Mutations that failed permanently.");
@@ -27,7 +35,7 @@ internal sealed class SyncTelemetry : IDisposable
         QueueLength = Meter.CreateUpDownCounter<long>("offlinesync.queue.length", "{mutation}", "Mutations waiting in the queue.");
     }
 
-    public Meter Meter { get; }
+    public Meter Meter => _meter.Meter;
 
     public Counter<long> Queued { get; }
 
@@ -57,5 +65,5 @@ internal sealed class SyncTelemetry : IDisposable
         }
     }
 
-    public void Dispose() => Meter.Dispose();
+    public void Dispose() => _meter.Dispose();
 }

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+
 namespace OfflineSync;
 
 /// <summary>
@@ -9,6 +11,7 @@ namespace OfflineSync;
 /// Implement it as a <see langword="struct"/>: the generated code is generic over the visitor, so the
 /// call is devirtualized and inlined and nothing is boxed.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface IReferenceVisitor
 {
     /// <summary>Visits one key slot that references entity <typeparamref name="TTarget"/>.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Globalization;
 
 namespace OfflineSync;
@@ -7,6 +8,7 @@ namespace OfflineSync;
 /// <c>:r{n}</c> appended for the n-th re-send after a conflict.
 /// </summary>
 /// <remarks>The generated <c>CreateIdempotencyKey</c> of each entity writes the same format with the resource name inlined.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class IdempotencyKeys
 {
     /// <summary>Gets the token of <paramref name="kind"/> in an idempotency key: <c>create</c>, <c>update</c> or <c>delete</c>.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Security.Cryptography;
 
 namespace OfflineSync;
@@ -10,6 +11,7 @@ namespace OfflineSync;
 /// <item><see cref="long"/>/<see cref="int"/>: negative numbers from a counter the mutation store persists, never reused.</item>
 /// </list>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class OptimisticKeys
 {
     /// <summary>The prefix of optimistic string keys.</summary>

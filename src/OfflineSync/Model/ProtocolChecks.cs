@@ -15,13 +15,17 @@ internal static class ProtocolChecks
     /// <exception cref="ArgumentException">The id is empty, longer than <see cref="SyncLimits.MaxClientIdLength"/>, or holds a space, <c>:</c> or a character outside printable ASCII.</exception>
     public static void ClientId(string clientId, string source)
     {
-        if (!SyncLimits.IsValidToken(clientId, SyncLimits.MaxClientIdLength) || clientId.Contains(':', StringComparison.Ordinal))
+        if (ClientIdError(clientId, source) is { } error)
         {
-            throw new ArgumentException(
-                $"{source} must be 1 to {SyncLimits.MaxClientIdLength} (SyncLimits.MaxClientIdLength) printable ASCII characters without spaces or ':' (it travels in the X-Client-Id header and is part of idempotency keys); {Quote(clientId)} is not.",
-                "options");
+            throw new ArgumentException(error, "options");
         }
     }
+
+    /// <summary>Returns why a client id is refused, or <see langword="null"/> when it is valid; see <see cref="ClientId"/>.</summary>
+    public static string? ClientIdError(string clientId, string source) =>
+        !SyncLimits.IsValidToken(clientId, SyncLimits.MaxClientIdLength) || clientId.Contains(':', StringComparison.Ordinal)
+            ? $"{source} must be 1 to {SyncLimits.MaxClientIdLength} (SyncLimits.MaxClientIdLength) printable ASCII characters without spaces or ':' (it travels in the X-Client-Id header and is part of idempotency keys); {Quote(clientId)} is not."
+            : null;
 
     /// <summary>Checks a key the app set on a new item (S2): it travels in headers and URL paths.</summary>
     /// <exception cref="ArgumentException">The key is longer than <see cref="SyncLimits.MaxKeyLength"/> or holds a space or a character outside printable ASCII.</exception>

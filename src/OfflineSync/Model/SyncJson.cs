@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -23,6 +24,7 @@ namespace OfflineSync;
 /// and Native AOT apps turn it off, and the analyzers report such an entity (OSYNC010).
 /// </para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class SyncJson
 {
     private const string ReflectionMessage =

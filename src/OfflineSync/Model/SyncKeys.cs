@@ -1,9 +1,11 @@
+using System.ComponentModel;
 using System.Globalization;
 
 namespace OfflineSync;
 
 /// <summary>Converts keys between their CLR types and the canonical string form used on the wire and in the queue.</summary>
 /// <remarks><see cref="Guid"/> keys use format <c>"D"</c>; numbers use the invariant culture.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class SyncKeys
 {
     /// <summary>Formats a key.</summary>

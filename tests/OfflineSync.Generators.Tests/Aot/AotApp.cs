@@ -205,6 +205,7 @@ internal static class AotApp
             <Compile Include="{{repoRoot}}src/OfflineSync/**/*.cs" Exclude="{{repoRoot}}src/OfflineSync/obj/**;{{repoRoot}}src/OfflineSync/bin/**" LinkBase="OfflineSync" />
             <PackageReference Include="Polly.Core" Version="{{PackageVersion(repoRoot, "Polly.Core")}}" />
             <PackageReference Include="Microsoft.Extensions.Logging.Abstractions" Version="{{PackageVersion(repoRoot, "Microsoft.Extensions.Logging.Abstractions")}}" />
+            <PackageReference Include="Microsoft.Extensions.Options" Version="{{PackageVersion(repoRoot, "Microsoft.Extensions.Options")}}" />
             <Analyzer Include="{{repoRoot}}generators/OfflineSync.Generators/bin/{{configuration}}/netstandard2.0/OfflineSync.Generators.dll" />
             <Analyzer Include="{{repoRoot}}analyzers/OfflineSync.Analyzers/bin/{{configuration}}/netstandard2.0/OfflineSync.Analyzers.dll" />
           </ItemGroup>

@@ -51,7 +51,7 @@ internal sealed class InstanceCluster : IAsyncDisposable
         options.Retry.MaxDelay = TimeSpan.FromMilliseconds(500);
         configure?.Invoke(options);
         var client = new TodoSync(options);
-        client.MutationFailed += _ => Interlocked.Increment(ref _failures);
+        client.MutationFailed += (_, _) => Interlocked.Increment(ref _failures);
         _clients.Add((client, http));
         Balancers.Add(balancer);
         return client;

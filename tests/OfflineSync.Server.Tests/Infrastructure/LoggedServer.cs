@@ -27,6 +27,9 @@ public sealed class LoggedServer : IAsyncDisposable
 
     public Uri Address { get; }
 
+    /// <summary>Gets the app's services (its <c>IMeterFactory</c>, for one test's metrics).</summary>
+    public IServiceProvider Services => _app.Services;
+
     public ConcurrentQueue<LogEntry> Logs { get; } = new();
 
     /// <summary>The status of every answer the pipeline finished, in order.</summary>

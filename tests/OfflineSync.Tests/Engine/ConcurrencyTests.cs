@@ -64,7 +64,7 @@ public sealed class ConcurrencyTests
         TestSync sync = harness.Client;
         var handlerSyncs = new ConcurrentQueue<Task>();
         var seen = new ConcurrentQueue<string>();
-        sync.IdRemapped += e =>
+        sync.IdRemapped += (_, e) =>
         {
             seen.Enqueue($"remapped {e.Resource} pending={sync.GetPending().Count}");
             if (e.Resource == "categories")
@@ -74,7 +74,7 @@ public sealed class ConcurrencyTests
 
             handlerSyncs.Enqueue(sync.SyncAsync());
         };
-        sync.MutationSynced += e =>
+        sync.MutationSynced += (_, e) =>
         {
             seen.Enqueue($"synced {e.Mutation.Resource} pending={sync.PendingCount}");
             if (e.Mutation.Resource == "categories")
@@ -84,8 +84,8 @@ public sealed class ConcurrencyTests
 
             handlerSyncs.Enqueue(sync.SyncAsync());
         };
-        sync.SyncCompleted += _ => seen.Enqueue($"completed pending={sync.GetPending().Count}");
-        sync.StatusChanged += e => seen.Enqueue($"status {e.Current} is {sync.Status}, online={sync.IsOnline}");
+        sync.SyncCompleted += (_, _) => seen.Enqueue($"completed pending={sync.GetPending().Count}");
+        sync.StatusChanged += (_, e) => seen.Enqueue($"status {e.Current} is {sync.Status}, online={sync.IsOnline}");
 
         sync.Categories.Create(new Category { Name = "c" });
         await harness.Transport.WaitForBatchesAsync(1);
@@ -131,7 +131,7 @@ public sealed class ConcurrencyTests
         harness.Transport.Then(m => m.Kind == MutationKind.Update ? new PushResult.Conflict(Encoding.UTF8.GetBytes(serverRow), "v9", "409 version mismatch") : null);
         var handlerSyncs = new ConcurrentQueue<Task>();
         var conflicts = new ConcurrentQueue<int>();
-        sync.ConflictDetected += c =>
+        sync.ConflictDetected += (_, _) =>
         {
             conflicts.Enqueue(sync.GetPending().Count);
             sync.Tags.Create(new Tag { Label = "from ConflictDetected" });
@@ -160,7 +160,7 @@ public sealed class ConcurrencyTests
         await using var harness = new SyncHarness();
         TestSync sync = harness.Client;
         bool? cleared = null;
-        sync.StatusChanged += e =>
+        sync.StatusChanged += (_, e) =>
         {
             if (e.Current == SyncStatus.Syncing && cleared is null)
             {

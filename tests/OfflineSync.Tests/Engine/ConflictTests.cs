@@ -65,7 +65,7 @@ public sealed class ConflictTests
         // S10, S11
         await using SyncHarness harness = await WithRow();
         var conflicts = new List<SyncConflict>();
-        harness.Client.ConflictDetected += conflicts.Add;
+        harness.Client.ConflictDetected += (_, e) => conflicts.Add(e.Conflict);
         harness.Transport.Then(_ => Conflict());
         harness.Client.Todos.Update("t1", new TodoPatch { Title = "mine" });
 
@@ -87,7 +87,7 @@ public sealed class ConflictTests
         // S11
         await using SyncHarness harness = await WithRow(o => o.ConflictStrategy = ConflictStrategy.ClientWins);
         var conflicts = new List<SyncConflict>();
-        harness.Client.ConflictDetected += conflicts.Add;
+        harness.Client.ConflictDetected += (_, e) => conflicts.Add(e.Conflict);
         harness.Transport.Then(_ => Conflict());
         harness.Client.Todos.Update("t1", new TodoPatch { Title = "mine" });
 
@@ -218,7 +218,7 @@ public sealed class ConflictTests
             o.OnConflict = _ => throw new InvalidOperationException("no idea");
         });
         var failed = new TaskCompletionSource<MutationFailedEventArgs>();
-        harness.Client.MutationFailed += e => failed.TrySetResult(e);
+        harness.Client.MutationFailed += (_, e) => failed.TrySetResult(e);
         harness.Transport.Then(_ => Conflict());
         harness.Client.Todos.Update("t1", new TodoPatch { Title = "mine" });
 
@@ -235,7 +235,7 @@ public sealed class ConflictTests
         // S11, F3
         await using var harness = new SyncHarness();
         var failed = new List<MutationFailedEventArgs>();
-        harness.Client.MutationFailed += failed.Add;
+        harness.Client.MutationFailed += (_, e) => failed.Add(e);
         harness.Transport.Then(m => m.Resource == "categories" ? new PushResult.Conflict(ReadOnlyMemory<byte>.Empty, null, "409 name taken") : null);
         Category category = harness.Client.Categories.Create(new Category { Name = "dup" });
         Todo todo = harness.Client.Todos.Create(new Todo { Title = "t", CategoryId = category.Id });
@@ -255,7 +255,7 @@ public sealed class ConflictTests
         // S11, F3
         await using var harness = new SyncHarness(o => o.ConflictStrategy = ConflictStrategy.ClientWins);
         var failed = new List<MutationFailedEventArgs>();
-        harness.Client.MutationFailed += failed.Add;
+        harness.Client.MutationFailed += (_, e) => failed.Add(e);
         harness.Transport.Then(_ => new PushResult.Conflict(ReadOnlyMemory<byte>.Empty, null, "409 name taken"));
         Category category = harness.Client.Categories.Create(new Category { Name = "dup" });
 
@@ -345,8 +345,8 @@ public sealed class ConflictTests
         });
         var detected = new List<SyncConflict>();
         var failed = new List<MutationFailedEventArgs>();
-        harness.Client.ConflictDetected += detected.Add;
-        harness.Client.MutationFailed += failed.Add;
+        harness.Client.ConflictDetected += (_, e) => detected.Add(e.Conflict);
+        harness.Client.MutationFailed += (_, e) => failed.Add(e);
         harness.Transport.Then(m => m.Resource == "categories" ? new PushResult.Conflict(ReadOnlyMemory<byte>.Empty, null, "409 name taken") : null);
         Category category = harness.Client.Categories.Create(new Category { Name = "dup" });
         Todo todo = harness.Client.Todos.Create(new Todo { Title = "t", CategoryId = category.Id });
@@ -382,7 +382,7 @@ public sealed class ConflictTests
         // S11 (issue 11): 409 without a current state means the row is gone; ClientWins used to re-send at once, forever.
         await using SyncHarness harness = await WithRow(o => o.ConflictStrategy = strategy);
         var conflicts = new List<SyncConflict>();
-        harness.Client.ConflictDetected += conflicts.Add;
+        harness.Client.ConflictDetected += (_, e) => conflicts.Add(e.Conflict);
         harness.Transport.Always = static m => m.Key == "t1" ? Gone() : null;
         harness.Client.Todos.Update("t1", new TodoPatch { Title = "mine" });
         Tag later = harness.Client.Tags.Create(new Tag { Label = "later" });
@@ -424,7 +424,7 @@ public sealed class ConflictTests
         });
         List<DateTimeOffset> times = harness.RecordPushTimes();
         var failed = new List<MutationFailedEventArgs>();
-        harness.Client.MutationFailed += failed.Add;
+        harness.Client.MutationFailed += (_, e) => failed.Add(e);
         harness.Transport.Always = static m => m.Key == "t1" ? Conflict() : null;
         harness.Client.Todos.Update("t1", new TodoPatch { Title = "mine" });
         Tag later = harness.Client.Tags.Create(new Tag { Label = "later" });

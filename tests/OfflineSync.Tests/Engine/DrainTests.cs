@@ -201,7 +201,7 @@ public sealed class DrainTests
         // S8: transient failures are retried with backoff whatever the online state says.
         await using var harness = new SyncHarness();
         var synced = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        harness.Client.MutationSynced += _ => synced.TrySetResult();
+        harness.Client.MutationSynced += (_, _) => synced.TrySetResult();
         harness.Transport.ThenTransient();
         harness.Client.Tags.Create(new Tag { Label = "a" });
         await harness.Client.SyncAsync();
@@ -226,7 +226,7 @@ public sealed class DrainTests
         Todo second = sync.Todos.Create(new Todo { Title = "second" });
 
         // The handler runs between the failed push and the next one: the second create is queued, not in flight.
-        sync.MutationFailed += _ => sync.Todos.Update(second.Id, new TodoPatch { Title = "second, edited" });
+        sync.MutationFailed += (_, _) => sync.Todos.Update(second.Id, new TodoPatch { Title = "second, edited" });
         await sync.SyncAsync();
 
         OutgoingMutation[] sent = server.Sent.ToArray();

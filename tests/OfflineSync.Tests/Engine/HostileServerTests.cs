@@ -16,7 +16,7 @@ public sealed class HostileServerTests
         // then threw on re-keying and the client could not be opened again. The push fails; the item stays as it was.
         await using var harness = new SyncHarness();
         var remaps = new List<IdRemappedEventArgs>();
-        harness.Client.IdRemapped += remaps.Add;
+        harness.Client.IdRemapped += (_, e) => remaps.Add(e);
         harness.Transport.AssignKey = m => m.Resource == "projects" ? serverKey : null;
         Project project = harness.Client.Projects.Create(new Project { Name = "p" });
         Tag tag = harness.Client.Tags.Create(new Tag { Label = "independent" });

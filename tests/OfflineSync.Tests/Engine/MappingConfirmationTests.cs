@@ -35,7 +35,7 @@ public sealed class MappingConfirmationTests
         await WaitLive(sync);
         var remaps = new List<IdRemappedEventArgs>();
         var remapped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        sync.IdRemapped += e =>
+        sync.IdRemapped += (_, e) =>
         {
             lock (remaps)
             {
@@ -60,7 +60,7 @@ public sealed class MappingConfirmationTests
 
         lock (remaps)
         {
-            Assert.Equal([new IdRemappedEventArgs("categories", category.Id, "srv-feed")], remaps);
+            Assert.Equal([("categories", category.Id, "srv-feed")], remaps.Select(static r => (r.Resource, r.OptimisticKey, r.ServerKey)));
         }
 
         Assert.Equal([$"AddMapping categories {category.Id}->srv-feed", "Complete 1 -"], store.Calls.Where(c => !c.StartsWith("Append", StringComparison.Ordinal)));
@@ -79,7 +79,7 @@ public sealed class MappingConfirmationTests
         TestSync sync = harness.Client;
         await WaitLive(sync);
         var remaps = new List<IdRemappedEventArgs>();
-        sync.IdRemapped += e =>
+        sync.IdRemapped += (_, e) =>
         {
             lock (remaps)
             {
@@ -121,7 +121,7 @@ public sealed class MappingConfirmationTests
         TestSync sync = harness.Client;
         await WaitLive(sync);
         var remapped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        sync.IdRemapped += _ => remapped.TrySetResult();
+        sync.IdRemapped += (_, _) => remapped.TrySetResult();
         Category category = sync.Categories.Create(new Category { Name = "c" });
         sync.Todos.Create(new Todo { Title = "t", CategoryId = category.Id });
         await sync.SyncAsync();

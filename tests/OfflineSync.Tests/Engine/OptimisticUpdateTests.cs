@@ -97,7 +97,7 @@ public sealed class OptimisticUpdateTests
         // S2, S3
         await using var harness = new SyncHarness();
         var remaps = new List<IdRemappedEventArgs>();
-        harness.Client.IdRemapped += remaps.Add;
+        harness.Client.IdRemapped += (_, e) => remaps.Add(e);
 
         harness.Client.Tags.Create(new Tag { Id = "urgent", Label = "Urgent" });
         await harness.Client.SyncAsync();

@@ -233,7 +233,7 @@ public sealed class QueueTests
         await using SyncHarness harness = DropOldestOfTwo();
         TestSync sync = harness.Client;
         var dropped = new List<MutationDroppedEventArgs>();
-        sync.MutationDropped += dropped.Add;
+        sync.MutationDropped += (_, e) => dropped.Add(e);
         Tag a = sync.Tags.Create(new Tag { Label = "a" });
         sync.Tags.Create(new Tag { Label = "b" });
         sync.Tags.Create(new Tag { Label = "c" });
@@ -253,7 +253,7 @@ public sealed class QueueTests
         var release = new TaskCompletionSource();
         harness.Transport.OnPush = _ => release.Task;
         var dropped = new List<MutationDroppedEventArgs>();
-        sync.MutationDropped += dropped.Add;
+        sync.MutationDropped += (_, e) => dropped.Add(e);
         sync.Tags.Create(new Tag { Label = "a" });
         sync.Tags.Create(new Tag { Label = "b" });
         Task draining = sync.SyncAsync();
@@ -359,7 +359,7 @@ public sealed class QueueTests
         await using SyncHarness harness = DropOldestOfTwo();
         TestSync sync = harness.Client;
         var dropped = new List<MutationDroppedEventArgs>();
-        sync.MutationDropped += dropped.Add;
+        sync.MutationDropped += (_, e) => dropped.Add(e);
         harness.Transport.ThenTransient(error: "503 busy");
         Tag oldest = sync.Tags.Create(new Tag { Label = "oldest" });
         await sync.SyncAsync();
@@ -385,7 +385,7 @@ public sealed class QueueTests
         await using SyncHarness harness = DropOldestOfTwo();
         TestSync sync = harness.Client;
         var failed = new List<MutationFailedEventArgs>();
-        sync.MutationFailed += failed.Add;
+        sync.MutationFailed += (_, e) => failed.Add(e);
         Category category = sync.Categories.Create(new Category { Name = "dropped" });
         Todo todo = sync.Todos.Create(new Todo { Title = "t", CategoryId = category.Id });
 
@@ -409,7 +409,7 @@ public sealed class QueueTests
         Todo todo = sync.Todos.Create(new Todo { Title = "synced" });
         await sync.SyncAsync();
         var failed = new List<MutationFailedEventArgs>();
-        sync.MutationFailed += failed.Add;
+        sync.MutationFailed += (_, e) => failed.Add(e);
         Category category = sync.Categories.Create(new Category { Name = "oldest" });
         sync.Tags.Create(new Tag { Label = "filler" });
 
@@ -437,7 +437,7 @@ public sealed class QueueTests
         await sync.SyncAsync();
         sync.Tags.Create(new Tag { Label = "filler" });
         var failed = new List<MutationFailedEventArgs>();
-        sync.MutationFailed += failed.Add;
+        sync.MutationFailed += (_, e) => failed.Add(e);
 
         sync.Categories.Update(category.Id, new CategoryPatch { Name = "renamed" });
 

@@ -236,16 +236,40 @@ public sealed class RemappingTests
         // S3
         await using var harness = new SyncHarness();
         var remaps = new List<IdRemappedEventArgs>();
-        harness.Client.IdRemapped += remaps.Add;
+        harness.Client.IdRemapped += (_, e) => remaps.Add(e);
         Todo todo = harness.Client.Todos.Create(new Todo { Title = "a" });
         await harness.Client.SyncAsync();
 
         IdRemappedEventArgs remap = Assert.Single(remaps);
-        Assert.Equal(("todos", todo.Id), (remap.Resource, remap.OptimisticId));
+        Assert.Equal(("todos", todo.Id), (remap.Resource, remap.OptimisticKey));
         Assert.True(harness.Client.Todos.TryGet(todo.Id, out Todo? byOptimistic));
-        Assert.Equal(remap.ServerId, byOptimistic.Id);
+        Assert.Equal(remap.ServerKey, byOptimistic.Id);
         Assert.Single(harness.Client.Todos.Items);
-        Assert.Equal([new IdMapping("todos", todo.Id, remap.ServerId)], harness.Store.Load().Mappings);
+        Assert.Equal([new IdMapping("todos", todo.Id, remap.ServerKey)], harness.Store.Load().Mappings);
+    }
+
+    [Fact]
+    public async Task Events_CarryTheOptimisticKeyAsKey_AndTheServerKeyBesideIt_WithTheClientAsSender()
+    {
+        // S3: MutationSynced names the item by the key it was sent under, like IdRemapped and the failure events, and
+        // carries the server key beside it; the old names are obsolete aliases of the new ones.
+        await using var harness = new SyncHarness();
+        var seen = new List<(object? Sender, string Event, string Key, string ServerKey)>();
+        harness.Client.IdRemapped += (sender, e) => seen.Add((sender, "remapped", e.OptimisticKey, e.ServerKey));
+        harness.Client.MutationSynced += (sender, e) => seen.Add((sender, "synced", e.Key, e.ServerKey));
+        Todo todo = harness.Client.Todos.Create(new Todo { Title = "a" });
+
+        await harness.Client.SyncAsync();
+
+        Assert.True(harness.Client.IdMap.TryResolve<Todo>(todo.Id, out string? serverKey));
+        Assert.NotEqual(todo.Id, serverKey);
+        Assert.Equal(
+            [(harness.Client, "remapped", todo.Id, serverKey), (harness.Client, "synced", todo.Id, serverKey)],
+            seen.OrderBy(static s => s.Event, StringComparer.Ordinal));
+#pragma warning disable CS0618 // the obsolete aliases, once
+        var args = new IdRemappedEventArgs("todos", todo.Id, serverKey);
+        Assert.Equal((todo.Id, serverKey), (args.OptimisticId, args.ServerId));
+#pragma warning restore CS0618
     }
 
     [Fact]

@@ -119,7 +119,7 @@ public sealed class RestartTests
         }
 
         var remapped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        first.IdRemapped += _ => remapped.TrySetResult();
+        first.IdRemapped += (_, _) => remapped.TrySetResult();
         Todo todo = first.Todos.Create(new Todo { Title = "a" });
         Task stopped = first.SyncAsync();
         await server.WaitForBatchesAsync(1);

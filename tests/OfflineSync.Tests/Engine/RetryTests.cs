@@ -152,7 +152,7 @@ public sealed class RetryTests
         // S9, F1
         await using var harness = new SyncHarness(o => o.MaxAttempts = 3);
         var failed = new List<MutationFailedEventArgs>();
-        harness.Client.MutationFailed += failed.Add;
+        harness.Client.MutationFailed += (_, e) => failed.Add(e);
         harness.Transport.ThenTransient(times: 3);
         Tag tag = harness.Client.Tags.Create(new Tag { Label = "a" });
         Tag other = harness.Client.Tags.Create(new Tag { Label = "b" });
@@ -174,7 +174,7 @@ public sealed class RetryTests
         // S9
         await using var harness = new SyncHarness();
         var failed = new List<MutationFailedEventArgs>();
-        harness.Client.MutationFailed += failed.Add;
+        harness.Client.MutationFailed += (_, e) => failed.Add(e);
         harness.Transport.Then(m => m.Resource == "tags" ? new PushResult.Rejected("422 invalid label", 422) : null);
         harness.Client.Tags.Create(new Tag { Label = "" });
         harness.Client.Users.Create(new User { Name = "u" });
@@ -193,7 +193,7 @@ public sealed class RetryTests
         // S9, F2: the category never gets a server key; what references it, and later edits of those, fail.
         await using var harness = new SyncHarness();
         var failed = new List<MutationFailedEventArgs>();
-        harness.Client.MutationFailed += failed.Add;
+        harness.Client.MutationFailed += (_, e) => failed.Add(e);
         harness.Transport.Then(m => m.Resource == "categories" ? new PushResult.Rejected("400 bad", 400) : null);
         TestSync sync = harness.Client;
         Category category = sync.Categories.Create(new Category { Name = "c" });
@@ -224,7 +224,7 @@ public sealed class RetryTests
         Category category = harness.Client.Categories.Create(new Category { Name = "c" });
         await harness.Client.SyncAsync();
         var failed = new List<MutationFailedEventArgs>();
-        harness.Client.MutationFailed += failed.Add;
+        harness.Client.MutationFailed += (_, e) => failed.Add(e);
 
         harness.Client.Todos.Create(new Todo { Title = "t", CategoryId = category.Id });
 
@@ -369,7 +369,7 @@ public sealed class RetryTests
         // S8
         await using var harness = new SyncHarness();
         var statuses = new List<SyncStatus>();
-        harness.Client.StatusChanged += e => statuses.Add(e.Current);
+        harness.Client.StatusChanged += (_, e) => statuses.Add(e.Current);
         harness.Transport.ThenTransient(times: 3);
         harness.Client.Tags.Create(new Tag { Label = "a" });
 
@@ -388,7 +388,7 @@ public sealed class RetryTests
         // F2, F1, S9: the create exhausts its attempts; the item stays in the view as an unconfirmed local change.
         await using var harness = new SyncHarness(o => o.MaxAttempts = 2);
         var failed = new List<MutationFailedEventArgs>();
-        harness.Client.MutationFailed += failed.Add;
+        harness.Client.MutationFailed += (_, e) => failed.Add(e);
         harness.Transport.Always = m => m.Resource == "categories" ? new PushResult.Transient("503 down", null) : null;
         TestSync sync = harness.Client;
         Category category = sync.Categories.Create(new Category { Name = "never confirmed" });

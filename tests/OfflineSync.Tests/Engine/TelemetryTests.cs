@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OfflineSync.Tests.Model;
 using OfflineSync.Tests.Support;
@@ -89,6 +90,27 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task Meter_FromTheConfiguredMeterFactory_IsNamedOfflineSyncAndTaggedWithTheClientId()
+    {
+        // DESIGN §5: the DI container's IMeterFactory makes the meter; its name and tag are SyncDiagnostics constants.
+        using ServiceProvider services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        IMeterFactory factory = services.GetRequiredService<IMeterFactory>();
+        await using var harness = new SyncHarness(o => o.MeterFactory = factory);
+        await using var other = new SyncHarness(o => o.MeterFactory = factory);
+        Meter meter = harness.Engine.Telemetry.Meter;
+        using var metrics = new MeterRecorder(meter);
+
+        harness.Client.Tags.Create(new Tag { Label = "a" });
+        other.Client.Tags.Create(new Tag { Label = "elsewhere" });
+
+        Assert.Same(factory, meter.Scope);
+        Assert.Equal(("OfflineSync", "OfflineSync"), (SyncDiagnostics.MeterName, meter.Name));
+        Assert.Contains(new KeyValuePair<string, object?>(SyncDiagnostics.ClientIdTag, harness.Engine.ClientId), meter.Tags!);
+        Assert.NotSame(meter, other.Engine.Telemetry.Meter);
+        Assert.Equal(1, metrics.Sum("offlinesync.mutations.queued"));
+    }
+
+    [Fact]
     public async Task PushActivity_OfflineSyncSource_CarriesBatchSizeClientIdAndOutcome()
     {
         // DESIGN §5 (ActivitySource OfflineSync), S9.
@@ -137,7 +159,7 @@ public sealed class TelemetryTests
         });
         TestSync sync = harness.Client;
         harness.Transport.ThenTransient(times: 2, error: "503 busy");
-        sync.MutationSynced += _ => throw new InvalidOperationException("handler bug");
+        sync.MutationSynced += (_, _) => throw new InvalidOperationException("handler bug");
         User user = sync.Users.Create(new User { Name = "exhausted" });
         Tag tag = sync.Tags.Create(new Tag { Label = "ok" });
 

@@ -20,8 +20,8 @@ public sealed class UnauthorizedTests
         await using var harness = new SyncHarness();
         var statuses = new List<SyncStatus>();
         var failed = new List<MutationFailedEventArgs>();
-        harness.Client.StatusChanged += e => statuses.Add(e.Current);
-        harness.Client.MutationFailed += failed.Add;
+        harness.Client.StatusChanged += (_, e) => statuses.Add(e.Current);
+        harness.Client.MutationFailed += (_, e) => failed.Add(e);
         harness.Transport.Always = _ => Refused;
         harness.Client.Tags.Create(new Tag { Label = "a" });
         harness.Client.Tags.Create(new Tag { Label = "b" });
@@ -56,7 +56,7 @@ public sealed class UnauthorizedTests
         await using var harness = new SyncHarness(autoSync: true);
         harness.Transport.Always = _ => Refused;
         var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        harness.Client.SyncCompleted += _ => stopped.TrySetResult();
+        harness.Client.SyncCompleted += (_, _) => stopped.TrySetResult();
         harness.Client.Tags.Create(new Tag { Label = "a" });
         await stopped.Task.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(SyncStatus.Unauthorized, harness.Client.Status);
@@ -199,7 +199,7 @@ public sealed class UnauthorizedTests
         harness.Client.Tags.Create(new Tag { Label = "a" });
         await harness.Client.SyncAsync();
         Assert.Equal(SyncStatus.WaitingToRetry, harness.Client.Status);
-        harness.Client.SyncCompleted += _ => stopped.TrySetResult();
+        harness.Client.SyncCompleted += (_, _) => stopped.TrySetResult();
 
         harness.Engine.ShowFeedUnauthorized("The change feed answered HTTP 401", harness.Engine.Credentials.Version);
         Assert.Equal(SyncStatus.Unauthorized, harness.Client.Status);
@@ -238,7 +238,7 @@ public sealed class UnauthorizedTests
             ? new PushResult.Rejected("The server's access rules refused this mutation (HTTP 403 Forbidden): The caller may not write this resource.", 403)
             : null);
         var failed = new List<MutationFailedEventArgs>();
-        harness.Client.MutationFailed += failed.Add;
+        harness.Client.MutationFailed += (_, e) => failed.Add(e);
         Category category = harness.Client.Categories.Create(new Category { Name = "shared" });
         harness.Client.Todos.Create(new Todo { Title = "in shared", CategoryId = category.Id });
         harness.Client.Tags.Create(new Tag { Label = "independent" });
@@ -262,7 +262,7 @@ public sealed class UnauthorizedTests
         var time = new TimerClock(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
         await using var client = new TestSync(new SyncOptions { Transport = transport, TimeProvider = time, AutoSync = false });
         var statuses = new List<SyncStatus>();
-        client.StatusChanged += e =>
+        client.StatusChanged += (_, e) =>
         {
             lock (statuses)
             {

@@ -153,8 +153,11 @@ public sealed class HttpTransportClientSideTests
     }
 
     [Fact]
-    public void MaxResponseBytes_BelowOneKiB_IsRefused() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => new HttpSyncTransport(new Uri("http://127.0.0.1:9/"), new HttpSyncTransportOptions { MaxResponseBytes = 100 }));
+    public void MaxResponseBytes_BelowOneKiB_IsRefused_NamingTheOption()
+    {
+        ArgumentException error = Assert.Throws<ArgumentException>(() => new HttpSyncTransport(new Uri("http://127.0.0.1:9/"), new HttpSyncTransportOptions { MaxResponseBytes = 100 }));
+        Assert.Contains("HttpSyncTransportOptions.MaxResponseBytes", error.Message, StringComparison.Ordinal);
+    }
 
     /// <summary>A connection whose every request fails with <paramref name="error"/>, as the socket layer throws it.</summary>
     private sealed class ThrowingHandler(Exception error) : HttpMessageHandler

@@ -10,7 +10,7 @@ public sealed class SyncSetFeedTests : IAsyncDisposable
     private readonly SyncHarness _harness = new();
     private readonly List<IdRemappedEventArgs> _remapped = new();
 
-    public SyncSetFeedTests() => _harness.Client.IdRemapped += _remapped.Add;
+    public SyncSetFeedTests() => _harness.Client.IdRemapped += (_, e) => _remapped.Add(e);
 
     private FeedFollower<Todo> Follower => _harness.Engine.FollowerOf<Todo>()!;
 
@@ -29,7 +29,7 @@ public sealed class SyncSetFeedTests : IAsyncDisposable
         await Poll.Until(() => Follower.LastSequence >= 1, "the added event is applied");
 
         Assert.Equal([serverKey], _harness.Client.Todos.Items.Select(static t => t.Id));
-        Assert.Equal([new IdRemappedEventArgs("todos", optimistic, serverKey)], _remapped);
+        Assert.Equal([("todos", optimistic, serverKey)], _remapped.Select(static r => (r.Resource, r.OptimisticKey, r.ServerKey)));
         Assert.True(_harness.Client.Todos.TryGet(optimistic, out Todo? found));
         Assert.Equal(serverKey, found.Id);
     }
@@ -61,7 +61,7 @@ public sealed class SyncSetFeedTests : IAsyncDisposable
         await sync;
 
         Assert.Equal(["srv-1"], _harness.Client.Todos.Items.Select(static t => t.Id));
-        Assert.Equal([new IdRemappedEventArgs("todos", optimistic, "srv-1")], _remapped);
+        Assert.Equal([("todos", optimistic, "srv-1")], _remapped.Select(static r => (r.Resource, r.OptimisticKey, r.ServerKey)));
         Assert.Equal(0, _harness.Client.PendingCount);
         Assert.True(_harness.Client.Todos.TryGet(optimistic, out _));
     }

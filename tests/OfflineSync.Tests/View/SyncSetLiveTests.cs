@@ -44,7 +44,7 @@ public class SyncSetLiveTests
         ViewTodo first = set.Create(new ViewTodo { Title = "1" });
         set.Create(new ViewTodo { Title = "2" });
         Assert.Equal(["1", "2"], set.Select(static t => t.Title));
-        Assert.Equal(2, ((IReadOnlyCollection<ViewTodo>)set).Count);
+        Assert.Equal(2, set.Count);
 
         set.Delete(first.Id);
         var changes = new List<NotifyCollectionChangedEventArgs>();
@@ -64,7 +64,7 @@ public class SyncSetLiveTests
         ViewTodoSet set = context.Run(() => new ViewTodoSet(_engine));
         var seen = new List<(NotifyCollectionChangedAction Action, bool OnContext, int Count)>();
         ((INotifyCollectionChanged)set).CollectionChanged += (_, e) =>
-            seen.Add((e.Action, SynchronizationContext.Current == context, ((IReadOnlyCollection<ViewTodo>)set).Count));
+            seen.Add((e.Action, SynchronizationContext.Current == context, set.Count));
 
         // A change made on a worker thread: visible in Items at once (S1), notified on the context later.
         await Task.Run(() => set.Create(new ViewTodo { Title = "From a worker" }));

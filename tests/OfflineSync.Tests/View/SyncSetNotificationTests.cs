@@ -82,7 +82,7 @@ public sealed class SyncSetNotificationTests
         await Task.Run(() => sync.Tags.Create(new Tag { Label = "second" }));
 
         Assert.Equal(2, raised);
-        Assert.Equal(2, ((IReadOnlyCollection<Tag>)sync.Tags).Count);
+        Assert.Equal(2, sync.Tags.Count);
     }
 
     [Fact]
