@@ -30,5 +30,10 @@ internal sealed class RemapLog
         return client;
     }
 
-    public string Describe() => string.Join(", ", Events.Select(static e => $"{e.Resource} {e.OptimisticId} -> {e.ServerId}"));
+    public string Describe()
+    {
+        IReadOnlyList<IdRemappedEventArgs> events = Events;
+        string shown = string.Join(", ", events.Take(8).Select(static e => $"{e.Resource} {e.OptimisticId} -> {e.ServerId}"));
+        return events.Count > 8 ? $"{shown}, … ({events.Count} in all)" : shown;
+    }
 }
