@@ -141,9 +141,9 @@ public sealed class HostileClientTests
 
         // The mapping Alice keeps across restarts is to her own row.
         alice = remaps.Attach(await cluster.RestartAsync(alice));
+        await WorkspaceAssert.ConvergedAsync(cluster, alice);
         Assert.Equal("alice-1", Local(alice, resource, pending)?.Nonce);
         Assert.Equal(aliceRow.Key, Local(alice, resource, pending)?.Key);
-        await WorkspaceAssert.ConvergedAsync(cluster, alice);
     }
 
     [Fact] // S15, DESIGN §6: origins are scoped to the creating client in lists, feeds and answers
