@@ -7,6 +7,7 @@ internal static class DiagnosticDescriptors
 {
     private const string ReferencesCategory = "OfflineSync.References";
     private const string EntitiesCategory = "OfflineSync.Entities";
+    private const string ClientCategory = "OfflineSync.Client";
     private const string HelpBase = "https://github.com/offlinesync/offlinesync/blob/main/docs/diagnostics.md#";
 
     /// <summary>OSYNC001: <c>[References(typeof(X))]</c> where X is not <c>[Syncable]</c>.</summary>
@@ -25,7 +26,7 @@ internal static class DiagnosticDescriptors
         DiagnosticSeverity.Error,
         "Reference slot type does not match the referenced key type",
         "{0}.{1} is {2} but {3}'s key is {4}; a reference slot must have the referenced key type (or its nullable or a list of it)",
-        "A reference slot holds the referenced entity's key: the key type, its nullable form, or a List<K>, K[], IList<K> or HashSet<K> of it.");
+        "A reference slot holds the referenced entity's key: the key type, its nullable form, or a List<K>, K[], IList<K>, HashSet<K>, IReadOnlyList<K>, IReadOnlyCollection<K> or ImmutableArray<K> of it.");
 
     /// <summary>OSYNC003: the slot cannot be written back.</summary>
     public static readonly DiagnosticDescriptor SlotNotWritable = Create(
@@ -63,7 +64,7 @@ internal static class DiagnosticDescriptors
         "[Syncable] type {0} {1}; {2}",
         "Every entity has one key: a property named Id or marked [SyncKey], of type string, Guid, long or int, that the engine can set when the server assigns the key.");
 
-    /// <summary>OSYNC007: a string property that looks like a forgotten foreign key.</summary>
+    /// <summary>OSYNC007: a property that looks like a forgotten foreign key.</summary>
     public static readonly DiagnosticDescriptor LikelyMissingReferences = Create(
         "OSYNC007",
         ReferencesCategory,
@@ -90,6 +91,53 @@ internal static class DiagnosticDescriptors
         "{0}; {1}",
         "Each [Syncable] type needs its own resource name, and the types the generator emits (TPatch, CreateT, UpdateT, DeleteT) must not clash with other types.",
         WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>OSYNC010: an entity without source-generated JSON metadata, in a project analyzed for trimming or Native AOT.</summary>
+    public static readonly DiagnosticDescriptor MissingJsonMetadata = Create(
+        "OSYNC010",
+        EntitiesCategory,
+        DiagnosticSeverity.Warning,
+        "[Syncable] type has no source-generated JSON metadata",
+        "[Syncable] type {0} is not listed in a JsonSerializerContext of its project, so its JSON needs reflection, which trimming and Native AOT do not allow; {1}",
+        "The generated JSON contract of an entity takes its metadata from a JsonSerializerContext of the entity's project that lists it; without one it falls back to reflection, which fails at run time in a trimmed or Native AOT app. Reported when the project enables trim or AOT analysis.",
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>OSYNC011: a [SyncClient] that gets no typed set.</summary>
+    public static readonly DiagnosticDescriptor ClientWithoutEntities = Create(
+        "OSYNC011",
+        ClientCategory,
+        DiagnosticSeverity.Warning,
+        "[SyncClient] has no entities",
+        "[SyncClient] {0} has no entities: there is no [Syncable] type in this project or in an assembly it references; declare an entity, or reference the project that declares them",
+        "A [SyncClient] gets one typed set per [Syncable] type of its compilation and of the assemblies it references; without any it cannot sync anything.",
+        WellKnownDiagnosticTags.CompilationEnd);
+
+    /// <summary>OSYNC012: a [SyncClient] class the generator cannot extend.</summary>
+    public static readonly DiagnosticDescriptor ClientNotGenerated = Create(
+        "OSYNC012",
+        ClientCategory,
+        DiagnosticSeverity.Error,
+        "[SyncClient] type cannot be generated",
+        "[SyncClient] type {0} {1}; {2}",
+        "The generator makes a [SyncClient] derive from SyncClient and adds a constructor and the typed sets, which needs a partial, non-generic class (and partial containing types) with no other base class.");
+
+    /// <summary>OSYNC013: a generic [Syncable] type.</summary>
+    public static readonly DiagnosticDescriptor GenericEntity = Create(
+        "OSYNC013",
+        EntitiesCategory,
+        DiagnosticSeverity.Error,
+        "[Syncable] type is generic",
+        "[Syncable] type {0} {1}, so the generator cannot implement ISyncEntity<T> for it; {2}",
+        "An entity is one resource with static members (resource name, key, JSON contract): an open generic type has none of those until it is closed.");
+
+    /// <summary>OSYNC014: a [SyncVersion] property that cannot carry the version.</summary>
+    public static readonly DiagnosticDescriptor UnusableVersion = Create(
+        "OSYNC014",
+        EntitiesCategory,
+        DiagnosticSeverity.Error,
+        "[SyncVersion] property cannot carry the version",
+        "[SyncVersion] {0}.{1} {2}; {3}",
+        "The server's version (ETag) is written into the [SyncVersion] property: one per entity, a string, long or int (nullable or not), that the generated code can read and set.");
 
     private static DiagnosticDescriptor Create(
         string id,

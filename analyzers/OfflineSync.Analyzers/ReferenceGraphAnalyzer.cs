@@ -12,8 +12,8 @@ namespace OfflineSync.Analyzers;
 /// <summary>
 /// Walks each <c>[Syncable]</c> type the way the generated visitor will: through its members and the
 /// nested non-entity types they hold. Reports nested structs that cannot be written back (OSYNC003),
-/// references in containers the visitor cannot walk (OSYNC004), string properties that look like
-/// forgotten foreign keys (OSYNC007) and recursive nested types (OSYNC008).
+/// references in containers the visitor cannot walk (OSYNC004), properties that look like forgotten
+/// foreign keys (OSYNC007) and recursive nested types (OSYNC008).
 /// </summary>
 /// <remarks>
 /// The walk starts at entities so that a type that is never part of a synced model is never reported.
@@ -220,20 +220,21 @@ public sealed class ReferenceGraphAnalyzer : DiagnosticAnalyzer
             _path.RemoveAt(_path.Count - 1);
         }
 
+        /// <summary>
+        /// OSYNC007: <c>XId</c> or <c>XIds</c> where <c>X</c> is an entity and the property's shape could hold X's
+        /// keys (the key type, its nullable, or a collection of it), whatever the key type.
+        /// </summary>
         private void CheckForgottenReference(ISymbol member, ITypeSymbol memberType)
         {
             if (member is not IPropertySymbol property
-                || memberType.SpecialType != SpecialType.System_String
-                || property.Name.Length <= 2
-                || !property.Name.EndsWith("Id", System.StringComparison.Ordinal)
-                || _graph.Known.HasSyncKey(property))
+                || _graph.Known.HasSyncKey(property)
+                || ForeignKeyTarget(property.Name) is not { } entityName)
             {
                 return;
             }
 
-            string entityName = property.Name.Substring(0, property.Name.Length - 2);
             INamedTypeSymbol? entity = _state.FindEntity(entityName, property.ContainingType.ContainingNamespace);
-            if (entity is null)
+            if (entity is null || EntityKey.Find(entity, _graph.Known).UsableType is not { } keyType || !CanHoldKeys(memberType, keyType))
             {
                 return;
             }
@@ -247,10 +248,28 @@ public sealed class ReferenceGraphAnalyzer : DiagnosticAnalyzer
                 SymbolText.Display(entity)));
         }
 
+        /// <summary><c>CategoryId</c> → <c>Category</c>, <c>TagIds</c> → <c>Tag</c>; null for any other name.</summary>
+        private static string? ForeignKeyTarget(string name)
+        {
+            if (name.Length > 3 && name.EndsWith("Ids", System.StringComparison.Ordinal))
+            {
+                return name.Substring(0, name.Length - 3);
+            }
+
+            return name.Length > 2 && name.EndsWith("Id", System.StringComparison.Ordinal) ? name.Substring(0, name.Length - 2) : null;
+        }
+
+        private bool CanHoldKeys(ITypeSymbol memberType, ITypeSymbol keyType)
+        {
+            SlotShape shape = SlotShape.Classify(memberType, _graph.Known);
+            return shape.Kind is not (SlotKind.Unwalkable or SlotKind.ReadOnlyCollection)
+                && SymbolEqualityComparer.Default.Equals(shape.Element, keyType);
+        }
+
         private static string DescribeContainer(SlotShape shape, ITypeSymbol memberType) => shape.Kind switch
         {
             SlotKind.Unwalkable => shape.DescribeContainer(memberType),
-            SlotKind.ReadOnlyCollection => $"a read-only collection ({SymbolText.Display(memberType)})",
+            SlotKind.ReadOnlyCollection or SlotKind.Replaced => $"a read-only collection ({SymbolText.Display(memberType)})",
             SlotKind.Single or SlotKind.Nullable => $"{SymbolText.Display(memberType)}, a type the visitor does not walk into",
             _ => $"{SymbolText.Display(memberType)}, a collection whose elements the visitor does not walk into",
         };

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Diagnostics;
 using OfflineSync.Analyzers.Model;
+using OfflineSync.Shared;
 
 namespace OfflineSync.Analyzers;
 
@@ -76,7 +77,7 @@ public sealed class ReferenceSlotAnalyzer : DiagnosticAnalyzer
                 owner,
                 member.Name,
                 shape.DescribeContainer(slotType),
-                "hold the keys as the key type, its nullable, or a List<K>, K[], IList<K> or HashSet<K>"));
+                "hold the keys as the key type, its nullable, or a List<K>, K[], IList<K>, HashSet<K>, IReadOnlyList<K>, IReadOnlyCollection<K> or ImmutableArray<K>"));
             return;
         }
 
@@ -88,7 +89,7 @@ public sealed class ReferenceSlotAnalyzer : DiagnosticAnalyzer
                 owner,
                 member.Name,
                 $"is a read-only collection ({SymbolText.Display(slotType)})",
-                $"use List<{SymbolText.Display(shape.Element)}> or an array"));
+                $"use List<{SymbolText.Display(shape.Element)}>, an array, or an IReadOnlyList<{SymbolText.Display(shape.Element)}> or ImmutableArray<{SymbolText.Display(shape.Element)}> the generated code can replace"));
             return;
         }
 
@@ -106,8 +107,17 @@ public sealed class ReferenceSlotAnalyzer : DiagnosticAnalyzer
                 SymbolText.Display(keyType)));
         }
 
-        // Collections are rewritten in place and only need to be reached; a single key is assigned.
-        if (shape.Kind is SlotKind.Single or SlotKind.Nullable || !Writability.IsReachable(member, known))
+        // Lists, arrays and sets are rewritten in place and only need to be reached; a single key is
+        // assigned, and a read-only collection is replaced by one holding the new keys.
+        if (shape.Kind is SlotKind.Single or SlotKind.Nullable)
+        {
+            ReportIfNotWritable(context.ReportDiagnostic, member, known, string.Empty);
+        }
+        else if (shape.Kind == SlotKind.Replaced)
+        {
+            ReportIfNotWritable(context.ReportDiagnostic, member, known, $" and holds a read-only collection ({SymbolText.Display(slotType)}) that is replaced when a key changes");
+        }
+        else if (!MemberAccess.IsReadable(member, known))
         {
             ReportIfNotWritable(context.ReportDiagnostic, member, known, string.Empty);
         }
@@ -116,8 +126,8 @@ public sealed class ReferenceSlotAnalyzer : DiagnosticAnalyzer
     /// <summary>Reports OSYNC003 when the generated code cannot assign <paramref name="member"/>.</summary>
     internal static void ReportIfNotWritable(System.Action<Diagnostic> report, ISymbol member, KnownSymbols known, string why)
     {
-        WriteProblem problem = Writability.Check(member, known);
-        if (problem == WriteProblem.None)
+        WriteAccess problem = MemberAccess.GetWriteAccess(member, known);
+        if (MemberAccess.IsWritable(problem))
         {
             return;
         }
@@ -125,9 +135,9 @@ public sealed class ReferenceSlotAnalyzer : DiagnosticAnalyzer
         bool inRecord = member.ContainingType.IsRecord;
         string? fix = problem switch
         {
-            WriteProblem.GetOnly => inRecord ? "AddInit" : "AddSetter",
-            WriteProblem.InitOutsideRecord => "InitToSet",
-            WriteProblem.ReadOnlyField => "RemoveReadonly",
+            WriteAccess.GetOnly => inRecord ? "AddInit" : "AddSetter",
+            WriteAccess.InitOutsideRecord => "InitToSet",
+            WriteAccess.ReadOnlyField => "RemoveReadonly",
             _ => null,
         };
         ImmutableDictionary<string, string?> properties = fix is null

@@ -9,6 +9,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using OfflineSync.Analyzers.Model;
+using OfflineSync.Shared;
 
 namespace OfflineSync.Analyzers;
 
@@ -45,10 +46,7 @@ public sealed class ResourceNameAnalyzer : DiagnosticAnalyzer
                     var type = (INamedTypeSymbol)symbol.Symbol;
                     if (known.GetSyncableAttribute(type) is { } attribute && !type.IsGenericType)
                     {
-                        string resource = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string { Length: > 0 } explicitName
-                            ? explicitName
-                            : ResourceNames.Default(type.Name);
-                        entities.Add(new Entity(type, resource, SymbolText.AttributeLocation(attribute, type, symbol.CancellationToken)));
+                        entities.Add(new Entity(type, SyncSymbols.ResourceName(type, attribute), SymbolText.AttributeLocation(attribute, type, symbol.CancellationToken)));
                     }
                     else if (known.HasSyncClient(type))
                     {
@@ -99,13 +97,7 @@ public sealed class ResourceNameAnalyzer : DiagnosticAnalyzer
         {
             INamespaceOrTypeSymbol container = (INamespaceOrTypeSymbol?)entity.Type.ContainingType ?? entity.Type.ContainingNamespace;
             string name = entity.Type.Name;
-            foreach ((string generated, string role) in new[]
-            {
-                (name + "Patch", "patch type"),
-                ("Create" + name, "create mutation"),
-                ("Update" + name, "update mutation"),
-                ("Delete" + name, "delete mutation"),
-            })
+            foreach ((string generated, string role) in SyncNaming.CompanionTypes(name))
             {
                 foreach (INamedTypeSymbol clash in container.GetTypeMembers(generated))
                 {

@@ -1,21 +1,26 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Diagnostics;
 using OfflineSync.Analyzers.Model;
+using OfflineSync.Shared;
 
 namespace OfflineSync.Analyzers;
 
-/// <summary>Checks each <c>[Syncable]</c> type itself: it is partial (OSYNC005) and has a usable key (OSYNC006).</summary>
+/// <summary>
+/// Checks each <c>[Syncable]</c> type itself: it is partial (OSYNC005), has a usable key (OSYNC006), is not
+/// generic (OSYNC013) and has at most one usable <c>[SyncVersion]</c> (OSYNC014).
+/// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class SyncableTypeAnalyzer : DiagnosticAnalyzer
 {
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } = ImmutableArray.Create(
         DiagnosticDescriptors.TypeNotPartial,
-        DiagnosticDescriptors.MissingKey);
+        DiagnosticDescriptors.MissingKey,
+        DiagnosticDescriptors.GenericEntity,
+        DiagnosticDescriptors.UnusableVersion);
 
     /// <inheritdoc />
     public override void Initialize(AnalysisContext context)
@@ -41,20 +46,15 @@ public sealed class SyncableTypeAnalyzer : DiagnosticAnalyzer
         }
 
         ReportNotPartial(context, type);
+        ReportGeneric(context, type);
         ReportKeyProblem(context, type, known);
+        ReportVersionProblems(context, type, known);
     }
 
     private static void ReportNotPartial(SymbolAnalysisContext context, INamedTypeSymbol type)
     {
-        bool typeIsPartial = IsPartial(type, context);
-        var containers = new List<string>();
-        for (INamedTypeSymbol? container = type.ContainingType; container is not null; container = container.ContainingType)
-        {
-            if (!IsPartial(container, context))
-            {
-                containers.Add(container.Name);
-            }
-        }
+        bool typeIsPartial = TypeRules.IsPartial(type, context.CancellationToken);
+        List<string> containers = TypeRules.NonPartialContainers(type, context.CancellationToken).ConvertAll(static c => c.Name);
 
         if (typeIsPartial && containers.Count == 0)
         {
@@ -82,19 +82,61 @@ public sealed class SyncableTypeAnalyzer : DiagnosticAnalyzer
             what));
     }
 
-    private static bool IsPartial(INamedTypeSymbol type, SymbolAnalysisContext context)
+    /// <summary>OSYNC013: the generator skips an open generic type; say so instead of leaving the entity silently out.</summary>
+    private static void ReportGeneric(SymbolAnalysisContext context, INamedTypeSymbol type)
     {
-        foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+        if (!TypeRules.IsInGenericType(type))
         {
-            if (reference.GetSyntax(context.CancellationToken) is TypeDeclarationSyntax declaration
-                && declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-            {
-                return true;
-            }
+            return;
         }
 
-        // Metadata types are not ours to fix; a type without declarations cannot be partial.
-        return type.DeclaringSyntaxReferences.Length == 0;
+        context.ReportDiagnostic(Diagnostic.Create(
+            DiagnosticDescriptors.GenericEntity,
+            SymbolText.NameLocation(type),
+            SymbolText.Display(type),
+            type.Arity > 0 ? "is generic" : "is nested in a generic type",
+            type.Arity > 0
+                ? $"remove [Syncable] from it and mark a non-generic class derived from it (class Order : {type.Name}<…>) [Syncable]"
+                : "move it out of the generic type"));
+    }
+
+    /// <summary>OSYNC014: more than one [SyncVersion], a type the version cannot be held in, or a property the engine cannot set.</summary>
+    private static void ReportVersionProblems(SymbolAnalysisContext context, INamedTypeSymbol type, KnownSymbols known)
+    {
+        List<IPropertySymbol> versions = EntityRules.FindVersions(type, known);
+        string entity = SymbolText.Display(type);
+        foreach (IPropertySymbol version in versions)
+        {
+            (string Problem, string Fix)? problem;
+            if (versions.Count > 1)
+            {
+                string others = string.Join(", ", versions.Where(v => !SymbolEqualityComparer.Default.Equals(v, version)).Select(static v => v.Name));
+                problem = ($"is one of several [SyncVersion] properties of {entity} (with {others})", "keep [SyncVersion] on the one property that holds the server's version");
+            }
+            else if (EntityRules.GetVersionKind(version.Type, out _) is null)
+            {
+                problem = ($"is {SymbolText.Display(version.Type)}, which cannot hold the server's version", "use string, long or int (nullable or not)");
+            }
+            else
+            {
+                WriteAccess write = MemberAccess.GetWriteAccess(version, known);
+                problem = MemberAccess.IsWritable(write)
+                    ? null
+                    : ($"{Writability.Describe(write)}, so the server's version cannot be set", Writability.Fix(write, version.ContainingType.IsRecord));
+            }
+
+            if (problem is { } found)
+            {
+                Location location = version.Locations.Length > 0 && version.Locations[0].IsInSource ? version.Locations[0] : SymbolText.NameLocation(type);
+                context.ReportDiagnostic(Diagnostic.Create(
+                    DiagnosticDescriptors.UnusableVersion,
+                    location,
+                    SymbolText.Display(version.ContainingType),
+                    version.Name,
+                    found.Problem,
+                    found.Fix));
+            }
+        }
     }
 
     private static void ReportKeyProblem(SymbolAnalysisContext context, INamedTypeSymbol type, KnownSymbols known)

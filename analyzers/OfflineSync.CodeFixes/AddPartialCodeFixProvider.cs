@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Composition;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -8,18 +9,24 @@ using OfflineSync.Analyzers;
 
 namespace OfflineSync.CodeFixes;
 
-/// <summary>OSYNC005: adds <c>partial</c> to the <c>[Syncable]</c> type and every type containing it.</summary>
+/// <summary>
+/// OSYNC005 and OSYNC012: adds <c>partial</c> to the <c>[Syncable]</c> or <c>[SyncClient]</c> type and every
+/// type containing it.
+/// </summary>
 [ExportCodeFixProvider(LanguageNames.CSharp, Name = nameof(AddPartialCodeFixProvider)), Shared]
 public sealed class AddPartialCodeFixProvider : SyntaxCodeFixProvider
 {
     /// <summary>Creates the provider.</summary>
     public AddPartialCodeFixProvider()
-        : base(DiagnosticDescriptors.TypeNotPartial, "OSYNC005.AddPartial")
+        : base(ImmutableArray.Create(DiagnosticDescriptors.TypeNotPartial.Id, DiagnosticDescriptors.ClientNotGenerated.Id), "OSYNC005.AddPartial")
     {
     }
 
+    // OSYNC012 has other causes (a record, a base class) that 'partial' does not fix: the analyzer marks the one it does.
     private protected override SyntaxFix? CreateFix(SyntaxNode root, Diagnostic diagnostic) =>
-        root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is TypeDeclarationSyntax declaration
+        (diagnostic.Id == DiagnosticDescriptors.TypeNotPartial.Id
+            || (diagnostic.Properties.TryGetValue(SyncClientAnalyzer.FixProperty, out string? fix) && fix == "AddPartial"))
+        && root.FindToken(diagnostic.Location.SourceSpan.Start).Parent is TypeDeclarationSyntax declaration
             ? new SyntaxFix("Make the type and its containing types partial", () => Fix(root, declaration))
             : null;
 

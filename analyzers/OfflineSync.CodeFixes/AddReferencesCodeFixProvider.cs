@@ -1,5 +1,4 @@
 using System.Composition;
-using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CodeFixes;
 using Microsoft.CodeAnalysis.CSharp;
@@ -34,19 +33,6 @@ public sealed class AddReferencesCodeFixProvider : SyntaxCodeFixProvider
                 SyntaxFactory.AttributeArgumentList(SyntaxFactory.SingletonSeparatedList(SyntaxFactory.AttributeArgument(
                     SyntaxFactory.TypeOfExpression(SyntaxFactory.ParseTypeName(target).WithAdditionalAnnotations(Simplifier.Annotation))))))));
 
-        // The new attribute takes its own line, indented like the property.
-        SyntaxTriviaList leading = property.GetLeadingTrivia();
-        SyntaxTrivia indentation = leading.Count > 0 && leading.Last().IsKind(SyntaxKind.WhitespaceTrivia) ? leading.Last() : default;
-        SyntaxTriviaList indent = indentation == default ? SyntaxFactory.TriviaList() : SyntaxFactory.TriviaList(indentation);
-        SyntaxTrivia newLine = root.DescendantTrivia().FirstOrDefault(t => t.IsKind(SyntaxKind.EndOfLineTrivia));
-        if (newLine == default)
-        {
-            newLine = SyntaxFactory.ElasticCarriageReturnLineFeed;
-        }
-
-        PropertyDeclarationSyntax fixedProperty = property.AttributeLists.Count == 0
-            ? property.WithLeadingTrivia(indent).AddAttributeLists(attribute.WithLeadingTrivia(leading).WithTrailingTrivia(newLine))
-            : property.AddAttributeLists(attribute.WithLeadingTrivia(indent).WithTrailingTrivia(newLine));
-        return root.ReplaceNode(property, fixedProperty);
+        return AttributeInsertion.Add(root, property, attribute);
     }
 }

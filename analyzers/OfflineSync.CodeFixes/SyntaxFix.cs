@@ -30,8 +30,13 @@ public abstract class SyntaxCodeFixProvider : CodeFixProvider
     private readonly string _equivalenceKey;
 
     private protected SyntaxCodeFixProvider(DiagnosticDescriptor descriptor, string equivalenceKey)
+        : this(ImmutableArray.Create(descriptor.Id), equivalenceKey)
     {
-        FixableDiagnosticIds = ImmutableArray.Create(descriptor.Id);
+    }
+
+    private protected SyntaxCodeFixProvider(ImmutableArray<string> diagnosticIds, string equivalenceKey)
+    {
+        FixableDiagnosticIds = diagnosticIds;
         _equivalenceKey = equivalenceKey;
     }
 

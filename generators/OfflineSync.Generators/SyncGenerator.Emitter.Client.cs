@@ -1,6 +1,7 @@
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Text;
 using OfflineSync.Generators.Model;
+using OfflineSync.Shared;
 
 namespace OfflineSync.Generators;
 
@@ -37,7 +38,7 @@ public sealed partial class SyncGenerator
             writer.OpenBrace();
             foreach (ClientEntityModel entity in model.Entities)
             {
-                writer.WriteLine("this." + Naming.Pluralize(entity.Name) + " = new " + entity.Name + "Set(this.Engine);");
+                writer.WriteLine("this." + SyncNaming.SetProperty(entity.Name) + " = new " + SyncNaming.SetType(entity.Name) + "(this.Engine);");
             }
 
             writer.CloseBrace();
@@ -56,12 +57,12 @@ public sealed partial class SyncGenerator
         private static void WriteSet(SourceWriter writer, ClientEntityModel entity)
         {
             string self = entity.FullyQualifiedName;
-            string set = entity.Name + "Set";
+            string set = SyncNaming.SetType(entity.Name);
             string access = entity.IsPublic ? "public" : "internal";
             writer.WriteLines($$"""
                 /// <summary>Gets the local view of <see cref="{{self}}"/> items and the operations on them.</summary>
                 {{GeneratedCode}}
-                {{access}} {{set}} {{Naming.Pluralize(entity.Name)}} { get; }
+                {{access}} {{set}} {{SyncNaming.SetProperty(entity.Name)}} { get; }
 
                 /// <summary>The typed set of <see cref="{{self}}"/>: the base operations plus overloads typed by its key and patch.</summary>
                 {{GeneratedCode}}

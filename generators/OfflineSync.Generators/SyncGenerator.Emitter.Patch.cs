@@ -14,8 +14,6 @@ public sealed partial class SyncGenerator
         {
             string self = entity.Type.FullyQualifiedName;
             string patch = entity.PatchName;
-            EquatableArray<PatchPropertyModel> properties = entity.PatchProperties;
-
             writer.WriteLines($$"""
                 /// <summary>A partial update of <see cref="{{self}}"/>: only the properties that are set are applied and sent.</summary>
                 {{GeneratedCode}}
@@ -26,7 +24,7 @@ public sealed partial class SyncGenerator
             WritePatchMerge(writer, entity);
             WritePatchApplyAndDiff(writer, entity);
             WritePatchVisit(writer, entity);
-            WritePatchWrite(writer, properties);
+            WritePatchWrite(writer, entity);
             WritePatchRead(writer, entity);
             writer.CloseBrace();
         }
@@ -119,7 +117,7 @@ public sealed partial class SyncGenerator
             writer.CloseBrace();
             writer.WriteLine();
 
-            writer.WriteLines($$"""
+            writer.WriteLines("""
                 /// <summary>Returns the patch that turns <paramref name="before"/> into <paramref name="after"/>: the properties whose values differ.</summary>
                 /// <param name="before">The entity before the edit.</param>
                 /// <param name="after">The entity after the edit.</param>
@@ -132,7 +130,7 @@ public sealed partial class SyncGenerator
             {
                 string equal = property.IsScalar
                     ? $"global::System.Collections.Generic.EqualityComparer<{property.TypeName}>.Default.Equals(before.{property.Name}, after.{property.Name})"
-                    : $"global::OfflineSync.SyncJson.JsonEquals(before.{property.Name}, after.{property.Name})";
+                    : $"global::OfflineSync.SyncJson.JsonEquals(before.{property.Name}, after.{property.Name}, {support}.ValueTypeInfo<{property.TypeName}>())";
                 writer.OpenBlock($"if (!{equal})");
                 writer.WriteLine($"patch.{property.Name} = new {Optional(property)}(after.{property.Name});");
                 writer.CloseBrace();
@@ -183,8 +181,9 @@ public sealed partial class SyncGenerator
             writer.WriteLine();
         }
 
-        private static void WritePatchWrite(SourceWriter writer, EquatableArray<PatchPropertyModel> properties)
+        private static void WritePatchWrite(SourceWriter writer, EntityModel entity)
         {
+            string support = SupportReference(entity);
             writer.WriteLines($$"""
                 /// <inheritdoc/>
                 public void WriteTo({{Json}}.Utf8JsonWriter writer)
@@ -193,7 +192,7 @@ public sealed partial class SyncGenerator
                     writer.WriteStartObject();
                 """);
             writer.Indent();
-            foreach (PatchPropertyModel property in properties)
+            foreach (PatchPropertyModel property in entity.PatchProperties)
             {
                 string name = property.JsonNameField;
                 string value = "this." + property.Name + ".Value";
@@ -210,7 +209,7 @@ public sealed partial class SyncGenerator
                 else if (property.JsonKind == JsonValueKind.Serializer)
                 {
                     writer.WriteLine($"writer.WritePropertyName({name});");
-                    writer.WriteLine($"{Json}.JsonSerializer.Serialize(writer, {value}, global::OfflineSync.SyncJson.GetTypeInfo<{property.TypeName}>());");
+                    writer.WriteLine($"{Json}.JsonSerializer.Serialize(writer, {value}, {support}.ValueTypeInfo<{property.TypeName}>());");
                 }
                 else
                 {
@@ -286,7 +285,7 @@ public sealed partial class SyncGenerator
                 writer.OpenBlock($"{prefix} (reader.ValueTextEquals({property.JsonNameField}.EncodedUtf8Bytes))");
                 writer.WriteLine($"property = {Literal(property.JsonName)};");
                 writer.WriteLine("reader.Read();");
-                writer.WriteLine($"patch.{property.Name} = new {Optional(property)}({ReadValue(property)});");
+                writer.WriteLine($"patch.{property.Name} = new {Optional(property)}({ReadValue(property, SupportReference(entity))});");
                 writer.CloseBrace();
                 prefix = "else if";
             }
@@ -314,11 +313,11 @@ public sealed partial class SyncGenerator
                 """);
         }
 
-        private static string ReadValue(PatchPropertyModel property)
+        private static string ReadValue(PatchPropertyModel property, string support)
         {
             string read = property.JsonKind switch
             {
-                JsonValueKind.Serializer => $"{Json}.JsonSerializer.Deserialize(ref reader, global::OfflineSync.SyncJson.GetTypeInfo<{property.TypeName}>())!",
+                JsonValueKind.Serializer => $"{Json}.JsonSerializer.Deserialize(ref reader, {support}.ValueTypeInfo<{property.TypeName}>())!",
                 JsonValueKind.String => "reader.GetString()!",
                 _ => "reader.Get" + property.ReaderSuffix + "()",
             };

@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using System.Linq;
 using OfflineSync.Generators.Model;
 
 namespace OfflineSync.Generators;
@@ -12,15 +13,15 @@ public sealed partial class SyncGenerator
         private const int MaxDepth = 64;
 
         /// <summary>
-        /// The file-local class holding one visit method per walked type and the <c>[UnsafeAccessor]</c>
-        /// setters of <c>init</c>-only members; file-local so nothing of it leaks into the app's API.
+        /// The file-local class holding the JSON contract, one visit method per walked type and the
+        /// <c>[UnsafeAccessor]</c> setters; file-local so nothing of it leaks into the app's API.
         /// </summary>
         private static void WriteSupport(SourceWriter writer, EntityModel entity)
         {
             writer.WriteLine(GeneratedCode);
             writer.OpenBlock("file static class " + entity.SupportName);
 
-            foreach (InitAccessorModel accessor in entity.InitAccessors)
+            foreach (SetterAccessorModel accessor in entity.Accessors)
             {
                 string owner = (accessor.OwnerIsValueType ? "ref " : string.Empty) + accessor.OwnerTypeName;
                 writer.WriteLine("[global::System.Runtime.CompilerServices.UnsafeAccessor(global::System.Runtime.CompilerServices.UnsafeAccessorKind.Method, Name = \"set_" + accessor.MemberName + "\")]");
@@ -28,14 +29,64 @@ public sealed partial class SyncGenerator
                 writer.WriteLine();
             }
 
-            writer.WriteLines("""
-                internal static T CloneValue<T>(T value) => value is null ? value : global::OfflineSync.SyncJson.Clone(value);
-                """);
+            WriteJsonContract(writer, entity);
 
             for (int i = 0; i < entity.Walks.Count; i++)
             {
                 writer.WriteLine();
                 WriteWalk(writer, entity, i);
+            }
+
+            writer.CloseBrace();
+        }
+
+        /// <summary>
+        /// The entity's JSON contract, built once: from the <c>JsonSerializerContext</c> that lists the entity
+        /// (no reflection), or else through reflection while System.Text.Json allows it. Patch values are
+        /// described by the same options, so they take the same path.
+        /// </summary>
+        private static void WriteJsonContract(SourceWriter writer, EntityModel entity)
+        {
+            string self = entity.Type.FullyQualifiedName;
+            string typeInfo = Json + ".Serialization.Metadata.JsonTypeInfo";
+            bool removesIgnored = entity.JsonContext is not null && !entity.IgnoredJsonMembers.IsEmpty;
+            string create = entity.JsonContext is { } jsonContext
+                ? $"global::OfflineSync.SyncJson.CreateTypeInfo<{self}>({jsonContext}.Default, {(removesIgnored ? "RemoveIgnored" : "null")})"
+                : $"global::OfflineSync.SyncJson.GetReflectionTypeInfo<{self}>()";
+            writer.WriteLines($$"""
+                private static {{typeInfo}}<{{self}}>? s_jsonTypeInfo;
+
+                internal static {{typeInfo}}<{{self}}> JsonTypeInfo => s_jsonTypeInfo ??= {{create}};
+
+                internal static {{typeInfo}}<T> ValueTypeInfo<T>() => global::OfflineSync.SyncJson.GetTypeInfo<T>(JsonTypeInfo.Options);
+
+                internal static T CloneValue<T>(T value) => value is null ? value : global::OfflineSync.SyncJson.Clone(value, ValueTypeInfo<T>());
+                """);
+            if (!removesIgnored)
+            {
+                return;
+            }
+
+            // Source-generated metadata does not know [SyncIgnore]: the members are removed by JSON name,
+            // from the declaring type and the types derived from it.
+            writer.WriteLine();
+            writer.OpenBlock("private static void RemoveIgnored(" + typeInfo + " typeInfo)");
+            bool first = true;
+            foreach (IGrouping<string, IgnoredJsonMemberModel> group in entity.IgnoredJsonMembers.GroupBy(static m => m.DeclaringTypeName))
+            {
+                if (!first)
+                {
+                    writer.WriteLine();
+                }
+
+                first = false;
+                writer.OpenBlock("if (typeof(" + group.Key + ").IsAssignableFrom(typeInfo.Type))");
+                foreach (IgnoredJsonMemberModel member in group)
+                {
+                    writer.WriteLine("global::OfflineSync.SyncJson.RemoveProperty(typeInfo, " + Literal(member.JsonName) + ");");
+                }
+
+                writer.CloseBrace();
             }
 
             writer.CloseBrace();
@@ -155,6 +206,9 @@ public sealed partial class SyncGenerator
                 case SlotKind.KeySet:
                     writer.WriteLine($"global::OfflineSync.ReferenceSlots.VisitSet{typeArguments}({read}, ref visitor);");
                     break;
+                case SlotKind.KeyReadOnlyList or SlotKind.KeyReadOnlyCollection or SlotKind.KeyImmutableArray:
+                    WriteReplacedKeyCollection(writer, slot, read, assign, onChanged, n);
+                    break;
                 case SlotKind.Nested when !nestedIsStruct:
                     writer.OpenBlock($"if ({read} is {{ }} nested{n})");
                     writer.WriteLine($"{visit}(nested{n}, ref visitor, {nextDepth});");
@@ -247,6 +301,79 @@ public sealed partial class SyncGenerator
 
                     writer.CloseBrace();
                     break;
+            }
+        }
+
+        /// <summary>
+        /// A read-only collection of keys: read by index, nothing allocated while no key changes; on the first
+        /// change the keys are copied to a new array, which is assigned back (an immutable array wraps it).
+        /// </summary>
+        private static void WriteReplacedKeyCollection(SourceWriter writer, SlotModel slot, string read, Func<string, string> assign, string? onChanged, string n)
+        {
+            string type = slot.ValueTypeName;
+            string items = "items" + n;
+            string copy = "copy" + n;
+            string i = "i" + n;
+            string count;
+            string copyAll;
+            string replacement;
+            if (slot.Kind == SlotKind.KeyImmutableArray)
+            {
+                writer.OpenBrace();
+                writer.WriteLine($"global::System.Collections.Immutable.ImmutableArray<{type}> {items} = {read};");
+                writer.OpenBlock($"if (!{items}.IsDefault)");
+                count = items + ".Length";
+                copyAll = $"{items}.AsSpan().ToArray()";
+                replacement = $"global::System.Runtime.InteropServices.ImmutableCollectionsMarshal.AsImmutableArray({copy})";
+            }
+            else
+            {
+                writer.OpenBlock($"if ({read} is {{ }} source{n})");
+                if (slot.Kind == SlotKind.KeyReadOnlyCollection)
+                {
+                    // Lists and arrays are read in place; any other collection is copied once to be indexed.
+                    writer.WriteLine($"global::System.Collections.Generic.IReadOnlyList<{type}> {items} = source{n} as global::System.Collections.Generic.IReadOnlyList<{type}> ?? global::System.Linq.Enumerable.ToArray(source{n});");
+                }
+                else
+                {
+                    writer.WriteLine($"global::System.Collections.Generic.IReadOnlyList<{type}> {items} = source{n};");
+                }
+
+                count = items + ".Count";
+                copyAll = $"global::System.Linq.Enumerable.ToArray({items})";
+                replacement = copy;
+            }
+
+            writer.WriteLine($"{type}[]? {copy} = null;");
+            writer.OpenBlock($"for (int {i} = 0; {i} < {count}; {i}++)");
+            if (slot.ValueIsReferenceType)
+            {
+                writer.OpenBlock($"if ({items}[{i}] is not {{ }} original{n})");
+                writer.WriteLine("continue;");
+                writer.CloseBrace();
+                writer.WriteLine();
+            }
+            else
+            {
+                writer.WriteLine($"{type} original{n} = {items}[{i}];");
+            }
+
+            writer.WriteLine($"{type} key{n} = original{n};");
+            writer.WriteLine($"visitor.Visit<{slot.TargetTypeName}, {type}>(ref key{n});");
+            writer.OpenBlock($"if (!global::System.Collections.Generic.EqualityComparer<{type}>.Default.Equals(key{n}, original{n}))");
+            writer.WriteLine($"{copy} ??= {copyAll};");
+            writer.WriteLine($"{copy}[{i}] = key{n};");
+            writer.CloseBrace();
+            writer.CloseBrace();
+            writer.WriteLine();
+            writer.OpenBlock($"if ({copy} is not null)");
+            writer.WriteLine(assign(replacement));
+            WriteIfNotNull(writer, onChanged);
+            writer.CloseBrace();
+            writer.CloseBrace();
+            if (slot.Kind == SlotKind.KeyImmutableArray)
+            {
+                writer.CloseBrace();
             }
         }
 

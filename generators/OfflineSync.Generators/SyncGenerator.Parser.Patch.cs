@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using OfflineSync.Generators.Model;
+using OfflineSync.Shared;
 
 namespace OfflineSync.Generators;
 
@@ -17,15 +18,15 @@ public sealed partial class SyncGenerator
             {
                 // The patch mirrors the JSON contract: public get and set (or init), not ignored;
                 // a name the patch type already uses is OSYNC009.
-                string name = Naming.Identifier(property.Name);
+                string name = SyncNaming.Identifier(property.Name);
                 if (name == key.PropertyName
                     || name == version?.PropertyName
-                    || Naming.PatchMembers.Contains(property.Name)
+                    || SyncNaming.PatchMembers.Contains(property.Name)
                     || property.Name == patchName
                     || property.DeclaredAccessibility != Accessibility.Public
                     || property.GetMethod is not { DeclaredAccessibility: Accessibility.Public }
                     || property.SetMethod is not { DeclaredAccessibility: Accessibility.Public }
-                    || HasAttribute(property, _known.SyncIgnoreAttribute)
+                    || HasAttribute(property, _known.SyncIgnore)
                     || IsJsonIgnored(property)
                     || ContainsErrorType(property.Type)
                     || GetWrite(property) is not { } write)
@@ -48,9 +49,9 @@ public sealed partial class SyncGenerator
             return properties.ToEquatableArray();
         }
 
-        private bool IsJsonIgnored(IPropertySymbol property)
+        private bool IsJsonIgnored(ISymbol property)
         {
-            AttributeData? ignore = property.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.JsonIgnoreAttribute));
+            AttributeData? ignore = property.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.JsonIgnore));
             if (ignore is null)
             {
                 return false;
@@ -68,12 +69,12 @@ public sealed partial class SyncGenerator
             return true;
         }
 
-        private string GetJsonName(IPropertySymbol property)
+        private string GetJsonName(ISymbol property)
         {
-            AttributeData? name = property.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.JsonPropertyNameAttribute));
+            AttributeData? name = property.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.JsonPropertyName));
             return name is { ConstructorArguments.Length: 1 } && name.ConstructorArguments[0].Value is string explicitName
                 ? explicitName
-                : Naming.ToCamelCase(property.Name);
+                : SyncNaming.ToCamelCase(property.Name);
         }
 
         private (JsonValueKind Kind, string ReaderSuffix, bool NullableValue) ClassifyJson(ITypeSymbol type)

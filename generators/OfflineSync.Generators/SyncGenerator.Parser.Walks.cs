@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using OfflineSync.Generators.Model;
+using OfflineSync.Shared;
 
 namespace OfflineSync.Generators;
 
@@ -54,7 +55,7 @@ public sealed partial class SyncGenerator
                     return null;
             }
 
-            AttributeData? references = member.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.ReferencesAttribute));
+            AttributeData? references = member.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, _known.References));
             return references is not null
                 ? ParseKeySlot(member, memberType, references)
                 : ParseNestedSlot(member, memberType);
@@ -65,7 +66,7 @@ public sealed partial class SyncGenerator
             // OSYNC001/006: the target must be a [Syncable] entity with a supported key.
             if (references.ConstructorArguments.Length != 1
                 || references.ConstructorArguments[0].Value is not INamedTypeSymbol target
-                || !HasAttribute(target, _known.SyncableAttribute)
+                || !HasAttribute(target, _known.Syncable)
                 || target.IsGenericType
                 || FindKeyType(target) is not { } keyType)
             {
@@ -86,14 +87,17 @@ public sealed partial class SyncGenerator
             {
                 kind = SlotKind.NullableKey;
             }
-            else if (GetCollection(memberType) is ({ } element, { } collectionKind) && SameType(element, keyType))
+            else if (CollectionShapes.Classify(memberType, _known) is ({ } collection and not CollectionKind.None, { } element) && SameType(element, keyType))
             {
-                kind = collectionKind switch
+                kind = collection switch
                 {
-                    SlotKind.NestedList => SlotKind.KeyList,
-                    SlotKind.NestedArray => SlotKind.KeyArray,
-                    SlotKind.NestedIList => SlotKind.KeyIList,
-                    _ => SlotKind.KeySet,
+                    CollectionKind.List => SlotKind.KeyList,
+                    CollectionKind.Array => SlotKind.KeyArray,
+                    CollectionKind.IList => SlotKind.KeyIList,
+                    CollectionKind.HashSet => SlotKind.KeySet,
+                    CollectionKind.ReadOnlyList => SlotKind.KeyReadOnlyList,
+                    CollectionKind.ReadOnlyCollection => SlotKind.KeyReadOnlyCollection,
+                    _ => SlotKind.KeyImmutableArray,
                 };
             }
             else
@@ -102,9 +106,9 @@ public sealed partial class SyncGenerator
             }
 
             MemberWrite write = MemberWrite.Direct;
-            if (kind is SlotKind.Key or SlotKind.NullableKey)
+            if (kind is SlotKind.Key or SlotKind.NullableKey or SlotKind.KeyReadOnlyList or SlotKind.KeyReadOnlyCollection or SlotKind.KeyImmutableArray)
             {
-                // OSYNC003: a changed key must be written back.
+                // OSYNC003: a changed key, or a read-only collection rebuilt around it, must be written back.
                 if (GetWrite(member) is not { } scalarWrite)
                 {
                     return null;
@@ -113,16 +117,31 @@ public sealed partial class SyncGenerator
                 write = scalarWrite;
             }
 
-            return new SlotModel(Naming.Identifier(member.Name), kind, keyTypeName, targetName, keyIsReference, -1, write);
+            return new SlotModel(SyncNaming.Identifier(member.Name), kind, keyTypeName, targetName, keyIsReference, -1, write);
         }
 
         private SlotModel? ParseNestedSlot(ISymbol member, ITypeSymbol memberType)
         {
             SlotKind kind;
             ITypeSymbol nestedType;
-            if (GetCollection(memberType) is ({ } element, { } collectionKind))
+            (CollectionKind collection, ITypeSymbol? element) = CollectionShapes.Classify(memberType, _known);
+            if (element is not null)
             {
-                kind = collectionKind;
+                // Nested objects in read-only collections are not walked (OSYNC004).
+                SlotKind? nestedKind = collection switch
+                {
+                    CollectionKind.List => SlotKind.NestedList,
+                    CollectionKind.Array => SlotKind.NestedArray,
+                    CollectionKind.IList => SlotKind.NestedIList,
+                    CollectionKind.HashSet => SlotKind.NestedSet,
+                    _ => null,
+                };
+                if (nestedKind is null)
+                {
+                    return null;
+                }
+
+                kind = nestedKind.Value;
                 nestedType = element;
             }
             else if (UnwrapNullable(memberType) is { } underlying)
@@ -164,7 +183,7 @@ public sealed partial class SyncGenerator
                 return null;
             }
 
-            return new SlotModel(Naming.Identifier(member.Name), kind, named.ToDisplayString(s_typeName), string.Empty, !named.IsValueType, walk, write);
+            return new SlotModel(SyncNaming.Identifier(member.Name), kind, named.ToDisplayString(s_typeName), string.Empty, !named.IsValueType, walk, write);
         }
 
         /// <summary>Drops nested types that hold no key at any depth, renumbers the rest and marks recursive ones.</summary>
@@ -272,40 +291,14 @@ public sealed partial class SyncGenerator
             if (type.TypeKind is not (TypeKind.Class or TypeKind.Struct)
                 || type.SpecialType != SpecialType.None
                 || type.IsUnboundGenericType
-                || HasAttribute(type, _known.SyncableAttribute)
-                || !_known.Compilation.IsSymbolAccessibleWithin(type, _known.Compilation.Assembly))
+                || HasAttribute(type, _known.Syncable)
+                || !_known.IsAccessibleInAssembly(type))
             {
                 return false;
             }
 
             // Framework types hold no [References]; skipping them keeps the walk small.
-            string? ns = type.ContainingNamespace?.ToDisplayString();
-            return ns is null || !(ns == "System" || ns.StartsWith("System.", StringComparison.Ordinal) || ns.StartsWith("Microsoft.", StringComparison.Ordinal));
-        }
-
-        /// <summary>Recognizes <c>List&lt;T&gt;</c>, <c>T[]</c>, <c>IList&lt;T&gt;</c> and <c>HashSet&lt;T&gt;</c>, returned as the nested slot kind.</summary>
-        private (ITypeSymbol? Element, SlotKind? Kind) GetCollection(ITypeSymbol type)
-        {
-            if (type is IArrayTypeSymbol { Rank: 1 } array)
-            {
-                return (array.ElementType, SlotKind.NestedArray);
-            }
-
-            if (type is INamedTypeSymbol { IsGenericType: true, TypeArguments.Length: 1 } generic)
-            {
-                INamedTypeSymbol definition = generic.OriginalDefinition;
-                SlotKind? kind =
-                    SymbolEqualityComparer.Default.Equals(definition, _known.List) ? SlotKind.NestedList
-                    : SymbolEqualityComparer.Default.Equals(definition, _known.IList) ? SlotKind.NestedIList
-                    : SymbolEqualityComparer.Default.Equals(definition, _known.HashSet) ? SlotKind.NestedSet
-                    : null;
-                if (kind is not null)
-                {
-                    return (generic.TypeArguments[0], kind);
-                }
-            }
-
-            return (null, null);
+            return !IsFrameworkType(type);
         }
 
         private sealed class WalkBuilder

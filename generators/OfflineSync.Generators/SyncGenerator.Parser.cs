@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using OfflineSync.Generators.Model;
+using OfflineSync.Shared;
 
 namespace OfflineSync.Generators;
 
@@ -30,7 +31,7 @@ public sealed partial class SyncGenerator
         private readonly CancellationToken _cancellationToken;
         private readonly List<WalkBuilder> _walks = new();
         private readonly Dictionary<ITypeSymbol, int> _walkIndex = new(SymbolEqualityComparer.Default);
-        private readonly List<InitAccessorModel> _accessors = new();
+        private readonly List<SetterAccessorModel> _accessors = new();
 
         private Parser(KnownTypeSymbols known, CancellationToken cancellationToken)
         {
@@ -63,20 +64,9 @@ public sealed partial class SyncGenerator
 
         public static ClientModel? ParseClient(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
+            // OSYNC012 reports a class the generator cannot extend.
             if (context.TargetSymbol is not INamedTypeSymbol type
-                || type.TypeKind != TypeKind.Class
-                || type.IsRecord
-                || type.IsStatic
-                || type.IsGenericType)
-            {
-                return null;
-            }
-
-            // The generator adds the SyncClient base; another base class cannot be combined with it.
-            INamedTypeSymbol? baseType = type.BaseType;
-            if (baseType is not null
-                && baseType.SpecialType != SpecialType.System_Object
-                && baseType.ToDisplayString(s_typeName) != "global::OfflineSync.SyncClient")
+                || TypeRules.CheckClient(type, new SyncSymbols(context.SemanticModel.Compilation), cancellationToken) != ClientProblem.None)
             {
                 return null;
             }
@@ -85,29 +75,108 @@ public sealed partial class SyncGenerator
             return declaration is null ? null : new ClientModel(declaration);
         }
 
+        /// <summary>
+        /// The entities of the referenced assemblies, from their <c>[assembly: SyncableType(typeof(X))]</c> listings.
+        /// Runs on every compilation but reads only assembly attributes, and its model compares equal as long
+        /// as the references do, so nothing after it re-runs.
+        /// </summary>
+        public static EquatableArray<ClientEntityModel> ParseReferencedEntities(Compilation compilation, CancellationToken cancellationToken)
+        {
+            var symbols = new SyncSymbols(compilation);
+            var entities = new List<ClientEntityModel>();
+            foreach (INamedTypeSymbol entity in ReferencedEntities.Find(symbols))
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (entity.IsGenericType
+                    || EntityRules.FindKey(entity, symbols).Key is not { } key
+                    || EntityRules.GetKeyKind(key.Type, symbols) is not { } kind
+                    || !ImplementsSyncEntity(entity)
+                    || FindPatchType(entity) is not { } patch)
+                {
+                    continue;
+                }
+
+                entities.Add(new ClientEntityModel(
+                    entity.ToDisplayString(s_typeName),
+                    entity.Name,
+                    patch.ToDisplayString(s_typeName),
+                    key.Type.ToDisplayString(s_typeName),
+                    kind,
+                    IsEffectivelyPublic(entity)));
+            }
+
+            return entities.OrderBy(static e => e.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray();
+
+            static bool ImplementsSyncEntity(INamedTypeSymbol entity) =>
+                entity.AllInterfaces.Any(i => i is { Name: "ISyncEntity", Arity: 1, ContainingNamespace.Name: "OfflineSync" } && SymbolEqualityComparer.Default.Equals(i.TypeArguments[0], entity));
+
+            static INamedTypeSymbol? FindPatchType(INamedTypeSymbol entity)
+            {
+                INamespaceOrTypeSymbol container = (INamespaceOrTypeSymbol?)entity.ContainingType ?? entity.ContainingNamespace;
+                return container.GetTypeMembers(SyncNaming.PatchType(entity.Name)).FirstOrDefault(static t => t.Arity == 0);
+            }
+        }
+
+        /// <summary>A <c>JsonSerializerContext</c> the generated code can take entities' metadata from, with the types it lists.</summary>
+        public static JsonContextModel? ParseJsonContext(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var symbols = new SyncSymbols(context.SemanticModel.Compilation);
+            if (context.TargetSymbol is not INamedTypeSymbol type || !JsonContexts.IsUsable(type, symbols, cancellationToken))
+            {
+                return null;
+            }
+
+            // All the attributes of the type, not only those of this declaration: every part yields the same model.
+            string[] listed = JsonContexts.ListedTypes(type, symbols)
+                .Select(static t => t.ToDisplayString(s_typeName))
+                .Distinct(StringComparer.Ordinal)
+                .OrderBy(static t => t, StringComparer.Ordinal)
+                .ToArray();
+            return new JsonContextModel(type.ToDisplayString(s_typeName), new EquatableArray<string>(listed));
+        }
+
+        public static EquatableArray<JsonContextModel> SortJsonContexts(ImmutableArray<JsonContextModel> contexts, CancellationToken cancellationToken) =>
+            contexts.Distinct().OrderBy(static c => c.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray();
+
+        /// <summary>The entity with the first context (by name) that lists it: its JSON then needs no reflection.</summary>
+        public static EntityModel AttachJsonContext(EntityModel entity, EquatableArray<JsonContextModel> contexts)
+        {
+            foreach (JsonContextModel context in contexts)
+            {
+                if (context.ListedTypes.Contains(entity.Type.FullyQualifiedName))
+                {
+                    return entity with { JsonContext = context.FullyQualifiedName };
+                }
+            }
+
+            return entity;
+        }
+
         public static ClientEntityModel ToClientEntity(EntityModel entity)
         {
             return new ClientEntityModel(entity.Type.FullyQualifiedName, entity.Type.Name, entity.PatchFullyQualifiedName, entity.Key.TypeName, entity.Key.Kind, entity.IsPublic);
         }
 
-        public static ClientWithEntitiesModel AttachEntities(ClientModel client, ImmutableArray<ClientEntityModel> entities)
+        public static ClientWithEntitiesModel AttachEntities(ClientModel client, ImmutableArray<ClientEntityModel> entities, EquatableArray<ClientEntityModel> referenced)
         {
-            // Two entities with the same simple name would give two sets of the same name (OSYNC009): keep the first.
+            // Two entities with the same simple name would give two sets of the same name (OSYNC009): keep the
+            // first, the compilation's own before those of references.
             var setNames = new HashSet<string>(StringComparer.Ordinal);
             var kept = new List<ClientEntityModel>();
-            foreach (ClientEntityModel entity in entities.OrderBy(static e => e.FullyQualifiedName, StringComparer.Ordinal))
+            foreach (ClientEntityModel entity in entities.OrderBy(static e => e.FullyQualifiedName, StringComparer.Ordinal).Concat(referenced))
             {
-                if (setNames.Add(Naming.Pluralize(entity.Name)) && setNames.Add(entity.Name + "Set"))
+                if (setNames.Add(SyncNaming.SetProperty(entity.Name)) && setNames.Add(SyncNaming.SetType(entity.Name)))
                 {
                     kept.Add(entity);
                 }
             }
 
-            return new ClientWithEntitiesModel(client, kept.ToEquatableArray());
+            return new ClientWithEntitiesModel(client, kept.OrderBy(static e => e.FullyQualifiedName, StringComparer.Ordinal).ToEquatableArray());
         }
 
         private EntityModel? ParseEntity(INamedTypeSymbol type, AttributeData attribute)
         {
+            // OSYNC013 reports a generic entity; a struct or a static class cannot implement ISyncEntity<T>.
             if (type.TypeKind != TypeKind.Class || type.IsStatic || type.IsGenericType)
             {
                 return null;
@@ -119,24 +188,22 @@ public sealed partial class SyncGenerator
                 return null;
             }
 
-            string resource = attribute.ConstructorArguments.Length == 1 && attribute.ConstructorArguments[0].Value is string { Length: > 0 } explicitName
-                ? explicitName
-                : Naming.ToCamelCase(Naming.Pluralize(type.Name));
+            string resource = SyncSymbols.ResourceName(type, attribute);
 
             List<ISymbol> members = GetInstanceMembers(type);
-            if (members.Concat(type.GetMembers()).Any(static m => m is not IMethodSymbol && !m.IsImplicitlyDeclared && Naming.EntityMembers.Contains(m.Name)))
+            if (members.Concat(type.GetMembers()).Any(static m => m is not IMethodSymbol && !m.IsImplicitlyDeclared && SyncNaming.EntityMembers.Contains(m.Name)))
             {
                 return null; // OSYNC009: the generated member of that name would clash with it
             }
 
-            KeyModel? key = ParseKey(members);
+            KeyModel? key = ParseKey(type);
             if (key is null)
             {
                 return null;
             }
 
-            VersionModel? version = ParseVersion(members);
-            EquatableArray<PatchPropertyModel> patchProperties = ParsePatchProperties(members, key, version, declaration.Name + "Patch");
+            VersionModel? version = ParseVersion(type);
+            EquatableArray<PatchPropertyModel> patchProperties = ParsePatchProperties(members, key, version, SyncNaming.PatchType(declaration.Name));
 
             GetWalk(type);
             EquatableArray<WalkTypeModel> walks = FinishWalks();
@@ -166,11 +233,12 @@ public sealed partial class SyncGenerator
                 patchProperties,
                 walks,
                 _accessors.Where(a => used.Contains(a.Name)).ToEquatableArray(),
+                ParseIgnoredJsonMembers(type),
                 DerivesFromEntity(type));
 
             static void AddUsed(HashSet<string> used, MemberWrite write)
             {
-                if (write.InitAccessor is { } name)
+                if (write.Accessor is { } name)
                 {
                     used.Add(name);
                 }
@@ -182,7 +250,7 @@ public sealed partial class SyncGenerator
         {
             for (INamedTypeSymbol? current = type.BaseType; current is not null; current = current.BaseType)
             {
-                if (HasAttribute(current, _known.SyncableAttribute)
+                if (_known.IsSyncable(current)
                     && !current.IsGenericType
                     && !current.IsStatic
                     && ParseDeclaration(current, _cancellationToken) is not null
@@ -197,7 +265,7 @@ public sealed partial class SyncGenerator
 
         private static TypeDeclarationModel? ParseDeclaration(INamedTypeSymbol type, CancellationToken cancellationToken)
         {
-            if (!IsPartialEverywhere(type, cancellationToken))
+            if (!TypeRules.IsPartial(type, cancellationToken))
             {
                 return null;
             }
@@ -205,7 +273,7 @@ public sealed partial class SyncGenerator
             var containing = new List<ContainingTypeModel>();
             for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
             {
-                if (outer.IsGenericType || !IsPartialEverywhere(outer, cancellationToken))
+                if (outer.IsGenericType || !TypeRules.IsPartial(outer, cancellationToken))
                 {
                     return null;
                 }
@@ -224,25 +292,6 @@ public sealed partial class SyncGenerator
                 AccessibilityKeyword(type.DeclaredAccessibility),
                 type.ToDisplayString(s_typeName),
                 containing.ToEquatableArray());
-        }
-
-        private static bool IsPartialEverywhere(INamedTypeSymbol type, CancellationToken cancellationToken)
-        {
-            if (type.DeclaringSyntaxReferences.IsEmpty)
-            {
-                return false;
-            }
-
-            foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
-            {
-                if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration
-                    || !declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
-                {
-                    return false;
-                }
-            }
-
-            return true;
         }
 
         private static string Keyword(INamedTypeSymbol type) => type.TypeKind switch
@@ -277,28 +326,32 @@ public sealed partial class SyncGenerator
             return true;
         }
 
-        private KeyModel? ParseKey(List<ISymbol> members)
+        private KeyModel? ParseKey(INamedTypeSymbol type)
         {
-            IPropertySymbol? property = members.OfType<IPropertySymbol>().FirstOrDefault(p => HasAttribute(p, _known.SyncKeyAttribute))
-                ?? members.OfType<IPropertySymbol>().FirstOrDefault(static p => p.Name == "Id");
-            if (property is null || !IsReadable(property) || GetKeyKind(property.Type) is not { } kind)
+            // OSYNC006 reports a missing, ambiguous, unsupported or unwritable key.
+            IPropertySymbol? property = EntityRules.FindKey(type, _known).Key;
+            if (property is null || !MemberAccess.IsReadable(property, _known) || EntityRules.GetKeyKind(property.Type, _known) is not { } kind)
             {
                 return null;
             }
 
             MemberWrite? write = GetWrite(property);
-            return write is null ? null : new KeyModel(Naming.Identifier(property.Name), property.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(s_annotatedTypeName), kind, write.Value);
+            return write is null ? null : new KeyModel(SyncNaming.Identifier(property.Name), property.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(s_annotatedTypeName), kind, write.Value);
         }
 
-        private VersionModel? ParseVersion(List<ISymbol> members)
+        private VersionModel? ParseVersion(INamedTypeSymbol type)
         {
-            IPropertySymbol? property = members.OfType<IPropertySymbol>().FirstOrDefault(p => HasAttribute(p, _known.SyncVersionAttribute));
-            if (property is null || property.Type.SpecialType != SpecialType.System_String || !IsReadable(property) || GetWrite(property) is not { } write)
+            // OSYNC014 reports more than one, an unsupported type, or one the engine cannot write.
+            List<IPropertySymbol> versions = EntityRules.FindVersions(type, _known);
+            if (versions.Count != 1
+                || EntityRules.GetVersionKind(versions[0].Type, out bool isNullable) is not { } kind
+                || !MemberAccess.IsReadable(versions[0], _known)
+                || GetWrite(versions[0]) is not { } write)
             {
                 return null;
             }
 
-            return new VersionModel(Naming.Identifier(property.Name), property.Type.NullableAnnotation == NullableAnnotation.Annotated, write);
+            return new VersionModel(SyncNaming.Identifier(versions[0].Name), kind, isNullable, write);
         }
 
         /// <summary>An unresolved type is the user's compile error already; repeating it in generated code only adds noise.</summary>
@@ -317,74 +370,41 @@ public sealed partial class SyncGenerator
 
         private static bool SameType(ITypeSymbol left, ITypeSymbol right) => SymbolEqualityComparer.Default.Equals(left, right);
 
-        private ITypeSymbol? FindKeyType(INamedTypeSymbol entity)
-        {
-            List<ISymbol> members = GetInstanceMembers(entity);
-            IPropertySymbol? property = members.OfType<IPropertySymbol>().FirstOrDefault(p => HasAttribute(p, _known.SyncKeyAttribute))
-                ?? members.OfType<IPropertySymbol>().FirstOrDefault(static p => p.Name == "Id");
-            return property is not null && GetKeyKind(property.Type) is not null ? property.Type : null;
-        }
+        private ITypeSymbol? FindKeyType(INamedTypeSymbol entity) =>
+            EntityRules.FindKey(entity, _known).Key is { } property && EntityRules.GetKeyKind(property.Type, _known) is not null ? property.Type : null;
 
-        private KeyKind? GetKeyKind(ITypeSymbol type) => type.SpecialType switch
+        /// <summary>
+        /// How generated code assigns <paramref name="member"/>: directly when it is settable from the assembly;
+        /// through an <c>[UnsafeAccessor]</c> for an <c>init</c> member of a record or a private or protected
+        /// setter; <see langword="null"/> when it cannot be written (OSYNC003 and OSYNC006 report it).
+        /// </summary>
+        private MemberWrite? GetWrite(ISymbol member) => MemberAccess.GetWriteAccess(member, _known) switch
         {
-            SpecialType.System_String => KeyKind.String,
-            SpecialType.System_Int64 => KeyKind.Int64,
-            SpecialType.System_Int32 => KeyKind.Int32,
-            _ when SymbolEqualityComparer.Default.Equals(type, _known.Guid) => KeyKind.Guid,
+            WriteAccess.Direct => MemberWrite.Direct,
+            WriteAccess.Accessor when member is IPropertySymbol property => new MemberWrite(GetSetterAccessor(property)),
             _ => null,
         };
 
-        /// <summary>
-        /// How generated code assigns <paramref name="member"/>: directly when it is settable from the
-        /// assembly; through an <c>[UnsafeAccessor]</c> when it is an <c>init</c> member of a record
-        /// (OSYNC003 reports the other cases); <see langword="null"/> when it cannot be written.
-        /// </summary>
-        private MemberWrite? GetWrite(ISymbol member)
+        private string GetSetterAccessor(IPropertySymbol property)
         {
-            switch (member)
-            {
-                case IFieldSymbol field:
-                    return !field.IsReadOnly && !field.IsConst && IsAccessible(field) ? MemberWrite.Direct : null;
-                case IPropertySymbol { SetMethod: { } setter } property:
-                    if (!setter.IsInitOnly)
-                    {
-                        return IsAccessible(setter) ? MemberWrite.Direct : null;
-                    }
-
-                    INamedTypeSymbol owner = property.ContainingType;
-                    if (!owner.IsRecord || owner.IsGenericType)
-                    {
-                        return null;
-                    }
-
-                    return new MemberWrite(GetInitAccessor(owner, property));
-                default:
-                    return null;
-            }
-        }
-
-        private string GetInitAccessor(INamedTypeSymbol owner, IPropertySymbol property)
-        {
+            INamedTypeSymbol owner = property.ContainingType;
             string ownerName = owner.ToDisplayString(s_typeName);
-            InitAccessorModel? existing = _accessors.FirstOrDefault(a => a.OwnerTypeName == ownerName && a.MemberName == property.Name);
+            SetterAccessorModel? existing = _accessors.FirstOrDefault(a => a.OwnerTypeName == ownerName && a.MemberName == property.Name);
             if (existing is not null)
             {
                 return existing.Name;
             }
 
             string name = "Set" + owner.Name + "_" + property.Name + "_" + _accessors.Count.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _accessors.Add(new InitAccessorModel(name, ownerName, owner.IsValueType, property.Name, property.Type.ToDisplayString(s_annotatedTypeName)));
+            _accessors.Add(new SetterAccessorModel(name, ownerName, owner.IsValueType, property.Name, property.Type.ToDisplayString(s_annotatedTypeName)));
             return name;
         }
 
-        private bool IsReadable(IPropertySymbol property) =>
-            !property.IsIndexer && property.GetMethod is { } getter && IsAccessible(getter);
+        private bool IsReadable(IPropertySymbol property) => MemberAccess.IsReadable(property, _known);
 
-        private bool IsAccessible(ISymbol symbol) =>
-            _known.Compilation.IsSymbolAccessibleWithin(symbol, _known.Compilation.Assembly);
+        private bool IsAccessible(ISymbol symbol) => _known.IsAccessibleInAssembly(symbol);
 
-        private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attribute) =>
-            attribute is not null && symbol.GetAttributes().Any(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, attribute));
+        private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attribute) => SyncSymbols.HasAttribute(symbol, attribute);
 
         /// <summary>Instance properties and fields, base types first, a redeclared name replacing the base member.</summary>
         private static List<ISymbol> GetInstanceMembers(INamedTypeSymbol type)

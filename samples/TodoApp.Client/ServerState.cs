@@ -24,7 +24,7 @@ internal sealed class ServerState(Uri server)
         string? after = null;
         while (true)
         {
-            ListPage page = await transport.ListAsync(T.ResourceName, after, 500, cancellationToken);
+            ListPage page = await transport.ListAsync(T.ResourceName, after, 500, "todoapp-observer", cancellationToken);
             foreach (ListItem item in page.Items)
             {
                 T row = SyncJson.Deserialize<T>(item.Data.Span);

@@ -4,7 +4,7 @@ using OfflineSync.Http.Sse;
 
 namespace OfflineSync.Http;
 
-/// <summary>Reads the <c>data</c> of a feed event: <c>{"key","originOptimisticKey","version","data"}</c>.</summary>
+/// <summary>Reads the <c>data</c> of a feed event: <c>{"key","originOptimisticKey","originClientId","version","data"}</c>.</summary>
 internal static class ChangeEventReader
 {
     /// <exception cref="HttpRequestException">The event has no sequence id or its data is not the expected JSON.</exception>
@@ -17,7 +17,7 @@ internal static class ChangeEventReader
 
         try
         {
-            string? key = null, origin = null, version = null;
+            string? key = null, origin = null, originClientId = null, version = null;
             ReadOnlyMemory<byte> data = ReadOnlyMemory<byte>.Empty;
             var reader = new Utf8JsonReader(sse.Data);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
@@ -33,6 +33,7 @@ internal static class ChangeEventReader
                 {
                     case "key": key = JsonFields.StringOrNull(ref reader); break;
                     case "originOptimisticKey": origin = JsonFields.StringOrNull(ref reader); break;
+                    case "originClientId": originClientId = JsonFields.StringOrNull(ref reader); break;
                     case "version": version = JsonFields.StringOrNull(ref reader); break;
                     case "data": data = JsonFields.RawValue(ref reader, sse.Data); break;
                     default: reader.Skip(); break;
@@ -54,7 +55,7 @@ internal static class ChangeEventReader
                 throw new JsonException("The event has no row data.");
             }
 
-            return new ChangeEvent(resource, kind, sequence, key, origin, version, data);
+            return new ChangeEvent(resource, kind, sequence, key, origin, version, data) { OriginClientId = originClientId };
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {

@@ -15,9 +15,12 @@ namespace OfflineSync.Http;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Push never throws for an answer it did not like: connection errors, timeouts and malformed
-/// answers become <see cref="PushResult.Transient"/> or <see cref="PushResult.Rejected"/> results that
-/// quote the raw status and a short excerpt. Only cancellation through the caller's token throws.
+/// Push never throws for an answer it did not like: connection errors (of any exception type, a bare
+/// <see cref="System.Net.Sockets.SocketException"/> included), timeouts and malformed answers become
+/// <see cref="PushResult.Transient"/> or <see cref="PushResult.Rejected"/> results that quote the raw status
+/// and a short excerpt. Only cancellation through the caller's token throws. Lists and feeds throw connection
+/// errors as <see cref="HttpRequestException"/>. Every request carries the client's id (<c>X-Client-Id</c>), and
+/// no answer is read beyond <see cref="HttpSyncTransportOptions.MaxResponseBytes"/>.
 /// </para>
 /// <para>
 /// Authentication: pass an <see cref="HttpClient"/> built over a <see cref="DelegatingHandler"/> that
@@ -33,6 +36,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     private readonly Uri _baseAddress;
     private readonly HttpSyncTransportOptions _options;
     private readonly PushResultMapper _mapper;
+    private readonly int _maxResponseBytes;
 
     /// <summary>Creates a transport over an existing client, which must have a <see cref="HttpClient.BaseAddress"/>; the caller owns the client.</summary>
     /// <param name="httpClient">The client, for example from <c>IHttpClientFactory</c>; its handlers (auth, logging) apply to every request.</param>
@@ -45,6 +49,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         _baseAddress = Normalize(httpClient.BaseAddress ?? throw new ArgumentException("The HttpClient needs a BaseAddress, the server's root URL.", nameof(httpClient)));
         _options = (options ?? new HttpSyncTransportOptions()).Validated();
         _mapper = new PushResultMapper(_options.ErrorExcerptLength);
+        _maxResponseBytes = _options.MaxResponseBytes;
     }
 
     /// <summary>Creates a transport with its own <see cref="HttpClient"/> for the server at <paramref name="baseAddress"/>.</summary>
@@ -94,11 +99,16 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     }
 
     /// <inheritdoc/>
-    /// <exception cref="HttpRequestException">The server answered with an error or with something that is not a list page.</exception>
-    public async Task<ListPage> ListAsync(string resource, string? after, int limit, CancellationToken cancellationToken)
+    /// <exception cref="HttpRequestException">
+    /// The connection failed, the server answered with an error or with something that is not a list page, or the
+    /// page is larger than <see cref="HttpSyncTransportOptions.MaxResponseBytes"/>.
+    /// </exception>
+    /// <exception cref="TimeoutException">The answer took longer than <see cref="HttpClient.Timeout"/>, its body included.</exception>
+    public async Task<ListPage> ListAsync(string resource, string? after, int limit, string clientId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(resource);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
         string query = string.Create(CultureInfo.InvariantCulture, $"sync/{Uri.EscapeDataString(resource)}?limit={limit}");
         if (after is not null)
         {
@@ -106,12 +116,25 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseAddress, query));
-        using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode)
+        request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, clientId);
+        using CancellationTokenSource timeout = WholeRequestTimeout(cancellationToken);
+        HttpStatusCode status;
+        byte[] body;
+        try
         {
-            string error = PushResultMapper.TryReadProblem(body)?.Describe((int)response.StatusCode) ?? _mapper.Excerpt(body);
-            throw new HttpRequestException($"Listing '{resource}' failed with HTTP {(int)response.StatusCode}: {error}", null, response.StatusCode);
+            using HttpResponseMessage response = await SendReadingHeadersAsync(request, $"Listing '{resource}'", timeout.Token).ConfigureAwait(false);
+            status = response.StatusCode;
+            body = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Listing '{resource}' took longer than HttpClient.Timeout ({_http.Timeout}).", e);
+        }
+
+        if ((int)status is < 200 or > 299)
+        {
+            string error = PushResultMapper.TryReadProblem(body)?.Describe((int)status) ?? _mapper.Excerpt(body);
+            throw new HttpRequestException($"Listing '{resource}' failed with HTTP {(int)status}: {error}", null, status);
         }
 
         try
@@ -120,7 +143,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            throw new HttpRequestException($"Listing '{resource}' returned HTTP {(int)response.StatusCode} with a body that is not a list page ({e.Message}): {_mapper.Excerpt(body)}", e, response.StatusCode);
+            throw new HttpRequestException($"Listing '{resource}' returned HTTP {(int)status} with a body that is not a list page ({e.Message}): {_mapper.Excerpt(body)}", e, status);
         }
     }
 
@@ -132,18 +155,20 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
     /// silent for longer than <see cref="HttpSyncTransportOptions.FeedIdleTimeout"/>, heartbeats included,
     /// ends with a <see cref="TimeoutException"/>: the connection is dead even if the socket does not know.
     /// </remarks>
-    public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(resource);
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseAddress, $"sync/{Uri.EscapeDataString(resource)}/events"));
         request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, clientId);
         if (afterSequence > 0)
         {
             request.Headers.TryAddWithoutValidation(SyncHeaderNames.LastEventId, afterSequence.ToString(CultureInfo.InvariantCulture));
         }
 
-        using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using HttpResponseMessage response = await SendReadingHeadersAsync(request, $"The change feed of '{resource}'", cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
         {
             byte[] body = await ReadLimitedAsync(response, 4096, cancellationToken).ConfigureAwait(false);
@@ -277,13 +302,14 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         return results;
     }
 
-    /// <summary>Sends a push request; connection errors and timeouts become a Transient result.</summary>
+    /// <summary>Sends a push request; connection errors of any exception type and timeouts become a Transient result.</summary>
     private async Task<T> SendAsync<T>(HttpRequestMessage request, Func<HttpResponseMessage, ReadOnlyMemory<byte>, T> map, Func<PushResult, T> failed, CancellationToken cancellationToken)
     {
         try
         {
-            using HttpResponseMessage response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            byte[] body = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            using CancellationTokenSource timeout = WholeRequestTimeout(cancellationToken);
+            using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            byte[] body = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
             return map(response, body);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -294,11 +320,78 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         {
             return failed(new PushResult.Transient($"The request to {request.RequestUri} timed out: {e.Message}", null));
         }
-        catch (Exception e) when (e is HttpRequestException or IOException)
+        catch (Exception e) when (TransientErrors.IsTransient(e))
         {
-            return failed(new PushResult.Transient($"The request to {request.RequestUri} failed: {e.Message}", null));
+            // A reset of a fresh connection surfaces as a bare SocketException, not an HttpRequestException (S9).
+            return failed(new PushResult.Transient($"The request to {request.RequestUri} failed: {e.GetType().Name}: {e.Message}", null));
         }
     }
+
+    /// <summary>
+    /// Sends a list or feed request and returns once the headers arrived; a connection error of any exception type
+    /// (a bare <see cref="System.Net.Sockets.SocketException"/> among them) is thrown as an <see cref="HttpRequestException"/>.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendReadingHeadersAsync(HttpRequestMessage request, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not HttpRequestException and not OperationCanceledException && TransientErrors.IsTransient(e))
+        {
+            throw new HttpRequestException($"{what} failed to connect: {e.GetType().Name}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Makes a token that also ends when <see cref="HttpClient.Timeout"/> has passed. Answers are read as streams, to
+    /// bound them, and the client's own timeout then covers the headers only: a server that stalls in the body must
+    /// not hold a push or a list for longer.
+    /// </summary>
+    private CancellationTokenSource WholeRequestTimeout(CancellationToken cancellationToken)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_http.Timeout != Timeout.InfiniteTimeSpan)
+        {
+            source.CancelAfter(_http.Timeout);
+        }
+
+        return source;
+    }
+
+    /// <summary>Reads an answer body, at most <see cref="HttpSyncTransportOptions.MaxResponseBytes"/>.</summary>
+    /// <exception cref="HttpRequestException">The body is longer.</exception>
+    private async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        long? declared = response.Content.Headers.ContentLength;
+        if (declared > _maxResponseBytes)
+        {
+            throw TooLarge(response, declared.Value);
+        }
+
+        Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            var body = new ArrayBufferWriter<byte>((int)Math.Clamp(declared ?? 16 * 1024, 1, _maxResponseBytes));
+            while (true)
+            {
+                int read = await stream.ReadAsync(body.GetMemory(16 * 1024), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    return body.WrittenSpan.ToArray();
+                }
+
+                body.Advance(read);
+                if (body.WrittenCount > _maxResponseBytes)
+                {
+                    throw TooLarge(response, body.WrittenCount);
+                }
+            }
+        }
+    }
+
+    private HttpRequestException TooLarge(HttpResponseMessage response, long bytes) =>
+        new($"The answer to {response.RequestMessage?.Method} {response.RequestMessage?.RequestUri} (HTTP {(int)response.StatusCode}) holds {bytes} bytes or more, over HttpSyncTransportOptions.MaxResponseBytes ({_maxResponseBytes}).", null, response.StatusCode);
 
     private static async Task<byte[]> ReadLimitedAsync(HttpResponseMessage response, int limit, CancellationToken cancellationToken)
     {

@@ -20,6 +20,15 @@ public sealed class HttpSyncTransportOptions
     /// <value>The default is 60 seconds.</value>
     public TimeSpan FeedIdleTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Gets or sets the largest answer body the transport reads, in bytes: a push answer, a batch answer or a list
+    /// page. A longer answer is not read any further: a push counts it as a transient failure, a list as a failed
+    /// request (<see cref="HttpRequestException"/>). It bounds what a broken or hostile server can make the client
+    /// hold; raise it when list pages of <c>500</c> rows of yours can be larger. Feed events have their own limit (16 MiB each).
+    /// </summary>
+    /// <value>The default is 64 MiB. At least 1,024.</value>
+    public int MaxResponseBytes { get; set; } = 64 * 1024 * 1024;
+
     internal HttpSyncTransportOptions Validated()
     {
         if (FeedIdleTimeout <= TimeSpan.Zero && FeedIdleTimeout != Timeout.InfiniteTimeSpan)
@@ -29,6 +38,7 @@ public sealed class HttpSyncTransportOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(ErrorExcerptLength, 16, nameof(ErrorExcerptLength));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxResponseBytes, 1024, nameof(MaxResponseBytes));
         return this;
     }
 }

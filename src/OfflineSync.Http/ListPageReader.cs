@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace OfflineSync.Http;
 
-/// <summary>Reads <c>{"items":[{"key","originOptimisticKey","version","data"}],"seq":n,"hasMore":b}</c>.</summary>
+/// <summary>Reads <c>{"items":[{"key","originOptimisticKey","originClientId","version","data"}],"seq":n,"hasMore":b}</c>.</summary>
 internal static class ListPageReader
 {
     /// <exception cref="JsonException">The body is not a list page.</exception>
@@ -56,7 +56,7 @@ internal static class ListPageReader
         var items = new List<ListItem>();
         while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
         {
-            string? key = null, origin = null, version = null;
+            string? key = null, origin = null, originClientId = null, version = null;
             ReadOnlyMemory<byte> data = ReadOnlyMemory<byte>.Empty;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -66,13 +66,14 @@ internal static class ListPageReader
                 {
                     case "key": key = JsonFields.StringOrNull(ref reader); break;
                     case "originOptimisticKey": origin = JsonFields.StringOrNull(ref reader); break;
+                    case "originClientId": originClientId = JsonFields.StringOrNull(ref reader); break;
                     case "version": version = JsonFields.StringOrNull(ref reader); break;
                     case "data": data = JsonFields.RawValue(ref reader, body); break;
                     default: reader.Skip(); break;
                 }
             }
 
-            items.Add(new ListItem(key ?? throw new JsonException("A list item has no key."), origin, version, data));
+            items.Add(new ListItem(key ?? throw new JsonException("A list item has no key."), origin, version, data) { OriginClientId = originClientId });
         }
 
         return items;

@@ -31,6 +31,21 @@ public sealed class SyncServerOptions
     /// <value>The default is 16 MiB.</value>
     public long MaxBatchBodySize { get; set; } = 16 * 1024 * 1024;
 
+    /// <summary>
+    /// Gets or sets the longest request target (path and query, as sent) the server accepts, in characters;
+    /// a longer one is answered 414 <c>uri_too_long</c> as problem details. At least 1,024 (a key of
+    /// <see cref="Protocol.SyncLimits.MaxKeyLength"/> characters, percent-encoded, must fit), at most 256 KiB.
+    /// </summary>
+    /// <value>The default is 8,192, Kestrel's own default request-line limit.</value>
+    public int MaxUrlLength { get; set; } = 8 * 1024;
+
+    /// <summary>
+    /// Gets or sets the largest total size of a request's headers the server accepts, in bytes; larger
+    /// headers are answered 431 <c>headers_too_large</c> as problem details. At least 4 KiB, at most 256 KiB.
+    /// </summary>
+    /// <value>The default is 32 KiB, Kestrel's own default.</value>
+    public int MaxRequestHeadersSize { get; set; } = 32 * 1024;
+
     /// <summary>Gets or sets the largest number of mutations in one batch.</summary>
     /// <value>The default is 1,000.</value>
     public int MaxBatchSize { get; set; } = 1000;
@@ -58,6 +73,10 @@ public sealed class SyncServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchBodySize, 1, nameof(MaxBatchBodySize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPageSize, 1, nameof(MaxPageSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxUrlLength, 1024, nameof(MaxUrlLength));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxUrlLength, 256 * 1024, nameof(MaxUrlLength));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestHeadersSize, 4 * 1024, nameof(MaxRequestHeadersSize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxRequestHeadersSize, 256 * 1024, nameof(MaxRequestHeadersSize));
         if (MaxRetainedChanges is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxRetainedChanges), MaxRetainedChanges, "MaxRetainedChanges must be null or at least 0.");

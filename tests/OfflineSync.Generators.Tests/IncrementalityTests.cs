@@ -54,6 +54,27 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void Rerun_AfterTheJsonContextListsAnotherEntity_RegeneratesThatEntityOnly()
+    {
+        // The close case for the JSON step: a context edit reaches exactly the entities it adds or drops.
+        CSharpCompilation compilation = CreateCompilation("1");
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        SyntaxTree context = compilation.SyntaxTrees.Single(static t => t.FilePath == "ModelJsonContext.cs");
+        string text = context.ToString().Replace("[JsonSerializable(typeof(Milestone))]", "[JsonSerializable(typeof(Milestone))]\n[JsonSerializable(typeof(User))]", StringComparison.Ordinal);
+
+        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(context, Parse(text, "ModelJsonContext.cs")));
+
+        GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
+        (object Value, IncrementalStepRunReason Reason)[] modified = result.TrackedSteps[TrackingNames.EntitiesWithJsonContext]
+            .SelectMany(static s => s.Outputs)
+            .Where(static o => o.Reason == IncrementalStepRunReason.Modified)
+            .ToArray();
+        Assert.Equal("User", Assert.IsType<Model.EntityModel>(Assert.Single(modified).Value).Type.Name);
+        Assert.Contains("ModelJsonContext.Default", result.GeneratedSources.Single(static s => s.HintName.EndsWith(".User.Sync.g.cs", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
+        Assert.All(result.TrackedSteps[TrackingNames.SyncClientsWithEntities].SelectMany(static s => s.Outputs), static o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    [Fact]
     public void Models_HoldNoCompilationSymbolSyntaxOrLocation()
     {
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(CreateCompilation("1"));

@@ -31,6 +31,14 @@ public sealed class RobustnessTests
         { "entity without accessible ctor", """[Syncable] public partial class A { private A() { } public string Id { get; set; } = ""; }""" },
         { "member named like a generated entity member (OSYNC009)", """[Syncable] public partial class A { public string Id { get; set; } = ""; public string? ResourceName { get; set; } }""" },
         { "member named like a generated patch member (OSYNC009)", """[Syncable] public partial class A { public string Id { get; set; } = ""; public bool IsEmpty { get; set; } public string? Merge { get; init; } public int APatch { get; set; } }""" },
+        { "generic entity nested in a generic type (OSYNC013)", """public partial class Outer<T> { [Syncable] public partial class A { public string Id { get; set; } = ""; } }""" },
+        { "client with another base class (OSYNC012)", """public class Base { } [SyncClient] public partial class C : Base { } [Syncable] public partial class A { public string Id { get; set; } = ""; }""" },
+        { "client nested in a non-partial type (OSYNC012)", """public class Host { [SyncClient] public partial class C { } } [Syncable] public partial class A { public string Id { get; set; } = ""; }""" },
+        { "version of an unsupported type (OSYNC014)", """[Syncable] public partial class A { public string Id { get; set; } = ""; [SyncVersion] public System.DateTime Stamp { get; set; } }""" },
+        { "two versions (OSYNC014)", """[Syncable] public partial class A { public string Id { get; set; } = ""; [SyncVersion] public string? V1 { get; set; } [SyncVersion] public long V2 { get; set; } }""" },
+        { "context not partial", """[Syncable] public partial class A { public string Id { get; set; } = ""; } [System.Text.Json.Serialization.JsonSerializable(typeof(A))] internal class Ctx : System.Text.Json.Serialization.JsonSerializerContext { public Ctx() : base(null) { } protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null; public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(System.Type type) => null; }""" },
+        { "context private and nested", """[Syncable] public partial class A { public string Id { get; set; } = ""; } public partial class Host { [System.Text.Json.Serialization.JsonSerializable(typeof(A))] private partial class Ctx : System.Text.Json.Serialization.JsonSerializerContext { } }""" },
+        { "generic context", """[Syncable] public partial class A { public string Id { get; set; } = ""; } [System.Text.Json.Serialization.JsonSerializable(typeof(A))] internal partial class Ctx<T> : System.Text.Json.Serialization.JsonSerializerContext { }""" },
         { "unresolved types", """[Syncable] public partial class A { public string Id { get; set; } = ""; [References(typeof(Missing))] public string? X { get; set; } public Unknown Y { get; set; } }""" },
     };
 
@@ -40,9 +48,8 @@ public sealed class RobustnessTests
     {
         string file = "using System.Collections.Generic;\nusing OfflineSync;\n\nnamespace Invalid;\n\n" + source;
 
-        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Invalid.cs", file)));
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Invalid.cs", file)));
 
-        GeneratorRunResult result = Assert.Single(run.Results);
         Assert.Null(result.Exception);
         HashSet<SyntaxTree> generated = [.. output.SyntaxTrees.Where(static t => t.FilePath.EndsWith(".g.cs", StringComparison.Ordinal))];
         Diagnostic[] inGenerated = output.GetDiagnostics()
@@ -66,9 +73,9 @@ public sealed class RobustnessTests
             }
             """;
 
-        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Partly.cs", source)));
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Partly.cs", source)));
 
-        string generated = run.Results[0].GeneratedSources.Single(static s => s.HintName == "Partly.A.Sync.g.cs").SourceText.ToString();
+        string generated = result.GeneratedSources.Single(static s => s.HintName == "Partly.A.Sync.g.cs").SourceText.ToString();
         Assert.Contains("value.Good", generated, StringComparison.Ordinal);
         Assert.DoesNotContain("value.Bad", generated, StringComparison.Ordinal);
         Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
@@ -89,9 +96,9 @@ public sealed class RobustnessTests
             [SyncClient] internal partial class GlobalSync { }
             """;
 
-        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Nested.cs", source)));
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Nested.cs", source)));
 
-        Assert.Contains(run.Results[0].GeneratedSources, static s => s.HintName == "Outer.Inner.Item.Sync.g.cs");
+        Assert.Contains(result.GeneratedSources, static s => s.HintName == "Outer.Inner.Item.Sync.g.cs");
         Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
     }
 
@@ -111,9 +118,9 @@ public sealed class RobustnessTests
             }
             """;
 
-        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Keywords.cs", source)));
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Keywords.cs", source)));
 
-        string generated = run.Results[0].GeneratedSources.Single(static s => s.HintName == "Keywords.Item.Sync.g.cs").SourceText.ToString();
+        string generated = result.GeneratedSources.Single(static s => s.HintName == "Keywords.Item.Sync.g.cs").SourceText.ToString();
         Assert.Contains("value.@default", generated, StringComparison.Ordinal);
         Assert.Contains("Encode(\"class\")", generated, StringComparison.Ordinal);
         Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));
@@ -130,10 +137,10 @@ public sealed class RobustnessTests
             [SyncClient] public partial class DerivedSync { }
             """;
 
-        (GeneratorDriverRunResult run, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Derived.cs", source)));
+        (GeneratorRunResult result, Compilation output) = GeneratorHarness.Run(GeneratorHarness.CreateCompilation(("Derived.cs", source)));
 
-        string derived = run.Results[0].GeneratedSources.Single(static s => s.HintName == "Derived.SpecialItem.Sync.g.cs").SourceText.ToString();
-        string baseEntity = run.Results[0].GeneratedSources.Single(static s => s.HintName == "Derived.Item.Sync.g.cs").SourceText.ToString();
+        string derived = result.GeneratedSources.Single(static s => s.HintName == "Derived.SpecialItem.Sync.g.cs").SourceText.ToString();
+        string baseEntity = result.GeneratedSources.Single(static s => s.HintName == "Derived.Item.Sync.g.cs").SourceText.ToString();
         Assert.Contains("public static new string ResourceName => \"specialItems\";", derived, StringComparison.Ordinal);
         Assert.DoesNotContain("static new", baseEntity, StringComparison.Ordinal);
         Assert.Empty(output.GetDiagnostics().Where(static d => d.Severity >= DiagnosticSeverity.Warning));

@@ -31,7 +31,7 @@ public sealed class DependencyInjectionTests
                 await sync.SyncAsync(timeout.Token);
 
                 Assert.Empty(sync.GetPending());
-                ListPage page = await provider.GetRequiredService<ISyncTransport>().ListAsync("categories", null, 10, timeout.Token);
+                ListPage page = await provider.GetRequiredService<ISyncTransport>().ListAsync("categories", null, 10, "client-a", timeout.Token);
                 Category stored = System.Text.Json.JsonSerializer.Deserialize(Assert.Single(page.Items).Data.Span, Category.JsonTypeInfo)!;
                 Assert.Equal("Work", stored.Name);
             }

@@ -33,8 +33,8 @@ public sealed class EngineSmokeTests
 
             Assert.Contains("categories", remapped);
             Assert.Contains("todos", remapped);
-            ListPage categories = await transport.ListAsync("categories", null, 10, default);
-            ListPage todos = await transport.ListAsync("todos", null, 10, default);
+            ListPage categories = await transport.ListAsync("categories", null, 10, "client-a", default);
+            ListPage todos = await transport.ListAsync("todos", null, 10, "client-a", default);
             Todo stored = System.Text.Json.JsonSerializer.Deserialize(Assert.Single(todos.Items).Data.Span, Todo.JsonTypeInfo)!;
             Assert.Equal(Assert.Single(categories.Items).Key, stored.CategoryId);
             Assert.True(stored.Completed);

@@ -200,7 +200,7 @@ public sealed class FeedTests
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(async () =>
         {
-            await foreach (ChangeEvent _ in server.Transport.FollowAsync("nothing-here", 0, default))
+            await foreach (ChangeEvent _ in server.Transport.FollowAsync("nothing-here", 0, "client-a", default))
             {
             }
         });

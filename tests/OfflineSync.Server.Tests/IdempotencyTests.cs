@@ -126,6 +126,26 @@ public sealed class IdempotencyTests
         Assert.False(again.Headers.Contains("Idempotent-Replayed"));
     }
 
+    [Fact]
+    public async Task SameKey_TwoClients_EachAppliedOnceForItsOwnClient()
+    {
+        // DESIGN §6: records are kept per (client, key); the fingerprint includes the client.
+        await using TestServer server = await TestServer.StartAsync();
+        Results.Single(await server.Transport.PushAsync([new Mutations().Create(new Folder { Id = "doc", Name = "v1" })], default));
+
+        using HttpResponseMessage byA = await Raw.SendAsync(server, HttpMethod.Patch, "sync/folders/doc", "a", "{\"name\":\"a\"}", "shared-key");
+        using HttpResponseMessage byB = await Raw.SendAsync(server, HttpMethod.Patch, "sync/folders/doc", "b", "{\"name\":\"b\"}", "shared-key");
+        using HttpResponseMessage againByA = await Raw.SendAsync(server, HttpMethod.Patch, "sync/folders/doc", "a", "{\"name\":\"a\"}", "shared-key");
+        using HttpResponseMessage otherBodyByB = await Raw.SendAsync(server, HttpMethod.Patch, "sync/folders/doc", "b", "{\"name\":\"c\"}", "shared-key");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK), (byA.StatusCode, byB.StatusCode, againByA.StatusCode));
+        Assert.Equal(("\"2\"", "\"3\"", "\"2\""), (byA.Headers.ETag?.Tag, byB.Headers.ETag?.Tag, againByA.Headers.ETag?.Tag));
+        Assert.False(byB.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal("true", Assert.Single(againByA.Headers.GetValues("Idempotent-Replayed")));
+        await Raw.AssertProblemAsync(otherBodyByB, HttpStatusCode.UnprocessableEntity, "idempotency_key_reused");
+        Assert.Equal(2, Raw.Count(server, "idempotency WHERE key = 'shared-key'"));
+    }
+
     private static Task<HttpResponseMessage> PostRawAsync(TestServer server, OutgoingMutation create) =>
         SendRawAsync(server, HttpMethod.Post, "sync/" + create.Resource, create.IdempotencyKey, create.Payload.ToArray());
 
@@ -133,6 +153,7 @@ public sealed class IdempotencyTests
     {
         using var request = new HttpRequestMessage(method, path);
         request.Headers.Add("Idempotency-Key", idempotencyKey);
+        request.Headers.Add("X-Client-Id", TestServer.ClientId); // records are the sending client's
         if (body is not null)
         {
             request.Content = new ByteArrayContent(body);

@@ -15,9 +15,9 @@ public sealed class ListTests
         batch.Add(m.Create(new Folder { Id = OptimisticKeys.NewString(), Name = "assigned" }));
         await server.Transport.PushAsync(batch, default);
 
-        ListPage first = await server.Transport.ListAsync("folders", null, 10, default);
-        ListPage second = await server.Transport.ListAsync("folders", first.Items[^1].Key, 10, default);
-        ListPage third = await server.Transport.ListAsync("folders", second.Items[^1].Key, 10, default);
+        ListPage first = await server.Transport.ListAsync("folders", null, 10, "client-a", default);
+        ListPage second = await server.Transport.ListAsync("folders", first.Items[^1].Key, 10, "client-a", default);
+        ListPage third = await server.Transport.ListAsync("folders", second.Items[^1].Key, 10, "client-a", default);
 
         Assert.Equal((10, true, 10, true, 6, false), (first.Items.Count, first.HasMore, second.Items.Count, second.HasMore, third.Items.Count, third.HasMore));
         List<ListItem> all = [.. first.Items, .. second.Items, .. third.Items];
@@ -33,7 +33,7 @@ public sealed class ListTests
     {
         await using TestServer server = await TestServer.StartAsync();
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => server.Transport.ListAsync("nope", null, 10, default));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => server.Transport.ListAsync("nope", null, 10, "client-a", default));
 
         Assert.Equal(System.Net.HttpStatusCode.NotFound, error.StatusCode);
     }

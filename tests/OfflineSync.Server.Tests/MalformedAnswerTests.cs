@@ -177,7 +177,7 @@ public sealed class MalformedAnswerTests
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(async () =>
         {
-            await foreach (ChangeEvent e in transport.FollowAsync("folders", 0, default))
+            await foreach (ChangeEvent e in transport.FollowAsync("folders", 0, "client-a", default))
             {
                 received.Add(e);
             }
@@ -204,7 +204,7 @@ public sealed class MalformedAnswerTests
 
         var error = await Assert.ThrowsAsync<TimeoutException>(async () =>
         {
-            await foreach (ChangeEvent e in transport.FollowAsync("folders", 0, default))
+            await foreach (ChangeEvent e in transport.FollowAsync("folders", 0, "client-a", default))
             {
                 received.Add(e);
             }
@@ -226,7 +226,7 @@ public sealed class MalformedAnswerTests
 
         var error = await Assert.ThrowsAsync<HttpRequestException>(async () =>
         {
-            await foreach (ChangeEvent _ in transport.FollowAsync("folders", 0, default))
+            await foreach (ChangeEvent _ in transport.FollowAsync("folders", 0, "client-a", default))
             {
             }
         });
@@ -246,7 +246,7 @@ public sealed class MalformedAnswerTests
         });
         using var transport = new HttpSyncTransport(fake.Address);
 
-        await foreach (ChangeEvent _ in transport.FollowAsync("folders", 42, default))
+        await foreach (ChangeEvent _ in transport.FollowAsync("folders", 42, "client-a", default))
         {
         }
 
@@ -259,7 +259,7 @@ public sealed class MalformedAnswerTests
         await using FakeEndpoint fake = await FakeEndpoint.RespondAsync(200, "application/json", "{\"items\":[{\"key\":\"a\"");
         using var transport = new HttpSyncTransport(fake.Address);
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => transport.ListAsync("folders", null, 10, default));
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => transport.ListAsync("folders", null, 10, "client-a", default));
 
         Assert.Contains("{\"items\":[{\"key\":\"a\"", error.Message, StringComparison.Ordinal);
     }

@@ -15,7 +15,7 @@ public sealed class ProblemDetailsTests
 
         using HttpResponseMessage response = await server.Http.PostAsync("sync/folders", new StringContent("{\"name\":", Encoding.UTF8, "application/json"));
 
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid_body");
+        await Raw.AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid_body");
     }
 
     [Fact]
@@ -26,7 +26,7 @@ public sealed class ProblemDetailsTests
 
         using HttpResponseMessage response = await server.Http.PostAsync("sync/folders", new StringContent(body, Encoding.UTF8, "application/json"));
 
-        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "too_large");
+        await Raw.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "too_large");
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class ProblemDetailsTests
 
         using HttpResponseMessage response = await server.Http.SendAsync(request);
 
-        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "too_large");
+        await Raw.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "too_large");
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class ProblemDetailsTests
 
         using HttpResponseMessage response = await server.Http.PostAsync("sync/batch", new StringContent($"{{\"mutations\":[{item},{item},{item}]}}", Encoding.UTF8, "application/json"));
 
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid_body");
+        await Raw.AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid_body");
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class ProblemDetailsTests
 
         using HttpResponseMessage response = await server.Http.SendAsync(request);
 
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid_header");
+        await Raw.AssertProblemAsync(response, HttpStatusCode.BadRequest, "invalid_header");
     }
 
     [Fact]
@@ -89,17 +89,6 @@ public sealed class ProblemDetailsTests
 
         using HttpResponseMessage response = await server.Http.GetAsync("sync/folders/missing");
 
-        await AssertProblemAsync(response, HttpStatusCode.NotFound, "not_found");
-    }
-
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)
-    {
-        Assert.Equal(status, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("urn:offlinesync:problem:" + code, problem.RootElement.GetProperty("type").GetString());
-        Assert.Equal((int)status, problem.RootElement.GetProperty("status").GetInt32());
-        Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("title").GetString()));
-        Assert.False(string.IsNullOrEmpty(problem.RootElement.GetProperty("detail").GetString()));
+        await Raw.AssertProblemAsync(response, HttpStatusCode.NotFound, "not_found");
     }
 }

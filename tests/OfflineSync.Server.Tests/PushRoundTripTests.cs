@@ -156,7 +156,7 @@ public sealed class PushRoundTripTests
         PushResult.Applied next = Results.Single(await server.Transport.PushAsync([mutations.Create(new Counter { Id = -2, Name = "b" })], default));
 
         Assert.Equal(("1", "2"), (created.ServerKey, next.ServerKey));
-        ListPage page = await server.Transport.ListAsync("counters", null, 10, default);
+        ListPage page = await server.Transport.ListAsync("counters", null, 10, "client-a", default);
         Assert.Equal(2, page.Items.Count);
         Assert.Equal(2, page.Sequence);
     }

@@ -111,9 +111,27 @@ public sealed class ReferenceTests
     }
 
     [Fact]
-    public async Task Batch_OptimisticKeyOfAnotherClient_Rejected400()
+    public async Task OptimisticKeyOfAnotherClientsBatch_DoesNotResolve_Rejected400()
     {
-        // Only the same client's creates resolve.
+        // Only the same client's creates of the same batch resolve (DESIGN §6).
+        await using TestServer server = await TestServer.StartAsync();
+        string folder = OptimisticKeys.NewString();
+        Results.Single(await server.Transport.PushAsync([new Mutations("a").Create(new Folder { Id = folder, Name = "Work" })], default));
+        var b = new Mutations("b");
+
+        IReadOnlyList<PushResult> results = await server.Transport.PushAsync(
+            [b.Create(new Note { Id = OptimisticKeys.NewString(), Title = "n" }), b.Create(new Note { Id = OptimisticKeys.NewString(), FolderId = folder })], default);
+
+        Results.Applied(results[0]);
+        PushResult.Rejected rejected = Assert.IsType<PushResult.Rejected>(results[1]);
+        Assert.Equal(400, rejected.Status);
+        Assert.Contains("optimistic_reference", rejected.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Batch_MutationsOfTwoClients_RefusedAsAWholeNothingApplied()
+    {
+        // One request, one client: an item whose clientId is not the request's X-Client-Id refuses the batch.
         await using TestServer server = await TestServer.StartAsync();
         string folder = OptimisticKeys.NewString();
         OutgoingMutation[] batch =
@@ -124,8 +142,11 @@ public sealed class ReferenceTests
 
         IReadOnlyList<PushResult> results = await server.Transport.PushAsync(batch, default);
 
-        Results.Applied(results[0]);
-        Assert.Equal(400, Assert.IsType<PushResult.Rejected>(results[1]).Status);
+        PushResult.Rejected rejected = Assert.IsType<PushResult.Rejected>(Assert.Single(results));
+        Assert.Equal(400, rejected.Status);
+        Assert.Contains("invalid_body", rejected.Error, StringComparison.Ordinal);
+        Assert.Empty(await Results.ListAllAsync(server.Transport, "folders"));
+        Assert.Empty(await Results.ListAllAsync(server.Transport, "notes"));
     }
 
     [Fact]

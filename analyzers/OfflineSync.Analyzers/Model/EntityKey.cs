@@ -1,5 +1,5 @@
-using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using OfflineSync.Shared;
 
 namespace OfflineSync.Analyzers.Model;
 
@@ -13,10 +13,10 @@ internal enum KeyProblem
     NotWritable,
 }
 
-/// <summary>The key of a <c>[Syncable]</c> type: the <c>[SyncKey]</c> property, else the property named <c>Id</c>.</summary>
+/// <summary>The key of a <c>[Syncable]</c> type as the generator finds it (<see cref="EntityRules.FindKey"/>), with what is wrong with it.</summary>
 internal readonly struct EntityKey
 {
-    private EntityKey(IPropertySymbol? property, KeyProblem problem, string detail, WriteProblem write = WriteProblem.None)
+    private EntityKey(IPropertySymbol? property, KeyProblem problem, string detail, WriteAccess write = WriteAccess.Direct)
     {
         Property = property;
         Problem = problem;
@@ -32,63 +32,32 @@ internal readonly struct EntityKey
     public string Detail { get; }
 
     /// <summary>For <see cref="KeyProblem.NotWritable"/> why the key cannot be set.</summary>
-    public WriteProblem Write { get; }
+    public WriteAccess Write { get; }
 
     /// <summary>The key type when the key is usable (string, Guid, long or int), else null.</summary>
     public ITypeSymbol? UsableType => Problem == KeyProblem.None ? Property!.Type : null;
 
     public static EntityKey Find(INamedTypeSymbol entity, KnownSymbols known)
     {
-        var marked = new List<IPropertySymbol>();
-        IPropertySymbol? named = null;
-        var seen = new HashSet<string>();
-        for (INamedTypeSymbol? type = entity; type is not null && type.SpecialType != SpecialType.System_Object; type = type.BaseType)
+        KeyCandidates candidates = EntityRules.FindKey(entity, known);
+        if (candidates.IsAmbiguous)
         {
-            foreach (ISymbol member in type.GetMembers())
-            {
-                // Most derived first: an override hides the property it overrides.
-                if (member is not IPropertySymbol { IsStatic: false, IsIndexer: false } property || !seen.Add(property.Name))
-                {
-                    continue;
-                }
-
-                if (known.HasSyncKey(property))
-                {
-                    marked.Add(property);
-                }
-                else if (property.Name == "Id")
-                {
-                    named = property;
-                }
-            }
+            return new EntityKey(null, KeyProblem.Ambiguous, string.Join(", ", candidates.Marked.ConvertAll(p => p.Name)));
         }
 
-        if (marked.Count > 1)
-        {
-            return new EntityKey(null, KeyProblem.Ambiguous, string.Join(", ", marked.ConvertAll(p => p.Name)));
-        }
-
-        IPropertySymbol? key = marked.Count == 1 ? marked[0] : named;
-        if (key is null)
+        if (candidates.Key is not { } key)
         {
             return new EntityKey(null, KeyProblem.Missing, string.Empty);
         }
 
-        if (!IsSupportedKeyType(key.Type))
+        if (EntityRules.GetKeyKind(key.Type, known) is null)
         {
             return new EntityKey(key, KeyProblem.UnsupportedType, string.Empty);
         }
 
-        WriteProblem write = Writability.Check(key, known);
-        return write == WriteProblem.None
+        WriteAccess write = MemberAccess.GetWriteAccess(key, known);
+        return MemberAccess.IsWritable(write)
             ? new EntityKey(key, KeyProblem.None, string.Empty)
             : new EntityKey(key, KeyProblem.NotWritable, string.Empty, write);
     }
-
-    /// <summary>string, Guid, long or int (DESIGN §2).</summary>
-    public static bool IsSupportedKeyType(ITypeSymbol type) =>
-        type.SpecialType is SpecialType.System_String or SpecialType.System_Int64 or SpecialType.System_Int32 || IsGuid(type);
-
-    public static bool IsGuid(ITypeSymbol type) =>
-        type is INamedTypeSymbol { Name: "Guid", ContainingNamespace: { Name: "System", ContainingNamespace.IsGlobalNamespace: true } };
 }

@@ -3,31 +3,20 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
+using OfflineSync.Shared;
 
 namespace OfflineSync.Analyzers.Model;
 
 /// <summary>
-/// The members the generator adds to an entity and to its patch type (the same lists as the generator's
-/// <c>Naming.EntityMembers</c> and <c>Naming.PatchMembers</c>): an entity member named like one of them
-/// would not compile beside it (OSYNC009).
+/// The members of an entity named like one the generator adds to the entity or to its patch type
+/// (<see cref="SyncNaming.EntityMembers"/>, <see cref="SyncNaming.PatchMembers"/>): they would not compile beside it (OSYNC009).
 /// </summary>
 internal static class GeneratedMembers
 {
-    private static readonly HashSet<string> s_entity = new(StringComparer.Ordinal)
-    {
-        "ResourceName", "KeyKind", "GetKey", "SetKey", "IsOptimisticKey", "GetVersion", "SetVersion",
-        "JsonTypeInfo", "VisitReferences", "Diff", "ReadPatch", "CreateIdempotencyKey",
-    };
-
-    private static readonly HashSet<string> s_patch = new(StringComparer.Ordinal)
-    {
-        "IsEmpty", "Merge", "ApplyTo", "Diff", "VisitReferences", "WriteTo", "Read",
-    };
-
     /// <summary>The members of <paramref name="entity"/> (its own, and the instance members it inherits) that clash, with the generated member each clashes with.</summary>
     public static IEnumerable<(ISymbol Member, string Generated, bool InPatch)> FindClashes(INamedTypeSymbol entity, KnownSymbols known, CancellationToken cancellationToken)
     {
-        string patch = entity.Name + "Patch";
+        string patch = SyncNaming.PatchType(entity.Name);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (ISymbol member in entity.GetMembers().Concat(InheritedInstanceMembers(entity)))
         {
@@ -38,11 +27,11 @@ internal static class GeneratedMembers
                 continue;
             }
 
-            if (s_entity.Contains(member.Name))
+            if (SyncNaming.EntityMembers.Contains(member.Name))
             {
                 yield return (member, SymbolText.Display(entity) + "." + member.Name, false);
             }
-            else if (IsPatched(member, known) && (s_patch.Contains(member.Name) || member.Name == patch))
+            else if (IsPatched(member, known) && (SyncNaming.PatchMembers.Contains(member.Name) || member.Name == patch))
             {
                 yield return (member, patch + "." + member.Name, true);
             }
@@ -72,5 +61,5 @@ internal static class GeneratedMembers
         && property.GetMethod is { DeclaredAccessibility: Accessibility.Public }
         && property.SetMethod is { DeclaredAccessibility: Accessibility.Public }
         && !known.HasSyncIgnore(property)
-        && !property.GetAttributes().Any(static a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonIgnoreAttribute");
+        && !SyncSymbols.HasAttribute(property, known.JsonIgnore);
 }

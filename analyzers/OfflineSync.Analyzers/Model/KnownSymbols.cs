@@ -1,53 +1,26 @@
 using Microsoft.CodeAnalysis;
+using OfflineSync.Shared;
 
 namespace OfflineSync.Analyzers.Model;
 
-/// <summary>The OfflineSync and BCL types the rules look for, resolved once per compilation.</summary>
-internal sealed class KnownSymbols
+/// <summary>The OfflineSync and BCL types the rules look for, resolved once per compilation: the shared ones and those only diagnosis needs.</summary>
+internal sealed class KnownSymbols : SyncSymbols
 {
-    private KnownSymbols(Compilation compilation, INamedTypeSymbol syncable, INamedTypeSymbol references)
+    private KnownSymbols(Compilation compilation)
+        : base(compilation)
     {
-        Compilation = compilation;
-        Syncable = syncable;
-        References = references;
-        SyncKey = compilation.GetTypeByMetadataName("OfflineSync.SyncKeyAttribute");
-        SyncIgnore = compilation.GetTypeByMetadataName("OfflineSync.SyncIgnoreAttribute");
-        SyncClient = compilation.GetTypeByMetadataName("OfflineSync.SyncClientAttribute");
-        List = compilation.GetTypeByMetadataName("System.Collections.Generic.List`1");
-        IList = compilation.GetTypeByMetadataName("System.Collections.Generic.IList`1");
-        HashSet = compilation.GetTypeByMetadataName("System.Collections.Generic.HashSet`1");
         IEnumerable = compilation.GetTypeByMetadataName("System.Collections.Generic.IEnumerable`1");
         IDictionary = compilation.GetTypeByMetadataName("System.Collections.Generic.IDictionary`2");
         IReadOnlyDictionary = compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyDictionary`2");
         NonGenericDictionary = compilation.GetTypeByMetadataName("System.Collections.IDictionary");
         NonGenericEnumerable = compilation.GetTypeByMetadataName("System.Collections.IEnumerable");
-        ReadOnlyCollections = new[]
+        OtherReadOnlyCollections = new[]
         {
-            compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyList`1"),
-            compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyCollection`1"),
             compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlySet`1"),
             compilation.GetTypeByMetadataName("System.Collections.ObjectModel.ReadOnlyCollection`1"),
             compilation.GetTypeByMetadataName("System.Collections.Frozen.FrozenSet`1"),
         };
     }
-
-    public Compilation Compilation { get; }
-
-    public INamedTypeSymbol Syncable { get; }
-
-    public INamedTypeSymbol References { get; }
-
-    public INamedTypeSymbol? SyncKey { get; }
-
-    public INamedTypeSymbol? SyncIgnore { get; }
-
-    public INamedTypeSymbol? SyncClient { get; }
-
-    public INamedTypeSymbol? List { get; }
-
-    public INamedTypeSymbol? IList { get; }
-
-    public INamedTypeSymbol? HashSet { get; }
 
     public INamedTypeSymbol? IEnumerable { get; }
 
@@ -59,38 +32,21 @@ internal sealed class KnownSymbols
 
     public INamedTypeSymbol? NonGenericEnumerable { get; }
 
-    public INamedTypeSymbol?[] ReadOnlyCollections { get; }
+    /// <summary>Read-only collections the generated code does not rebuild (it rebuilds IReadOnlyList, IReadOnlyCollection and ImmutableArray).</summary>
+    public INamedTypeSymbol?[] OtherReadOnlyCollections { get; }
 
     /// <summary>Resolves the symbols, or returns null when the compilation does not reference OfflineSync.</summary>
     public static KnownSymbols? TryCreate(Compilation compilation)
     {
-        INamedTypeSymbol? syncable = compilation.GetTypeByMetadataName("OfflineSync.SyncableAttribute");
-        INamedTypeSymbol? references = compilation.GetTypeByMetadataName("OfflineSync.ReferencesAttribute");
-        return syncable is null || references is null ? null : new KnownSymbols(compilation, syncable, references);
+        var known = new KnownSymbols(compilation);
+        return known.Syncable is null || known.References is null ? null : known;
     }
 
-    public bool IsSyncable(ITypeSymbol? type) => type is INamedTypeSymbol named && GetSyncableAttribute(named) is not null;
+    public AttributeData? GetReferencesAttribute(ISymbol member) => FindAttribute(member, References);
 
-    public AttributeData? GetSyncableAttribute(INamedTypeSymbol type) => Find(type.GetAttributes(), Syncable);
+    public bool HasSyncKey(ISymbol member) => HasAttribute(member, SyncKey);
 
-    public AttributeData? GetReferencesAttribute(ISymbol member) => Find(member.GetAttributes(), References);
+    public bool HasSyncClient(INamedTypeSymbol type) => HasAttribute(type, SyncClient);
 
-    public bool HasSyncKey(ISymbol member) => SyncKey is not null && Find(member.GetAttributes(), SyncKey) is not null;
-
-    public bool HasSyncClient(INamedTypeSymbol type) => SyncClient is not null && Find(type.GetAttributes(), SyncClient) is not null;
-
-    public bool HasSyncIgnore(ISymbol member) => SyncIgnore is not null && Find(member.GetAttributes(), SyncIgnore) is not null;
-
-    private static AttributeData? Find(System.Collections.Immutable.ImmutableArray<AttributeData> attributes, INamedTypeSymbol attributeType)
-    {
-        foreach (AttributeData attribute in attributes)
-        {
-            if (SymbolEqualityComparer.Default.Equals(attribute.AttributeClass, attributeType))
-            {
-                return attribute;
-            }
-        }
-
-        return null;
-    }
+    public bool HasSyncIgnore(ISymbol member) => HasAttribute(member, SyncIgnore);
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using OfflineSync.Shared;
 
 namespace OfflineSync.Analyzers.Model;
 
@@ -61,7 +62,7 @@ internal sealed class ReferenceGraph
                 if (candidate
                     && seen.Add(member.Name)
                     && !_known.HasSyncIgnore(member)
-                    && (Writability.IsReachable(member, _known) || _known.GetReferencesAttribute(member) is not null))
+                    && (MemberAccess.IsReadable(member, _known) || _known.GetReferencesAttribute(member) is not null))
                 {
                     yield return member;
                 }

@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using OfflineSync.Shared;
 
 namespace OfflineSync.Analyzers.Model;
 
@@ -23,7 +24,13 @@ internal enum SlotKind
     /// <summary><c>HashSet&lt;T&gt;</c>, rebuilt when a key changes.</summary>
     HashSet,
 
-    /// <summary>A read-only collection: its elements can be read but never written back.</summary>
+    /// <summary>
+    /// <c>IReadOnlyList&lt;T&gt;</c>, <c>IReadOnlyCollection&lt;T&gt;</c> or <c>ImmutableArray&lt;T&gt;</c> of keys: the generated
+    /// code replaces it when a key changes, so the member holding it must be writable.
+    /// </summary>
+    Replaced,
+
+    /// <summary>Another read-only collection (<c>IReadOnlySet&lt;T&gt;</c>, <c>ImmutableList&lt;T&gt;</c>, …): its elements can be read but never written back.</summary>
     ReadOnlyCollection,
 
     /// <summary>Something the visitor cannot see into: object, dynamic, an interface, a dictionary, another enumerable.</summary>
@@ -90,28 +97,22 @@ internal readonly struct SlotShape
             return new SlotShape(SlotKind.Nullable, named.TypeArguments[0], null);
         }
 
-        if (named.IsGenericType && named.TypeArguments.Length == 1)
+        (CollectionKind collection, ITypeSymbol? element) = CollectionShapes.Classify(named, known);
+        if (element is not null)
         {
-            ITypeSymbol argument = named.TypeArguments[0];
-            if (Same(definition, known.List))
+            SlotKind kind = collection switch
             {
-                return new SlotShape(SlotKind.List, argument, null);
-            }
+                CollectionKind.List => SlotKind.List,
+                CollectionKind.IList => SlotKind.IList,
+                CollectionKind.HashSet => SlotKind.HashSet,
+                _ => SlotKind.Replaced,
+            };
+            return new SlotShape(kind, element, null);
+        }
 
-            if (Same(definition, known.IList))
-            {
-                return new SlotShape(SlotKind.IList, argument, null);
-            }
-
-            if (Same(definition, known.HashSet))
-            {
-                return new SlotShape(SlotKind.HashSet, argument, null);
-            }
-
-            if (IsReadOnlyCollection(definition, known))
-            {
-                return new SlotShape(SlotKind.ReadOnlyCollection, argument, null);
-            }
+        if (named.IsGenericType && named.TypeArguments.Length == 1 && IsReadOnlyCollection(definition, known))
+        {
+            return new SlotShape(SlotKind.ReadOnlyCollection, named.TypeArguments[0], null);
         }
 
         if (IsOrImplements(named, known.IDictionary) || IsOrImplements(named, known.IReadOnlyDictionary) || IsOrImplements(named, known.NonGenericDictionary))
@@ -134,7 +135,7 @@ internal readonly struct SlotShape
 
     private static bool IsReadOnlyCollection(INamedTypeSymbol definition, KnownSymbols known)
     {
-        foreach (INamedTypeSymbol? candidate in known.ReadOnlyCollections)
+        foreach (INamedTypeSymbol? candidate in known.OtherReadOnlyCollections)
         {
             if (Same(definition, candidate))
             {
@@ -142,7 +143,7 @@ internal readonly struct SlotShape
             }
         }
 
-        // ImmutableArray<T>, ImmutableList<T>, ImmutableHashSet<T>, ... cannot be written in place either.
+        // ImmutableList<T>, ImmutableHashSet<T>, ... cannot be written in place either.
         return definition.ContainingNamespace?.ToDisplayString() == "System.Collections.Immutable";
     }
 

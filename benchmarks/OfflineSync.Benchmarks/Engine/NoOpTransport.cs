@@ -30,7 +30,7 @@ internal sealed class NoOpTransport(IReadOnlyList<ListItem>? todos = null, bool 
     }
 
     /// <inheritdoc/>
-    public Task<ListPage> ListAsync(string resource, string? after, int limit, CancellationToken cancellationToken)
+    public Task<ListPage> ListAsync(string resource, string? after, int limit, string clientId, CancellationToken cancellationToken)
     {
         if (resource != "todos")
         {
@@ -50,7 +50,7 @@ internal sealed class NoOpTransport(IReadOnlyList<ListItem>? todos = null, bool 
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
         yield break;

@@ -1,3 +1,5 @@
+using OfflineSync.Shared;
+
 namespace OfflineSync.Generators.Model;
 
 /// <summary>A <c>[SyncClient]</c> class.</summary>
@@ -12,5 +14,5 @@ internal sealed record ClientModel(TypeDeclarationModel Type);
 /// <param name="IsPublic">Whether the entity is visible outside its assembly (its typed set is then public too).</param>
 internal sealed record ClientEntityModel(string FullyQualifiedName, string Name, string PatchFullyQualifiedName, string KeyTypeName, KeyKind KeyKind, bool IsPublic);
 
-/// <summary>A <c>[SyncClient]</c> with the entities of its compilation, sorted by name.</summary>
+/// <summary>A <c>[SyncClient]</c> with the entities of its compilation and of the referenced assemblies, sorted by name.</summary>
 internal sealed record ClientWithEntitiesModel(ClientModel Client, EquatableArray<ClientEntityModel> Entities);

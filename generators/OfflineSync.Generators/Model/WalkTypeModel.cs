@@ -17,6 +17,9 @@ internal enum SlotKind
     KeyArray,
     KeyIList,
     KeySet,
+    KeyReadOnlyList,
+    KeyReadOnlyCollection,
+    KeyImmutableArray,
     Nested,
     NullableNested,
     NestedList,
@@ -32,7 +35,7 @@ internal enum SlotKind
 /// <param name="TargetTypeName">The referenced entity for key slots; empty for nested slots.</param>
 /// <param name="ValueIsReferenceType">Whether the key or nested value is a reference type (needs a null check).</param>
 /// <param name="NestedWalk">The index of the nested type in <see cref="EntityModel.Walks"/>, or -1.</param>
-/// <param name="Write">How a changed key or struct is written back.</param>
+/// <param name="Write">How a changed key, struct or replaced collection is written back.</param>
 internal sealed record SlotModel(
     string MemberName,
     SlotKind Kind,

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -18,21 +19,23 @@ internal sealed class BatchEndpoint
 
     public Task HandleAsync(HttpContext context) => Guard.RunAsync(_state, context, async () =>
     {
-        (byte[]? body, SyncProblem? tooLarge) = await HttpIo.ReadBodyAsync(context, _state.Options.MaxBatchBodySize).ConfigureAwait(false);
-        if (tooLarge is not null)
+        SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId);
+        if (refused is null && !HttpIo.IsJson(context.Request.ContentType))
         {
-            await HttpIo.WriteProblemAsync(context, tooLarge).ConfigureAwait(false);
-            return;
+            refused = SyncProblem.UnsupportedMediaType(context.Request.ContentType);
         }
 
-        List<BatchItem> items;
-        try
+        byte[]? body = null;
+        if (refused is null)
         {
-            items = BatchRequestReader.Read(body!, HttpIo.Header(context.Request, SyncHeaderNames.ClientId), _state.Options.MaxBatchSize);
+            (body, refused) = await HttpIo.ReadBodyAsync(context, _state.Options.MaxBatchBodySize).ConfigureAwait(false);
         }
-        catch (JsonException e)
+
+        List<BatchItem> items = [];
+        refused ??= BatchRequestReader.TryRead(body!, clientId, _state.Options.MaxBatchSize, out items);
+        if (refused is not null)
         {
-            await HttpIo.WriteProblemAsync(context, SyncProblem.InvalidBody(e.Message)).ConfigureAwait(false);
+            await HttpIo.WriteProblemAsync(context, refused).ConfigureAwait(false);
             return;
         }
 
@@ -42,38 +45,34 @@ internal sealed class BatchEndpoint
             return;
         }
 
-        List<(BatchItem Item, MutationOutcome Outcome)> results = await _state.Store.WriteAsync(session =>
+        // The answer is written inside the transaction: if it cannot be written, nothing is committed.
+        ArrayBufferWriter<byte> answer = await _state.Store.WriteAsync(session =>
         {
             var scope = new BatchScope();
-            var done = new List<(BatchItem, MutationOutcome)>(items.Count);
+            var buffer = new ArrayBufferWriter<byte>(4096);
+            using var writer = new Utf8JsonWriter(buffer);
+            writer.WriteStartObject();
+            writer.WriteStartArray("results");
             foreach (BatchItem item in items)
             {
-                MutationOutcome outcome = Apply(session, item, scope);
-                done.Add((item, outcome));
+                MutationOutcome outcome = Apply(session, item, clientId, scope);
+                WriteResult(writer, item, outcome);
                 if (!outcome.IsSuccess)
                 {
                     break;
                 }
             }
 
-            return done;
-        }, context.RequestAborted).ConfigureAwait(false);
-
-        await HttpIo.WriteJsonAsync(context, writer =>
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("results");
-            foreach ((BatchItem item, MutationOutcome outcome) in results)
-            {
-                WriteResult(writer, item, outcome);
-            }
-
             writer.WriteEndArray();
             writer.WriteEndObject();
-        }).ConfigureAwait(false);
+            writer.Flush();
+            return buffer;
+        }, context.RequestAborted).ConfigureAwait(false);
+
+        await HttpIo.WriteJsonAsync(context, answer.WrittenMemory).ConfigureAwait(false);
     });
 
-    private MutationOutcome Apply(Storage.WriteSession session, BatchItem item, BatchScope scope)
+    private MutationOutcome Apply(Storage.WriteSession session, BatchItem item, string? clientId, BatchScope scope)
     {
         if (_state.Find(item.Resource) is not { } resource)
         {
@@ -85,11 +84,17 @@ internal sealed class BatchEndpoint
             return MutationOutcome.Fail(SyncProblem.InvalidHeader($"baseVersion must be a version such as \"3\", not '{item.BaseVersion}'."));
         }
 
+        if (item.Data.Length > _state.Options.MaxRequestBodySize)
+        {
+            // The limit of a single create or update holds inside a batch too: a batch is not a way around it.
+            return MutationOutcome.Fail(SyncProblem.ItemTooLarge(_state.Options.MaxRequestBodySize));
+        }
+
         var request = new MutationRequest(
             item.Kind,
             item.Kind == MutationKind.Create ? null : item.Key,
-            item.Kind == MutationKind.Create ? item.OptimisticKey : null,
-            item.ClientId,
+            item.Kind == MutationKind.Create && item.OptimisticKey is { Length: > 0 } optimistic ? optimistic : null,
+            clientId,
             item.IdempotencyKey,
             baseVersion,
             item.Data);

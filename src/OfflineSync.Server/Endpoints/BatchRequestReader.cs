@@ -1,8 +1,9 @@
 using System.Text.Json;
+using OfflineSync.Server.Resources;
 
 namespace OfflineSync.Server.Endpoints;
 
-/// <summary>One item of <c>POST /sync/batch</c>.</summary>
+/// <summary>One item of <c>POST /sync/batch</c>; <see cref="ClientId"/> is the item's own <c>clientId</c>, if it has one.</summary>
 internal sealed record BatchItem(string Resource, MutationKind Kind, string? Key, string? OptimisticKey, string? IdempotencyKey, string? BaseVersion, string? ClientId, ReadOnlyMemory<byte> Data);
 
 /// <summary>
@@ -11,8 +12,57 @@ internal sealed record BatchItem(string Resource, MutationKind Kind, string? Key
 /// </summary>
 internal static class BatchRequestReader
 {
+    /// <summary>Reads the batch and checks its items' tokens; the problem refuses the whole batch, before anything is applied.</summary>
+    /// <param name="body">The request body.</param>
+    /// <param name="clientId">The request's client (<see cref="RequestIdentity"/>): every item's <c>clientId</c> must be absent or equal to it.</param>
+    /// <param name="maxItems">The most items a batch may hold.</param>
+    /// <param name="items">The items, when there is no problem.</param>
+    public static SyncProblem? TryRead(byte[] body, string? clientId, int maxItems, out List<BatchItem> items)
+    {
+        try
+        {
+            items = Read(body, maxItems);
+        }
+        catch (JsonException e)
+        {
+            items = [];
+            return SyncProblem.InvalidBody(e.Message);
+        }
+
+        for (int i = 0; i < items.Count; i++)
+        {
+            if (Check(items[i], i, clientId) is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        return null;
+    }
+
+    private static SyncProblem? Check(BatchItem item, int index, string? clientId)
+    {
+        if (item.ClientId is { } itemClient && !string.Equals(itemClient, clientId, StringComparison.Ordinal))
+        {
+            // One request, one client: idempotency records and in-batch references are that client's.
+            return SyncProblem.InvalidBody($"Mutation {index}: 'clientId' '{itemClient}' is not the request's X-Client-Id ('{clientId}'); a batch carries the mutations of one client.");
+        }
+
+        if (item.Key is { Length: > 0 } key && InputRules.CheckKey(key, $"Mutation {index}: 'key'") is { } badKey)
+        {
+            return badKey;
+        }
+
+        if (item.OptimisticKey is { Length: > 0 } optimistic && InputRules.CheckKey(optimistic, $"Mutation {index}: 'optimisticKey'") is { } badOptimistic)
+        {
+            return badOptimistic;
+        }
+
+        return item.IdempotencyKey is { } idempotencyKey ? InputRules.CheckIdempotencyKey(idempotencyKey, $"Mutation {index}: 'idempotencyKey'") : null;
+    }
+
     /// <exception cref="JsonException">The body is not a valid batch.</exception>
-    public static List<BatchItem> Read(byte[] body, string? defaultClientId, int maxItems)
+    private static List<BatchItem> Read(byte[] body, int maxItems)
     {
         var reader = new Utf8JsonReader(body);
         Expect(ref reader, JsonTokenType.StartObject);
@@ -30,7 +80,7 @@ internal static class BatchRequestReader
                         throw new JsonException($"A batch holds at most {maxItems} mutations.");
                     }
 
-                    items.Add(ReadItem(ref reader, body, defaultClientId, items.Count));
+                    items.Add(ReadItem(ref reader, body, items.Count));
                 }
 
                 if (reader.TokenType != JsonTokenType.EndArray)
@@ -48,7 +98,7 @@ internal static class BatchRequestReader
         return items ?? throw new JsonException("The batch has no 'mutations' array.");
     }
 
-    private static BatchItem ReadItem(ref Utf8JsonReader reader, byte[] body, string? defaultClientId, int index)
+    private static BatchItem ReadItem(ref Utf8JsonReader reader, byte[] body, int index)
     {
         string? resource = null, kind = null, key = null, optimisticKey = null, idempotencyKey = null, baseVersion = null, clientId = null;
         ReadOnlyMemory<byte> data = ReadOnlyMemory<byte>.Empty;
@@ -91,7 +141,7 @@ internal static class BatchRequestReader
             throw new JsonException($"Mutation {index}: 'key' is required for {kind}.");
         }
 
-        return new BatchItem(resource, mutationKind, key, optimisticKey, idempotencyKey, baseVersion, clientId ?? defaultClientId, data);
+        return new BatchItem(resource, mutationKind, key, optimisticKey, idempotencyKey, baseVersion, clientId, data);
     }
 
     private static string? ReadString(ref Utf8JsonReader reader, string name, int index) => reader.TokenType switch

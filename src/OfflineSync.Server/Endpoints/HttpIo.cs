@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using OfflineSync.Protocol;
 using OfflineSync.Server.Resources;
@@ -82,54 +83,6 @@ internal static class HttpIo
 
     public static string FormatETag(long version) => string.Create(CultureInfo.InvariantCulture, $"\"{version}\"");
 
-    /// <summary>Writes an outcome as the answer to a single create, update or delete.</summary>
-    public static async Task WriteOutcomeAsync(HttpContext context, string resource, MutationOutcome outcome)
-    {
-        if (outcome.Problem is { } problem)
-        {
-            if (problem.CurrentVersion is long current)
-            {
-                context.Response.Headers.ETag = FormatETag(current);
-            }
-
-            await WriteProblemAsync(context, problem).ConfigureAwait(false);
-            return;
-        }
-
-        HttpResponse response = context.Response;
-        response.StatusCode = outcome.Status;
-        if (outcome.Key is { } key)
-        {
-            response.Headers[SyncHeaderNames.SyncKey] = key;
-            if (outcome.Status == StatusCodes.Status201Created)
-            {
-                response.Headers.Location = $"{context.Request.PathBase}/sync/{resource}/{Uri.EscapeDataString(key)}";
-            }
-        }
-
-        if (outcome.OptimisticKey is { } optimistic)
-        {
-            response.Headers[SyncHeaderNames.OptimisticId] = optimistic;
-        }
-
-        if (outcome.Version is long version)
-        {
-            response.Headers.ETag = FormatETag(version);
-        }
-
-        if (outcome.Replayed)
-        {
-            response.Headers[SyncHeaderNames.Replayed] = "true";
-        }
-
-        if (outcome.Body is { } body && outcome.Status != StatusCodes.Status204NoContent)
-        {
-            response.ContentType = JsonContentType;
-            response.ContentLength = body.Length;
-            await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
-        }
-    }
-
     /// <summary>Writes an RFC 9457 problem-details response.</summary>
     public static async Task WriteProblemAsync(HttpContext context, SyncProblem problem)
     {
@@ -152,7 +105,7 @@ internal static class HttpIo
     }
 
     /// <summary>Writes UTF-8 JSON made by <paramref name="write"/> as a 200 response.</summary>
-    public static async Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
+    public static Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -160,10 +113,16 @@ internal static class HttpIo
             write(writer);
         }
 
+        return WriteJsonAsync(context, buffer.WrittenMemory);
+    }
+
+    /// <summary>Writes UTF-8 JSON as a 200 response.</summary>
+    public static async Task WriteJsonAsync(HttpContext context, ReadOnlyMemory<byte> json)
+    {
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = JsonContentType;
-        context.Response.ContentLength = buffer.WrittenCount;
-        await context.Response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
+        context.Response.ContentLength = json.Length;
+        await context.Response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Gets a header value, or <see langword="null"/> when it is absent or empty.</summary>
@@ -171,5 +130,40 @@ internal static class HttpIo
     {
         string? value = request.Headers[name];
         return string.IsNullOrEmpty(value) ? null : value;
+    }
+
+    /// <summary>
+    /// Reads a header the protocol allows once: <paramref name="value"/> is <see langword="null"/> when it is
+    /// absent or empty. Sent twice it would reach the handler as one comma-joined value, a different token.
+    /// </summary>
+    /// <returns>400 <c>invalid_header</c> when the header is repeated, otherwise <see langword="null"/>.</returns>
+    public static SyncProblem? TrySingleHeader(HttpRequest request, string name, out string? value)
+    {
+        StringValues values = request.Headers[name];
+        value = null;
+        if (values.Count > 1)
+        {
+            return SyncProblem.InvalidHeader($"{name} was sent {values.Count} times; send it once.");
+        }
+
+        value = string.IsNullOrEmpty(values) ? null : values.ToString();
+        return null;
+    }
+
+    /// <summary>
+    /// Returns whether a write's <c>Content-Type</c> is JSON the server reads: <c>application/json</c> or a
+    /// <c>+json</c> type, in UTF-8 (no charset, or <c>utf-8</c>).
+    /// </summary>
+    public static bool IsJson(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out MediaTypeHeaderValue? media))
+        {
+            return false;
+        }
+
+        bool json = media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase);
+        StringSegment charset = media.Charset;
+        return json && (!charset.HasValue || charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) || charset.Equals("utf8", StringComparison.OrdinalIgnoreCase));
     }
 }

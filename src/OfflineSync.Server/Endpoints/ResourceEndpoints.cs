@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Logging;
 using OfflineSync.Protocol;
 using OfflineSync.Server.Resources;
 using OfflineSync.Server.Storage;
@@ -19,34 +18,38 @@ internal sealed class ResourceEndpoints
         _resource = resource;
     }
 
-    public Task CreateAsync(HttpContext context) => WriteAsync(context, MutationKind.Create, key: null);
+    public Task CreateAsync(HttpContext context) => WriteAsync(context, MutationKind.Create);
 
-    public Task UpdateAsync(HttpContext context) => WriteAsync(context, MutationKind.Update, (string?)context.Request.RouteValues["key"]);
+    public Task UpdateAsync(HttpContext context) => WriteAsync(context, MutationKind.Update);
 
-    public Task DeleteAsync(HttpContext context) => WriteAsync(context, MutationKind.Delete, (string?)context.Request.RouteValues["key"]);
+    public Task DeleteAsync(HttpContext context) => WriteAsync(context, MutationKind.Delete);
 
     public Task GetAsync(HttpContext context) => Guard.RunAsync(_state, context, async () =>
     {
         string key = (string)context.Request.RouteValues["key"]!;
+        SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId);
+        if ((refused ?? InputRules.CheckKey(key, "The path's key")) is { } problem)
+        {
+            await HttpIo.WriteProblemAsync(context, problem).ConfigureAwait(false);
+            return;
+        }
+
         SyncReads.RowItem? row;
         using (var connection = _state.Store.OpenReader())
         {
             row = SyncReads.GetRow(connection, _resource.Name, key);
         }
 
-        if (row is not { } found)
-        {
-            await HttpIo.WriteProblemAsync(context, SyncProblem.NotFound(_resource.Name, key)).ConfigureAwait(false);
-            return;
-        }
-
-        await HttpIo.WriteOutcomeAsync(context, _resource.Name, new MutationOutcome(200)
-        {
-            Key = found.Key,
-            OptimisticKey = found.OriginOptimisticKey,
-            Version = found.Version,
-            Body = found.Json,
-        }).ConfigureAwait(false);
+        MutationOutcome outcome = row is { } found
+            ? new MutationOutcome(200)
+            {
+                Key = found.Key,
+                OptimisticKey = Origins.VisibleTo(clientId, found.ClientId, found.OriginOptimisticKey),
+                Version = found.Version,
+                Body = found.Json,
+            }
+            : MutationOutcome.Fail(SyncProblem.NotFound(_resource.Name, key));
+        await MutationAnswer.From(context.Request.PathBase, _resource.Name, outcome).WriteAsync(context).ConfigureAwait(false);
     });
 
     public Task ListAsync(HttpContext context) => Guard.RunAsync(_state, context, async () =>
@@ -57,11 +60,17 @@ internal sealed class ResourceEndpoints
             after = null;
         }
 
+        SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId) ?? (after is null ? null : InputRules.CheckKey(after, "'after'"));
         int limit = 100;
         string? limitText = context.Request.Query["limit"];
-        if (limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1))
+        if (refused is null && limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1))
         {
-            await HttpIo.WriteProblemAsync(context, SyncProblem.InvalidHeader($"'limit' must be a positive integer, not '{limitText}'.")).ConfigureAwait(false);
+            refused = SyncProblem.InvalidHeader($"'limit' must be a positive integer, not '{limitText}'.");
+        }
+
+        if (refused is not null)
+        {
+            await HttpIo.WriteProblemAsync(context, refused).ConfigureAwait(false);
             return;
         }
 
@@ -80,7 +89,12 @@ internal sealed class ResourceEndpoints
             {
                 writer.WriteStartObject();
                 writer.WriteString("key", item.Key);
-                writer.WriteString("originOptimisticKey", item.OriginOptimisticKey);
+                if (Origins.VisibleTo(clientId, item.ClientId, item.OriginOptimisticKey) is { } origin)
+                {
+                    writer.WriteString(SyncFieldNames.OriginOptimisticKey, origin);
+                    writer.WriteString(SyncFieldNames.OriginClientId, clientId);
+                }
+
                 writer.WriteString("version", item.Version.ToString(CultureInfo.InvariantCulture));
                 writer.WritePropertyName("data");
                 writer.WriteRawValue(item.Json, skipInputValidation: true);
@@ -94,64 +108,59 @@ internal sealed class ResourceEndpoints
         }).ConfigureAwait(false);
     });
 
-    private Task WriteAsync(HttpContext context, MutationKind kind, string? key) => Guard.RunAsync(_state, context, async () =>
+    private Task WriteAsync(HttpContext context, MutationKind kind) => Guard.RunAsync(_state, context, async () =>
     {
-        HttpRequest request = context.Request;
-        if (!HttpIo.TryParseIfMatch(request.Headers.IfMatch, out long? ifMatch))
+        if (await ReadRequestAsync(context, kind).ConfigureAwait(false) is not { } mutation)
         {
-            await HttpIo.WriteProblemAsync(context, SyncProblem.InvalidHeader($"If-Match must be a version ETag such as \"3\", not '{request.Headers.IfMatch}'.")).ConfigureAwait(false);
             return;
         }
 
-        ReadOnlyMemory<byte> body = ReadOnlyMemory<byte>.Empty;
-        if (kind != MutationKind.Delete)
-        {
-            (byte[]? read, SyncProblem? problem) = await HttpIo.ReadBodyAsync(context, _state.Options.MaxRequestBodySize).ConfigureAwait(false);
-            if (problem is not null)
-            {
-                await HttpIo.WriteProblemAsync(context, problem).ConfigureAwait(false);
-                return;
-            }
+        PathString pathBase = context.Request.PathBase;
+        MutationAnswer answer = await _state.Store.WriteAsync(
+            session => MutationAnswer.From(pathBase, _resource.Name, _state.Processor.Apply(session, _resource, mutation, scope: null)),
+            context.RequestAborted).ConfigureAwait(false);
+        await answer.WriteAsync(context).ConfigureAwait(false);
+    });
 
+    /// <summary>
+    /// Checks everything about a single write that can be checked without the store — identity, tokens,
+    /// media type, size — and reads its body; answers the first refusal and returns <see langword="null"/>.
+    /// </summary>
+    private async Task<MutationRequest?> ReadRequestAsync(HttpContext context, MutationKind kind)
+    {
+        HttpRequest request = context.Request;
+        string? key = kind == MutationKind.Create ? null : (string?)request.RouteValues["key"];
+        string? idempotencyKey = null, optimisticKey = null;
+        SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId);
+        refused ??= HttpIo.TrySingleHeader(request, SyncHeaderNames.IdempotencyKey, out idempotencyKey);
+        refused ??= HttpIo.TrySingleHeader(request, SyncHeaderNames.OptimisticId, out optimisticKey);
+        refused ??= idempotencyKey is null ? null : InputRules.CheckIdempotencyKey(idempotencyKey, SyncHeaderNames.IdempotencyKey);
+        refused ??= key is null ? null : InputRules.CheckKey(key, "The path's key");
+        refused ??= kind != MutationKind.Create || optimisticKey is null ? null : InputRules.CheckKey(optimisticKey, SyncHeaderNames.OptimisticId);
+        long? ifMatch = null;
+        if (refused is null && !HttpIo.TryParseIfMatch(request.Headers.IfMatch, out ifMatch))
+        {
+            refused = SyncProblem.InvalidHeader($"If-Match must be a version ETag such as \"3\", not '{request.Headers.IfMatch}'.");
+        }
+
+        if (refused is null && kind != MutationKind.Delete && !HttpIo.IsJson(request.ContentType))
+        {
+            refused = SyncProblem.UnsupportedMediaType(request.ContentType);
+        }
+
+        ReadOnlyMemory<byte> body = ReadOnlyMemory<byte>.Empty;
+        if (refused is null && kind != MutationKind.Delete)
+        {
+            (byte[]? read, refused) = await HttpIo.ReadBodyAsync(context, _state.Options.MaxRequestBodySize).ConfigureAwait(false);
             body = read;
         }
 
-        var mutation = new MutationRequest(
-            kind,
-            key,
-            HttpIo.Header(request, SyncHeaderNames.OptimisticId),
-            HttpIo.Header(request, SyncHeaderNames.ClientId),
-            HttpIo.Header(request, SyncHeaderNames.IdempotencyKey),
-            ifMatch,
-            body);
-        MutationOutcome outcome = await _state.Store.WriteAsync(
-            session => _state.Processor.Apply(session, _resource, mutation, scope: null),
-            context.RequestAborted).ConfigureAwait(false);
-        await HttpIo.WriteOutcomeAsync(context, _resource.Name, outcome).ConfigureAwait(false);
-    });
-}
+        if (refused is not null)
+        {
+            await HttpIo.WriteProblemAsync(context, refused).ConfigureAwait(false);
+            return null;
+        }
 
-/// <summary>Turns an unexpected exception of a handler into a logged 500 problem, so every error is problem details.</summary>
-internal static class Guard
-{
-    public static async Task RunAsync(SyncServerState state, HttpContext context, Func<Task> handler)
-    {
-        try
-        {
-            await handler().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away; there is nobody to answer.
-        }
-        catch (Exception e)
-        {
-            state.Logger.LogError(e, "OfflineSync request {Method} {Path} failed.", context.Request.Method, context.Request.Path);
-            if (!context.Response.HasStarted)
-            {
-                context.Response.Clear();
-                await HttpIo.WriteProblemAsync(context, SyncProblem.Internal("The server could not process the request; see the server log.")).ConfigureAwait(false);
-            }
-        }
+        return new MutationRequest(kind, key, kind == MutationKind.Create ? optimisticKey : null, clientId, idempotencyKey, ifMatch, body);
     }
 }

@@ -34,9 +34,15 @@ internal sealed class FeedEndpoint
     {
         string? lastEventId = HttpIo.Header(context.Request, SyncHeaderNames.LastEventId) ?? (string?)context.Request.Query["after"];
         long after = 0;
-        if (lastEventId is not null && (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
+        SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId);
+        if (refused is null && lastEventId is not null && (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
         {
-            await HttpIo.WriteProblemAsync(context, SyncProblem.InvalidHeader($"Last-Event-ID must be a sequence number, not '{lastEventId}'.")).ConfigureAwait(false);
+            refused = SyncProblem.InvalidHeader($"Last-Event-ID must be a sequence number, not '{lastEventId}'.");
+        }
+
+        if (refused is not null)
+        {
+            await HttpIo.WriteProblemAsync(context, refused).ConfigureAwait(false);
             return;
         }
 
@@ -58,9 +64,9 @@ internal sealed class FeedEndpoint
             events.WriteComment("offlinesync feed " + _resource);
             await FlushAsync(response, events, cancellationToken).ConfigureAwait(false);
             long position = after == 0
-                ? await SendSnapshotAsync(response, events, connection, cancellationToken).ConfigureAwait(false)
+                ? await SendSnapshotAsync(response, events, connection, clientId, cancellationToken).ConfigureAwait(false)
                 : CheckResume(events, after);
-            await FollowAsync(response, events, connection, position, cancellationToken).ConfigureAwait(false);
+            await FollowAsync(response, events, connection, clientId, position, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -68,12 +74,12 @@ internal sealed class FeedEndpoint
         }
     });
 
-    private async Task<long> SendSnapshotAsync(HttpResponse response, SseEventWriter events, SqliteConnection connection, CancellationToken cancellationToken)
+    private async Task<long> SendSnapshotAsync(HttpResponse response, SseEventWriter events, SqliteConnection connection, string? clientId, CancellationToken cancellationToken)
     {
         long head = 0;
         foreach (SyncReads.RowItem row in SyncReads.Snapshot(connection, _resource, h => head = h))
         {
-            events.WriteEvent(row.Sequence, "existing", row.Key, row.OriginOptimisticKey, row.Version, row.Json);
+            events.WriteEvent(row.Sequence, "existing", row.Key, Origins.VisibleTo(clientId, row.ClientId, row.OriginOptimisticKey), clientId, row.Version, row.Json);
             if (events.PendingBytes >= FlushThreshold)
             {
                 await FlushAsync(response, events, cancellationToken).ConfigureAwait(false);
@@ -90,14 +96,14 @@ internal sealed class FeedEndpoint
         long head = _state.Store.Head;
         if (after < _state.Store.PrunedThrough || after > head)
         {
-            events.WriteEvent(head, "invalidate", key: null, origin: null, version: null, data: null);
+            events.WriteEvent(head, "invalidate", key: null, origin: null, originClientId: null, version: null, data: null);
             return head;
         }
 
         return after;
     }
 
-    private async Task FollowAsync(HttpResponse response, SseEventWriter events, SqliteConnection connection, long position, CancellationToken cancellationToken)
+    private async Task FollowAsync(HttpResponse response, SseEventWriter events, SqliteConnection connection, string? clientId, long position, CancellationToken cancellationToken)
     {
         while (true)
         {
@@ -118,7 +124,7 @@ internal sealed class FeedEndpoint
                     StoredChangeKind.Changed => "changed",
                     _ => "removed",
                 };
-                events.WriteEvent(change.Sequence, kind, change.Key, change.OriginOptimisticKey, change.Version, change.Json);
+                events.WriteEvent(change.Sequence, kind, change.Key, Origins.VisibleTo(clientId, change.ClientId, change.OriginOptimisticKey), clientId, change.Version, change.Json);
                 position = change.Sequence;
             }
 

@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using OfflineSync.Protocol;
 
 namespace OfflineSync.Server.Feed;
 
@@ -33,7 +34,8 @@ internal sealed class SseEventWriter : IDisposable
 
     public void WriteHeartbeat() => _buffer.Write(Heartbeat);
 
-    public void WriteEvent(long sequence, string kind, string? key, string? origin, long? version, byte[]? data)
+    /// <summary>Writes one event; <paramref name="origin"/> is written only when the reader created the row, with <paramref name="originClientId"/> beside it.</summary>
+    public void WriteEvent(long sequence, string kind, string? key, string? origin, string? originClientId, long? version, byte[]? data)
     {
         Append("id: ");
         Span<byte> digits = _buffer.GetSpan(20);
@@ -47,7 +49,11 @@ internal sealed class SseEventWriter : IDisposable
         if (key is not null)
         {
             _json.WriteString("key", key);
-            _json.WriteString("originOptimisticKey", origin);
+            if (origin is not null)
+            {
+                _json.WriteString(SyncFieldNames.OriginOptimisticKey, origin);
+                _json.WriteString(SyncFieldNames.OriginClientId, originClientId);
+            }
         }
 
         if (version is long v)

@@ -1,13 +1,12 @@
-using System.Security.Cryptography;
-using System.Text;
 using OfflineSync.Server.Storage;
 
 namespace OfflineSync.Server.Resources;
 
 /// <summary>
-/// Applies one mutation inside a write transaction with its idempotency contract: a stored answer
-/// for the same key and the same request is replayed, the same key with another request is 422,
-/// and only successful answers are stored.
+/// Applies one mutation inside a write transaction with its idempotency contract: records are kept per
+/// (client, key); a stored answer for the same client, key and request is replayed, the same client and
+/// key with another request is 422, and only successful answers are stored. Another client's key is a
+/// new key for this client: it is never answered from the store and never blocks the client that owns it.
 /// </summary>
 internal sealed class MutationProcessor
 {
@@ -17,13 +16,13 @@ internal sealed class MutationProcessor
 
     public MutationOutcome Apply(WriteSession session, SyncResource resource, in MutationRequest request, BatchScope? scope)
     {
-        byte[]? hash = null;
+        byte[]? fingerprint = null;
         if (request.IdempotencyKey is { } idempotencyKey)
         {
-            hash = Hash(resource.Name, request);
-            if (session.GetIdempotency(idempotencyKey) is { } stored)
+            fingerprint = RequestFingerprint.Of(request.ClientId, resource.Name, request);
+            if (session.GetIdempotency(request.ClientId, idempotencyKey) is { } stored)
             {
-                if (!stored.RequestHash.AsSpan().SequenceEqual(hash))
+                if (!stored.RequestHash.AsSpan().SequenceEqual(fingerprint))
                 {
                     return MutationOutcome.Fail(SyncProblem.IdempotencyKeyReused(idempotencyKey));
                 }
@@ -48,7 +47,7 @@ internal sealed class MutationProcessor
             if (request.IdempotencyKey is { } key)
             {
                 long expires = session.Now + (long)_options.IdempotencyRetention.TotalMilliseconds;
-                session.PutIdempotency(key, new IdempotencyRecord(hash!, outcome.Status, outcome.Key, outcome.OptimisticKey, outcome.Version, outcome.Body, expires));
+                session.PutIdempotency(request.ClientId, key, new IdempotencyRecord(fingerprint!, outcome.Status, outcome.Key, outcome.OptimisticKey, outcome.Version, outcome.Body, expires));
             }
         }
 
@@ -57,24 +56,9 @@ internal sealed class MutationProcessor
 
     private static void Remember(SyncResource resource, in MutationRequest request, MutationOutcome outcome, BatchScope? scope)
     {
-        if (scope is not null && request.Kind == MutationKind.Create && outcome.OptimisticKey is { } optimistic && outcome.Key is { } serverKey)
+        if (scope is not null && request.Kind == MutationKind.Create && outcome.OptimisticKey is { } sent && outcome.Key is { } serverKey)
         {
-            scope.Record(resource.Name, request.ClientId, optimistic, serverKey);
+            scope.Record(resource.Name, sent, serverKey);
         }
-    }
-
-    /// <summary>Hashes what makes two requests "the same": resource, kind, target key and body (not headers that may differ on a retry).</summary>
-    private static byte[] Hash(string resource, in MutationRequest request)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Span<byte> separator = [0];
-        hash.AppendData(Encoding.UTF8.GetBytes(resource));
-        hash.AppendData(separator);
-        hash.AppendData(Encoding.UTF8.GetBytes(IdempotencyKeys.KindToken(request.Kind)));
-        hash.AppendData(separator);
-        hash.AppendData(Encoding.UTF8.GetBytes(request.Key ?? ""));
-        hash.AppendData(separator);
-        hash.AppendData(request.Body.Span);
-        return hash.GetHashAndReset();
     }
 }

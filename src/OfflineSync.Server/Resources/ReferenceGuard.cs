@@ -1,52 +1,46 @@
 namespace OfflineSync.Server.Resources;
 
 /// <summary>
-/// Walks the reference slots of an entity or patch through the generated visitor: rewrites keys of
-/// rows created earlier in the same batch by the same client (optimistic keys, and proposed keys the
-/// server replaced because they were taken), and records the first optimistic key it cannot resolve,
-/// which the server then refuses (it never stores an optimistic key).
+/// Walks the reference slots of an entity or patch through the generated visitor: rewrites keys of rows
+/// created earlier in the same batch (optimistic keys, and proposed keys the server replaced because they
+/// were taken), and records the first slot the server refuses: a <c>null</c> element in a list of keys, a
+/// key outside the protocol's limits, or an optimistic key it cannot resolve (it never stores one).
 /// </summary>
 internal struct ReferenceGuard : IReferenceVisitor
 {
     private readonly BatchScope? _scope;
-    private readonly string? _clientId;
 
-    public ReferenceGuard(BatchScope? scope, string? clientId)
-    {
-        _scope = scope;
-        _clientId = clientId;
-    }
+    public ReferenceGuard(BatchScope? scope) => _scope = scope;
 
-    public string? OffendingKey { get; private set; }
-
-    public string? OffendingResource { get; private set; }
+    public SyncProblem? Problem { get; private set; }
 
     public void Visit<TTarget, TKey>(ref TKey key)
         where TTarget : class, ISyncEntity<TTarget>
         where TKey : notnull
     {
-        if (key is null)
+        if (Problem is not null)
         {
             return;
         }
 
-        string text = SyncKeys.Format(key);
-        if (_scope is not null && _scope.TryResolve(TTarget.ResourceName, _clientId, text, out string serverKey))
+        // The generated visitor skips a null scalar reference (an unset foreign key), so a null here is an element of a list of keys.
+        string? text = key is null ? null : SyncKeys.Format(key);
+        if (InputRules.CheckKey(text, $"A reference to '{TTarget.ResourceName}'") is { } invalid)
+        {
+            Problem = invalid;
+            return;
+        }
+
+        if (_scope is not null && _scope.TryResolve(TTarget.ResourceName, text!, out string serverKey))
         {
             // A proposed key that was taken means this client's new row, not the row that holds it.
             key = SyncKeys.Parse<TKey>(serverKey);
             return;
         }
 
-        if (!TTarget.IsOptimisticKey(text))
+        if (TTarget.IsOptimisticKey(text!))
         {
-            return;
-        }
-
-        if (OffendingKey is null)
-        {
-            OffendingKey = text;
-            OffendingResource = TTarget.ResourceName;
+            Problem = SyncProblem.OptimisticReference(TTarget.ResourceName, text!);
         }
     }
 }

@@ -20,6 +20,25 @@ internal sealed record SyncProblem(int Status, string Code, string Title, string
 
     public static SyncProblem InvalidHeader(string detail) => new(400, "invalid_header", "A request header is not valid.", detail);
 
+    /// <summary>A key, client id or idempotency key that breaks the protocol's limits (docs/protocol.md, "Limits").</summary>
+    /// <param name="field">Where the value came from, for example <c>X-Client-Id</c> or <c>mutation 3: key</c>.</param>
+    /// <param name="value">The value as received; <see langword="null"/> for a <c>null</c> element in a list of keys.</param>
+    /// <param name="maxLength">The longest value allowed there.</param>
+    public static SyncProblem InvalidKey(string field, string? value, int maxLength) => new(400, "invalid_key", "A key, client id or idempotency key is not valid.",
+        value is null
+            ? $"{field} holds null; a list of keys may not contain null."
+            : $"{field} must be 1 to {maxLength} printable ASCII characters without spaces; it has {value.Length} characters: '{Excerpt(value)}'.");
+
+    /// <summary>A request the server could not read as HTTP (a broken chunked body, a body shorter than its <c>Content-Length</c>).</summary>
+    public static SyncProblem BadRequest(int status, string detail) => new(status, "bad_request", "The request is not valid HTTP.", detail);
+
+    public static SyncProblem UnsupportedMediaType(string? contentType) => new(415, "unsupported_media_type", "The request body must be JSON.",
+        $"Writes take UTF-8 JSON ('application/json' or a '+json' type); the request says '{Excerpt(contentType ?? "(no Content-Type)")}'.");
+
+    public static SyncProblem UriTooLong(int limit) => new(414, "uri_too_long", "The request URI is too long.", $"The request target exceeds the limit of {limit} characters.");
+
+    public static SyncProblem HeadersTooLarge(int limit) => new(431, "headers_too_large", "The request headers are too large.", $"The request headers exceed the limit of {limit} bytes.");
+
     public static SyncProblem OptimisticReference(string resource, string key) => new(400, "optimistic_reference",
         "The mutation references an unconfirmed optimistic key.",
         $"'{key}' is an optimistic key of '{resource}' that this request cannot resolve; send the mutation after the create that defines it is confirmed, or in the same batch after it.");
@@ -44,6 +63,8 @@ internal sealed record SyncProblem(int Status, string Code, string Title, string
 
     public static SyncProblem TooLarge(long limit) => new(413, "too_large", "The request is too large.", $"The body exceeds the limit of {limit} bytes.");
 
+    public static SyncProblem ItemTooLarge(long limit) => new(413, "too_large", "The mutation is too large.", $"The mutation's data exceeds the limit of {limit} bytes for a single create or update.");
+
     public static SyncProblem IdempotencyKeyReused(string key) => new(422, "idempotency_key_reused",
         "The idempotency key was used with a different request.",
         $"The idempotency key '{key}' was already used for a request with another method, target or body.");
@@ -52,6 +73,31 @@ internal sealed record SyncProblem(int Status, string Code, string Title, string
 
     public static SyncProblem Internal(string detail) => new(500, "internal", "The server failed.", detail);
 
+    /// <summary>
+    /// Shows at most 64 characters of a refused value, each outside printable ASCII as <c>\uXXXX</c> text: the
+    /// detail stays readable, and a lone surrogate cannot make the problem itself unwritable.
+    /// </summary>
+    private static string Excerpt(string value)
+    {
+        var text = new System.Text.StringBuilder(Math.Min(value.Length, 64) + 8);
+        foreach (char c in value.AsSpan(0, Math.Min(value.Length, 64)))
+        {
+            if (c is >= ' ' and <= '~')
+            {
+                text.Append(c);
+            }
+            else
+            {
+                text.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}");
+            }
+        }
+
+        return value.Length > 64 ? text.Append("...").ToString() : text.ToString();
+    }
+
+    /// <summary>A detail may quote what a client sent; a lone surrogate in it would make the JSON writer throw, so it becomes U+FFFD.</summary>
+    private static string WellFormed(string text) => System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(text));
+
     /// <summary>Writes the problem as a JSON object.</summary>
     public void WriteTo(Utf8JsonWriter writer)
     {
@@ -59,7 +105,7 @@ internal sealed record SyncProblem(int Status, string Code, string Title, string
         writer.WriteString("type", TypePrefix + Code);
         writer.WriteString("title", Title);
         writer.WriteNumber("status", Status);
-        writer.WriteString("detail", Detail);
+        writer.WriteString("detail", WellFormed(Detail));
         if (CurrentVersion is long version)
         {
             writer.WriteString("version", version.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -30,16 +30,25 @@ internal sealed class SyncResource<T> : SyncResource
         }
 
         string proposed = T.GetKey(entity) ?? "";
-        bool proposedIsOptimistic = proposed.Length > 0 && T.IsOptimisticKey(proposed);
-        string? origin = request.OptimisticKey is { Length: > 0 } header ? header : proposedIsOptimistic ? proposed : null;
-
-        var guard = new ReferenceGuard(scope, request.ClientId);
-        T.VisitReferences(entity, ref guard);
-        if (guard.OffendingKey is not null)
+        if (proposed.Length > 0 && InputRules.CheckKey(proposed, "The entity's key") is { } invalidKey)
         {
-            return MutationOutcome.Fail(SyncProblem.OptimisticReference(guard.OffendingResource!, guard.OffendingKey));
+            return MutationOutcome.Fail(invalidKey);
         }
 
+        // X-Optimistic-Id names the body's key, nothing else: a different value could only be a claim on another client's key.
+        if (request.OptimisticKey is { } header && !string.Equals(header, proposed, StringComparison.Ordinal))
+        {
+            return MutationOutcome.Fail(SyncProblem.InvalidHeader($"{Protocol.SyncHeaderNames.OptimisticId} must equal the entity's key '{proposed}', not '{header}'."));
+        }
+
+        var guard = new ReferenceGuard(scope);
+        T.VisitReferences(entity, ref guard);
+        if (guard.Problem is { } refused)
+        {
+            return MutationOutcome.Fail(refused);
+        }
+
+        bool proposedIsOptimistic = proposed.Length > 0 && T.IsOptimisticKey(proposed);
         string? key = ServerKeys.Assign(session, Name, KeyKind, proposed, proposedIsOptimistic, time);
         if (key is null)
         {
@@ -48,8 +57,11 @@ internal sealed class SyncResource<T> : SyncResource
 
         const long version = 1;
         byte[] json = Serialize(entity, key, version);
-        session.InsertRow(Name, key, json, version, request.ClientId, origin);
-        return new MutationOutcome(201) { Key = key, OptimisticKey = origin, Version = version, Body = json };
+        string? sent = proposed.Length > 0 ? proposed : null;
+        session.InsertRow(Name, key, json, version, request.ClientId, Origins.ToStore(KeyKind, request.ClientId, sent));
+
+        // The sender always learns what became of the key it sent, origin or not: a taken proposal maps like an optimistic key.
+        return new MutationOutcome(201) { Key = key, OptimisticKey = sent, Version = version, Body = json };
     }
 
     protected override MutationOutcome Update(WriteSession session, in MutationRequest request, BatchScope? scope)
@@ -82,29 +94,42 @@ internal sealed class SyncResource<T> : SyncResource
             return MutationOutcome.Fail(SyncProblem.InvalidBody(e.Message));
         }
 
-        var guard = new ReferenceGuard(scope, request.ClientId);
+        var guard = new ReferenceGuard(scope);
         patch.VisitReferences(ref guard);
-        if (guard.OffendingKey is not null)
+        if (guard.Problem is { } refused)
         {
-            return MutationOutcome.Fail(SyncProblem.OptimisticReference(guard.OffendingResource!, guard.OffendingKey));
+            return MutationOutcome.Fail(refused);
         }
 
+        string? origin = Origins.VisibleTo(request.ClientId, row.ClientId, row.OriginOptimisticKey);
         T entity = JsonSerializer.Deserialize(row.Json, T.JsonTypeInfo)!;
         patch.ApplyTo(entity);
+        byte[] json = Serialize(entity, key, row.Version);
+        if (json.AsSpan().SequenceEqual(row.Json))
+        {
+            // A patch that changes nothing (empty, or the values the row has) makes no version and no change-log entry.
+            return new MutationOutcome(200) { Key = key, OptimisticKey = origin, Version = row.Version, Body = row.Json };
+        }
+
         long version = row.Version + 1;
-        byte[] json = Serialize(entity, key, version);
+        if (T.GetVersion(entity) is not null)
+        {
+            json = Serialize(entity, key, version); // the entity carries its version ([SyncVersion]): write the new one
+        }
+
         session.UpdateRow(Name, key, json, version, row.OriginOptimisticKey, deleted: false);
-        return new MutationOutcome(200) { Key = key, OptimisticKey = row.OriginOptimisticKey, Version = version, Body = json };
+        return new MutationOutcome(200) { Key = key, OptimisticKey = origin, Version = version, Body = json };
     }
 
     protected override MutationOutcome Delete(WriteSession session, in MutationRequest request, BatchScope? scope)
     {
         string key = ResolveTarget(request, scope);
         StoredRow? row = session.GetRow(Name, key);
+        string? origin = row is null ? null : Origins.VisibleTo(request.ClientId, row.ClientId, row.OriginOptimisticKey);
         if (row is null || row.Deleted)
         {
             // Deleting what is already gone succeeds: the client's intent holds.
-            return new MutationOutcome(204) { Key = key, OptimisticKey = row?.OriginOptimisticKey };
+            return new MutationOutcome(204) { Key = key, OptimisticKey = origin };
         }
 
         if (request.IfMatch is long expected && expected != row.Version)
@@ -113,7 +138,7 @@ internal sealed class SyncResource<T> : SyncResource
         }
 
         session.UpdateRow(Name, key, null, row.Version + 1, row.OriginOptimisticKey, deleted: true);
-        return new MutationOutcome(204) { Key = key, OptimisticKey = row.OriginOptimisticKey };
+        return new MutationOutcome(204) { Key = key, OptimisticKey = origin };
     }
 
     /// <summary>
@@ -123,7 +148,7 @@ internal sealed class SyncResource<T> : SyncResource
     private string ResolveTarget(in MutationRequest request, BatchScope? scope)
     {
         string key = request.Key ?? "";
-        if (scope is not null && scope.TryResolve(Name, request.ClientId, key, out string serverKey))
+        if (scope is not null && scope.TryResolve(Name, key, out string serverKey))
         {
             return serverKey;
         }

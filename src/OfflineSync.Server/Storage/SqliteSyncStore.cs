@@ -40,7 +40,7 @@ internal sealed class SqliteSyncStore : IDisposable
         _writer.Open();
         Execute(_writer, "PRAGMA journal_mode=WAL;");
         Execute(_writer, options.FlushEachCommit ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
-        Execute(_writer, SyncSchema.Create);
+        SchemaMigrator.Open(_writer);
         _head = ScalarInt64(_writer, "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0);");
         _prunedThrough = ScalarInt64(_writer, $"SELECT COALESCE((SELECT value FROM meta WHERE name = '{SyncSchema.PrunedThrough}'), 0);");
         _session = new WriteSession(_writer, this);

@@ -6,5 +6,5 @@ internal sealed record StoredRow(byte[]? Json, long Version, long Sequence, stri
 /// <summary>A stored successful answer to an idempotent write.</summary>
 internal sealed record IdempotencyRecord(byte[] RequestHash, int Status, string? EntityKey, string? OptimisticKey, long? Version, byte[]? Body, long ExpiresAt);
 
-/// <summary>One change-log entry.</summary>
-internal sealed record StoredChange(long Sequence, string Key, StoredChangeKind Kind, long Version, string? OriginOptimisticKey, byte[]? Json);
+/// <summary>One change-log entry, with the client that created its row.</summary>
+internal sealed record StoredChange(long Sequence, string Key, StoredChangeKind Kind, long Version, string? OriginOptimisticKey, string? ClientId, byte[]? Json);

@@ -7,8 +7,8 @@ internal static class SyncReads
 {
     private const string HeadSql = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0);";
 
-    /// <summary>One row of a list page or a snapshot.</summary>
-    public readonly record struct RowItem(string Key, string? OriginOptimisticKey, long Version, long Sequence, byte[] Json);
+    /// <summary>One row of a list page or a snapshot, with the client that created it.</summary>
+    public readonly record struct RowItem(string Key, string? OriginOptimisticKey, string? ClientId, long Version, long Sequence, byte[] Json);
 
     /// <summary>Reads one page ordered by key, and the change sequence the page is consistent with, in one snapshot.</summary>
     public static (List<RowItem> Items, long Sequence, bool HasMore) ListPage(SqliteConnection connection, string resource, string? after, int limit)
@@ -18,8 +18,8 @@ internal static class SyncReads
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = after is null
-            ? "SELECT key, origin_optimistic_key, version, seq, json FROM rows WHERE resource = $resource AND deleted = 0 ORDER BY key LIMIT $limit;"
-            : "SELECT key, origin_optimistic_key, version, seq, json FROM rows WHERE resource = $resource AND deleted = 0 AND key > $after ORDER BY key LIMIT $limit;";
+            ? "SELECT key, origin_optimistic_key, client_id, version, seq, json FROM rows WHERE resource = $resource AND deleted = 0 ORDER BY key LIMIT $limit;"
+            : "SELECT key, origin_optimistic_key, client_id, version, seq, json FROM rows WHERE resource = $resource AND deleted = 0 AND key > $after ORDER BY key LIMIT $limit;";
         command.Parameters.AddWithValue("$resource", resource);
         command.Parameters.AddWithValue("$limit", limit + 1);
         if (after is not null)
@@ -41,7 +41,7 @@ internal static class SyncReads
     public static RowItem? GetRow(SqliteConnection connection, string resource, string key)
     {
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT key, origin_optimistic_key, version, seq, json FROM rows WHERE resource = $resource AND key = $key AND deleted = 0;";
+        command.CommandText = "SELECT key, origin_optimistic_key, client_id, version, seq, json FROM rows WHERE resource = $resource AND key = $key AND deleted = 0;";
         command.Parameters.AddWithValue("$resource", resource);
         command.Parameters.AddWithValue("$key", key);
         List<RowItem> rows = ReadRows(command, 1);
@@ -59,7 +59,7 @@ internal static class SyncReads
         head(Head(connection, transaction));
         using SqliteCommand command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT key, origin_optimistic_key, version, seq, json FROM rows WHERE resource = $resource AND deleted = 0 ORDER BY seq;";
+        command.CommandText = "SELECT key, origin_optimistic_key, client_id, version, seq, json FROM rows WHERE resource = $resource AND deleted = 0 ORDER BY seq;";
         command.Parameters.AddWithValue("$resource", resource);
         using SqliteDataReader reader = command.ExecuteReader();
         while (reader.Read())
@@ -72,7 +72,12 @@ internal static class SyncReads
     public static List<StoredChange> ChangesAfter(SqliteConnection connection, string resource, long after, int limit)
     {
         using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT seq, key, kind, version, origin_optimistic_key, json FROM changes WHERE resource = $resource AND seq > $after ORDER BY seq LIMIT $limit;";
+        // A row's creating client never changes, so the change log does not repeat it: the row's primary key finds it.
+        command.CommandText = """
+            SELECT c.seq, c.key, c.kind, c.version, c.origin_optimistic_key, c.json, r.client_id
+            FROM changes c LEFT JOIN rows r ON r.resource = c.resource AND r.key = c.key
+            WHERE c.resource = $resource AND c.seq > $after ORDER BY c.seq LIMIT $limit;
+            """;
         command.Parameters.AddWithValue("$resource", resource);
         command.Parameters.AddWithValue("$after", after);
         command.Parameters.AddWithValue("$limit", limit);
@@ -86,6 +91,7 @@ internal static class SyncReads
                 (StoredChangeKind)reader.GetInt64(2),
                 reader.GetInt64(3),
                 reader.IsDBNull(4) ? null : reader.GetString(4),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
                 reader.IsDBNull(5) ? null : (byte[])reader.GetValue(5)));
         }
 
@@ -115,7 +121,8 @@ internal static class SyncReads
     private static RowItem ReadRow(SqliteDataReader reader) => new(
         reader.GetString(0),
         reader.IsDBNull(1) ? null : reader.GetString(1),
-        reader.GetInt64(2),
+        reader.IsDBNull(2) ? null : reader.GetString(2),
         reader.GetInt64(3),
-        (byte[])reader.GetValue(4));
+        reader.GetInt64(4),
+        (byte[])reader.GetValue(5));
 }

@@ -3,9 +3,18 @@ namespace OfflineSync.Server.Storage;
 /// <summary>
 /// The generic SQLite layout: one table of rows for every resource, the change log, the idempotency
 /// store, key sequences and a little metadata. Documented in docs/protocol.md ("Server storage").
+/// The file's <c>PRAGMA user_version</c> is its layout version; <see cref="SchemaMigrator"/> brings older
+/// files forward when the server opens them.
 /// </summary>
 internal static class SyncSchema
 {
+    /// <summary>
+    /// The layout this server writes. 0: the first layout (idempotency records keyed by key alone).
+    /// 1: idempotency records keyed by (client id, key), fingerprints bound to the client.
+    /// </summary>
+    public const int Version = 1;
+
+    /// <summary>Creates whatever is missing of the current layout; safe on a file already at <see cref="Version"/>.</summary>
     public const string Create = """
         CREATE TABLE IF NOT EXISTS rows (
             resource TEXT NOT NULL,
@@ -29,14 +38,16 @@ internal static class SyncSchema
             created_at INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS changes_by_resource ON changes (resource, seq);
         CREATE TABLE IF NOT EXISTS idempotency (
-            key TEXT PRIMARY KEY,
+            client_id TEXT NOT NULL,
+            key TEXT NOT NULL,
             request_hash BLOB NOT NULL,
             status INTEGER NOT NULL,
             entity_key TEXT,
             optimistic_key TEXT,
             version INTEGER,
             body BLOB,
-            expires_at INTEGER NOT NULL) WITHOUT ROWID;
+            expires_at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, key)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS idempotency_by_expiry ON idempotency (expires_at);
         CREATE TABLE IF NOT EXISTS key_sequences (
             resource TEXT PRIMARY KEY,
@@ -48,6 +59,9 @@ internal static class SyncSchema
 
     /// <summary>The meta row holding the highest change sequence removed by retention.</summary>
     public const string PrunedThrough = "pruned_through";
+
+    /// <summary>The <c>idempotency.client_id</c> of a request without <c>X-Client-Id</c> (valid client ids are never empty).</summary>
+    public const string AnonymousClient = "";
 }
 
 /// <summary>The kinds of change-log entries, as stored in <c>changes.kind</c>.</summary>

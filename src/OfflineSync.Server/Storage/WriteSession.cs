@@ -29,8 +29,8 @@ internal sealed class WriteSession : IDisposable
         _insertRow = Prepare(connection, "INSERT INTO rows (resource, key, json, version, seq, client_id, origin_optimistic_key, deleted) VALUES ($resource, $key, $json, $version, $seq, $client, $origin, 0);", "$resource", "$key", "$json", "$version", "$seq", "$client", "$origin");
         _updateRow = Prepare(connection, "UPDATE rows SET json = $json, version = $version, seq = $seq, deleted = $deleted WHERE resource = $resource AND key = $key;", "$resource", "$key", "$json", "$version", "$seq", "$deleted");
         _appendChange = Prepare(connection, "INSERT INTO changes (resource, key, kind, version, origin_optimistic_key, json, created_at) VALUES ($resource, $key, $kind, $version, $origin, $json, $now) RETURNING seq;", "$resource", "$key", "$kind", "$version", "$origin", "$json", "$now");
-        _getIdempotency = Prepare(connection, "SELECT request_hash, status, entity_key, optimistic_key, version, body, expires_at FROM idempotency WHERE key = $key;", "$key");
-        _putIdempotency = Prepare(connection, "INSERT OR REPLACE INTO idempotency (key, request_hash, status, entity_key, optimistic_key, version, body, expires_at) VALUES ($key, $hash, $status, $entity, $optimistic, $version, $body, $expires);", "$key", "$hash", "$status", "$entity", "$optimistic", "$version", "$body", "$expires");
+        _getIdempotency = Prepare(connection, "SELECT request_hash, status, entity_key, optimistic_key, version, body, expires_at FROM idempotency WHERE client_id = $client AND key = $key;", "$client", "$key");
+        _putIdempotency = Prepare(connection, "INSERT OR REPLACE INTO idempotency (client_id, key, request_hash, status, entity_key, optimistic_key, version, body, expires_at) VALUES ($client, $key, $hash, $status, $entity, $optimistic, $version, $body, $expires);", "$client", "$key", "$hash", "$status", "$entity", "$optimistic", "$version", "$body", "$expires");
         _nextKey = Prepare(connection, "INSERT INTO key_sequences (resource, last) VALUES ($resource, 1) ON CONFLICT (resource) DO UPDATE SET last = last + 1 RETURNING last;", "$resource");
         _raiseKey = Prepare(connection, "INSERT INTO key_sequences (resource, last) VALUES ($resource, $value) ON CONFLICT (resource) DO UPDATE SET last = max(last, $value);", "$resource", "$value");
         _all = [_getRow, _insertRow, _updateRow, _appendChange, _getIdempotency, _putIdempotency, _nextKey, _raiseKey];
@@ -103,9 +103,11 @@ internal sealed class WriteSession : IDisposable
         return seq;
     }
 
-    public IdempotencyRecord? GetIdempotency(string key)
+    /// <summary>Finds the unexpired record of <paramref name="clientId"/>'s idempotency key; another client's record with the same key is not seen.</summary>
+    public IdempotencyRecord? GetIdempotency(string? clientId, string key)
     {
-        _getIdempotency.Parameters[0].Value = key;
+        _getIdempotency.Parameters[0].Value = clientId ?? SyncSchema.AnonymousClient;
+        _getIdempotency.Parameters[1].Value = key;
         using SqliteDataReader reader = _getIdempotency.ExecuteReader();
         if (!reader.Read())
         {
@@ -123,9 +125,9 @@ internal sealed class WriteSession : IDisposable
         return record.ExpiresAt > Now ? record : null;
     }
 
-    public void PutIdempotency(string key, IdempotencyRecord record)
+    public void PutIdempotency(string? clientId, string key, IdempotencyRecord record)
     {
-        SetParameters(_putIdempotency, key, record.RequestHash, record.Status, record.EntityKey, record.OptimisticKey, record.Version, record.Body, record.ExpiresAt);
+        SetParameters(_putIdempotency, clientId ?? SyncSchema.AnonymousClient, key, record.RequestHash, record.Status, record.EntityKey, record.OptimisticKey, record.Version, record.Body, record.ExpiresAt);
         _putIdempotency.ExecuteNonQuery();
     }
 

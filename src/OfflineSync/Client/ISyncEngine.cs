@@ -8,7 +8,7 @@ namespace OfflineSync;
 /// </summary>
 public interface ISyncEngine
 {
-    /// <summary>Creates an item locally and queues its create (S1, S2).</summary>
+    /// <summary>Creates an item locally and queues its create (S1, S2); a key the app set that the protocol cannot carry throws <see cref="ArgumentException"/>.</summary>
     TEntity Create<TEntity>(TEntity item, string? idempotencyKey)
         where TEntity : class, ISyncEntity<TEntity>;
 

@@ -1,10 +1,14 @@
 using Microsoft.Extensions.Logging;
+using OfflineSync.Protocol;
 
 namespace OfflineSync;
 
 /// <summary>Configures a <see cref="SyncClient"/>. The client validates the options when it is created.</summary>
 public sealed class SyncOptions
 {
+    /// <summary>The default of <see cref="MaxListBytes"/>: 256 MiB.</summary>
+    public const long DefaultMaxListBytes = 256L * 1024 * 1024;
+
     /// <summary>Gets or sets the transport to the server.</summary>
     /// <value>Required; there is no default.</value>
     public ISyncTransport? Transport { get; set; }
@@ -60,9 +64,24 @@ public sealed class SyncOptions
     /// <value>The default is <see langword="null"/>: nothing is logged.</value>
     public ILoggerFactory? LoggerFactory { get; set; }
 
-    /// <summary>Gets or sets the client id sent with every mutation and used in idempotency keys.</summary>
-    /// <value>The default is <see langword="null"/>: the id the store made when it was first opened.</value>
+    /// <summary>
+    /// Gets or sets the client id sent with every request and used in idempotency keys. The server keeps the
+    /// optimistic keys of a client's creates for that client alone, so two clients must never share one.
+    /// </summary>
+    /// <value>
+    /// The default is <see langword="null"/>: the id the store made when it was first opened. Otherwise 1 to
+    /// <see cref="SyncLimits.MaxClientIdLength"/> printable ASCII characters without spaces or <c>:</c>.
+    /// </value>
     public string? ClientId { get; set; }
+
+    /// <summary>
+    /// Gets or sets the most row data, in bytes, one list of a resource may bring, all pages together: a set
+    /// lists its resource when it starts, reconnects or is invalidated (S19). A larger list fails; the set shows
+    /// <see cref="SyncSetStatus.Error"/>, keeps its rows and tries again later. It bounds what a broken or hostile
+    /// server can make the client hold.
+    /// </summary>
+    /// <value>The default is <see cref="DefaultMaxListBytes"/> (256 MiB). At least 1.</value>
+    public long MaxListBytes { get; set; } = DefaultMaxListBytes;
 
     /// <summary>
     /// Gets or sets the source of the online state. Without one the client starts online and
@@ -115,9 +134,14 @@ public sealed class SyncOptions
             throw new ArgumentException("SyncOptions.TimeProvider must not be null; leave it at TimeProvider.System unless you test with a fake clock.", "options");
         }
 
-        if (ClientId is { Length: 0 } || ClientId?.Contains(':', StringComparison.Ordinal) == true)
+        if (ClientId is not null)
         {
-            throw new ArgumentException("SyncOptions.ClientId must be non-empty and must not contain ':' (it is part of idempotency keys).", "options");
+            ProtocolChecks.ClientId(ClientId, "SyncOptions.ClientId");
+        }
+
+        if (MaxListBytes < 1)
+        {
+            throw new ArgumentException($"SyncOptions.MaxListBytes must be at least 1 but is {MaxListBytes}.", "options");
         }
 
         Retry.Validate();

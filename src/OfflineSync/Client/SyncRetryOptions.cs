@@ -3,7 +3,7 @@ namespace OfflineSync;
 /// <summary>
 /// The backoff after transient failures (S9): the n-th retry waits
 /// <c>min(MaxDelay, BaseDelay × BackoffFactor^(n-1))</c>, less up to <see cref="JitterRatio"/> of it at random,
-/// or exactly the server's <c>Retry-After</c> when it sent one.
+/// or the server's <c>Retry-After</c> when it sent one, up to <see cref="MaxDelay"/>.
 /// </summary>
 public sealed class SyncRetryOptions
 {
@@ -15,7 +15,7 @@ public sealed class SyncRetryOptions
     /// <value>The default is 2. At least 1.</value>
     public double BackoffFactor { get; set; } = 2;
 
-    /// <summary>Gets or sets the longest delay computed by the curve (a server's <c>Retry-After</c> may ask for more).</summary>
+    /// <summary>Gets or sets the longest delay between attempts: the cap of the curve and of a server's <c>Retry-After</c>.</summary>
     /// <value>The default is 60 seconds. At least <see cref="BaseDelay"/>.</value>
     public TimeSpan MaxDelay { get; set; } = TimeSpan.FromSeconds(60);
 

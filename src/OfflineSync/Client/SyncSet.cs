@@ -17,7 +17,9 @@ namespace OfflineSync;
 /// before it returns (S1). For data binding the set is also a read-only list that raises
 /// <see cref="INotifyCollectionChanged.CollectionChanged"/> and <see cref="INotifyPropertyChanged.PropertyChanged"/>
 /// on the <see cref="SynchronizationContext"/> that was current when the set was made (the UI
-/// thread in WPF, MAUI or Avalonia), or on the thread that made the change when there was none.
+/// thread in WPF, MAUI or Avalonia), or on the thread that made the change when there was none;
+/// never while the client holds a lock, so a handler may call the client or wait for a thread that
+/// does. A handler that throws is logged; the notifications after it are raised all the same.
 /// Enumerating the set gives the items as of the last notification, so a binding always sees
 /// indexes that match the notifications it received.
 /// </para>
@@ -123,6 +125,10 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
     /// <param name="item">The new item.</param>
     /// <param name="idempotencyKey">An optional key: a second call with the same key while the first is queued returns the first's item.</param>
     /// <returns>The item as the local view holds it, with its key set.</returns>
+    /// <exception cref="ArgumentException">
+    /// The item's key is set but is not a key the protocol can carry: longer than <see cref="Protocol.SyncLimits.MaxKeyLength"/>,
+    /// or holding a space, a control or a non-ASCII character. Nothing is queued.
+    /// </exception>
     public TEntity Create(TEntity item, string? idempotencyKey = null)
     {
         ArgumentNullException.ThrowIfNull(item);
@@ -143,7 +149,7 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
             throw new KeyNotFoundException($"No {TEntity.ResourceName} item has the key '{key}'.");
         }
 
-        TEntity after = SyncJson.Clone(current);
+        TEntity after = EntityJson<TEntity>.Clone(current);
         edit(after);
         return UpdateCore(key, TEntity.Diff(current, after), idempotencyKey);
     }
@@ -313,7 +319,16 @@ public abstract class SyncSet<TEntity> : IReadOnlyList<TEntity>, INotifyCollecti
 
         do
         {
-            PublishOnce();
+            try
+            {
+                PublishOnce();
+            }
+            catch
+            {
+                // A throwing handler must not leave the set believing a publish is under way: it would never notify again.
+                Volatile.Write(ref _publishRequests, 0);
+                throw;
+            }
         }
         while (Interlocked.Decrement(ref _publishRequests) != 0);
     }

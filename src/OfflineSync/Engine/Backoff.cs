@@ -8,7 +8,8 @@ internal static class Backoff
     {
         if (retryAfter is { } serverAsked && serverAsked >= TimeSpan.Zero)
         {
-            return serverAsked;
+            // Capped: a server (or anything between) that asks for years must not stop the queue.
+            return serverAsked < options.MaxDelay ? serverAsked : options.MaxDelay;
         }
 
         double exponent = Math.Max(0, failedAttempts - 1);

@@ -21,6 +21,6 @@ internal enum BatchOutcomeKind
     /// <summary>Results were applied; push again.</summary>
     Progress,
 
-    /// <summary>The head failed transiently; wait <see cref="BatchOutcome.Delay"/> and push again.</summary>
+    /// <summary>The head failed transiently, or waits to be re-sent after repeated conflicts; wait <see cref="BatchOutcome.Delay"/> and push again.</summary>
     Transient,
 }

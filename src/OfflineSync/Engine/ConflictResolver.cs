@@ -3,7 +3,10 @@ namespace OfflineSync;
 /// <summary>
 /// Applies <see cref="SyncOptions.ConflictStrategy"/> to a conflict the server reported (S10, S11, F3):
 /// ServerWins drops the mutation and shows the server's row, ClientWins re-sends on top of the server's
-/// version, Manual asks <see cref="SyncOptions.OnConflict"/> and holds the queue until it answers.
+/// version, Manual asks <see cref="SyncOptions.OnConflict"/> and holds the queue until it answers. An
+/// update or delete of a row that is gone (409 without a current state) cannot be re-sent: ServerWins and
+/// ClientWins drop it and the view takes the deletion. Re-sends count toward <see cref="SyncOptions.MaxAttempts"/>
+/// and, from the second on, wait like transient retries, so a row that keeps conflicting cannot hold the queue.
 /// </summary>
 /// <remarks>Every method but <see cref="AskAsync"/> runs under the engine's lock.</remarks>
 internal sealed class ConflictResolver(SyncEngine engine)
@@ -26,8 +29,8 @@ internal sealed class ConflictResolver(SyncEngine engine)
                 // Re-sending cannot fix a broken server constraint.
                 _engine.FailPermanently(mutation, FailureReason.Conflict, conflict.Error, events);
                 break;
-            case ConflictStrategy.ClientWins:
-                Resend(mutation, conflict.Version);
+            case ConflictStrategy.ClientWins when !conflict.ServerState.IsEmpty:
+                Resend(mutation, conflict.Version, conflict.Error, events);
                 break;
             case ConflictStrategy.Manual:
                 // The item keeps its optimistic state and nothing overtakes the mutation until the app answers.
@@ -40,6 +43,8 @@ internal sealed class ConflictResolver(SyncEngine engine)
                 // back at once is never missed.
                 break;
             default:
+                // ServerWins, and ClientWins on a gone row (another client deleted it): there is nothing to write
+                // the client's data on top of, so the view takes the deletion.
                 Discard(mutation, conflict.ServerState, conflict.Version, events);
                 break;
         }
@@ -86,10 +91,10 @@ internal sealed class ConflictResolver(SyncEngine engine)
                         break;
                     case ConflictResolutionKind.Replace when mutation.Kind != MutationKind.Delete:
                         mutation.Resource.Replace(mutation, resolution.Data!, conflict.ServerState);
-                        Resend(mutation, conflict.ServerVersion);
+                        Resend(mutation, conflict.ServerVersion, conflict.Error, events);
                         break;
                     default:
-                        Resend(mutation, conflict.ServerVersion);
+                        Resend(mutation, conflict.ServerVersion, conflict.Error, events);
                         break;
                 }
             }
@@ -104,9 +109,26 @@ internal sealed class ConflictResolver(SyncEngine engine)
         _engine.Drain.Kick();
     }
 
-    /// <summary>S11: a re-send is a new attempt on top of the server's version, with a key derived from the original.</summary>
-    private void Resend(QueuedMutation mutation, string? serverVersion)
+    /// <summary>
+    /// S11: a re-send is a new attempt on top of the server's version, with a key derived from the original. The
+    /// conflict was an attempt (S9): after the last one the mutation fails as <see cref="FailureReason.Exhausted"/>;
+    /// a second or later re-send waits the backoff a transient failure would (<see cref="QueuedMutation.NotBefore"/>).
+    /// </summary>
+    private void Resend(QueuedMutation mutation, string? serverVersion, string error, EngineEvents events)
     {
+        mutation.LastError = error;
+        if (mutation.Attempts >= _engine.Options.MaxAttempts)
+        {
+            _engine.FailPermanently(mutation, FailureReason.Exhausted, $"Still in conflict after {mutation.Attempts} attempts: {error}", events);
+            return;
+        }
+
+        if (mutation.Resends > 0)
+        {
+            TimeSpan delay = Backoff.Delay(_engine.Options.Retry, mutation.Resends, null, Random.Shared.NextDouble());
+            mutation.NotBefore = _engine.TimeProvider.GetUtcNow() + delay;
+        }
+
         mutation.Resends++;
         mutation.IdempotencyKey = IdempotencyKeys.ForResend(mutation.OriginalIdempotencyKey, mutation.Resends);
         if (mutation.Kind != MutationKind.Create)

@@ -40,4 +40,7 @@ internal static partial class Log
 
     [LoggerMessage(12, LogLevel.Error, "The sync drain stopped unexpectedly")]
     public static partial void DrainCrashed(ILogger logger, Exception exception);
+
+    [LoggerMessage(13, LogLevel.Warning, "The store maps {Resource} {OptimisticKey} to '{ServerKey}', which is not a valid key of the resource; the mapping is ignored")]
+    public static partial void InvalidMapping(ILogger logger, string resource, string optimisticKey, string serverKey);
 }

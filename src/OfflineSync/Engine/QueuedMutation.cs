@@ -67,6 +67,12 @@ internal sealed class QueuedMutation
 
     public int Resends { get; set; }
 
+    /// <summary>
+    /// Gets or sets when a re-send after repeated conflicts may go (S11): until then the drain waits as after a
+    /// transient failure. Kept in memory only: after a restart the re-send goes at once, and attempts still count.
+    /// </summary>
+    public DateTimeOffset? NotBefore { get; set; }
+
     public DateTimeOffset EnqueuedAt { get; }
 
     /// <summary>Gets or sets the queued creates whose optimistic keys this mutation references (S5, S9).</summary>

@@ -51,9 +51,9 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
     public ResourceRuntime(SyncEngine engine, ResourceModel<TEntity> model)
         : base(model)
     {
-        LocalView = new LocalView<TEntity>();
+        LocalView = new LocalView<TEntity>(engine.ClientId, engine.Notifications);
         LocalView.MappingLearned += engine.OnMappingLearned;
-        Follower = new FeedFollower<TEntity>(engine.Transport, LocalView, engine.TimeProvider, engine.LoggerFactory.CreateLogger<FeedFollower<TEntity>>());
+        Follower = new FeedFollower<TEntity>(engine.Transport, LocalView, engine.TimeProvider, engine.LoggerFactory.CreateLogger<FeedFollower<TEntity>>(), engine.Options.MaxListBytes);
     }
 
     public LocalView<TEntity> LocalView { get; }
@@ -65,15 +65,13 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
 
     public override void Restore(QueuedMutation mutation, IdMap map, MutationQueue queue)
     {
-        var remap = new RemappingVisitor(map);
-        var dependencies = new DependencyVisitor(queue);
+        var restore = new RestoringVisitor(map, queue);
         switch (mutation.Kind)
         {
             case MutationKind.Create:
                 TEntity entity = ResourceModel<TEntity>.DeserializeEntity(mutation.Payload.Span);
-                TEntity.VisitReferences(entity, ref remap);
-                TEntity.VisitReferences(entity, ref dependencies);
-                if (remap.Changed)
+                TEntity.VisitReferences(entity, ref restore);
+                if (restore.Changed)
                 {
                     mutation.Payload = ResourceModel<TEntity>.SerializeEntity(entity);
                 }
@@ -82,9 +80,8 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
                 break;
             case MutationKind.Update:
                 ISyncPatch<TEntity> patch = ResourceModel<TEntity>.ReadPatch(mutation.Payload.Span);
-                patch.VisitReferences(ref remap);
-                patch.VisitReferences(ref dependencies);
-                if (remap.Changed)
+                patch.VisitReferences(ref restore);
+                if (restore.Changed)
                 {
                     mutation.Payload = ResourceModel<TEntity>.SerializePatch(patch);
                 }
@@ -97,7 +94,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
                 break;
         }
 
-        if (dependencies.Creates is { } creates)
+        if (restore.Creates is { } creates)
         {
             foreach (QueuedMutation create in creates)
             {
@@ -134,7 +131,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
         switch (mutation.Kind)
         {
             case MutationKind.Create:
-                TEntity entity = SyncJson.Clone(replacement);
+                TEntity entity = EntityJson<TEntity>.Clone(replacement);
                 TEntity.SetKey(entity, mutation.Key);
                 mutation.Payload = ResourceModel<TEntity>.SerializeEntity(entity);
                 View.Discard(mutation.Sequence);

@@ -90,6 +90,11 @@ internal sealed class SyncDrain : IAsyncDisposable
 
             previous = _backoff;
             _backoff = CancellationTokenSource.CreateLinkedTokenSource(_engine.Lifetime);
+            if (_engine.Queue.Head is { } head)
+            {
+                head.NotBefore = null;
+            }
+
             StartLocked();
         }
 
@@ -267,6 +272,13 @@ internal sealed class SyncDrain : IAsyncDisposable
             lock (_engine.Gate)
             {
                 batch = _engine.TakeBatch(out outgoing, out outcome);
+                if (batch is null && outcome.Kind == BatchOutcomeKind.Transient)
+                {
+                    // The head waits out its backoff (S11) and this drain waits with it.
+                    _engine.SetBackoffStatus(events);
+                    return outcome;
+                }
+
                 if (batch is null)
                 {
                     // Decided under the same lock that Kick takes, so a mutation queued now starts a new drain.

@@ -115,6 +115,8 @@ internal sealed partial class SyncEngine
         {
             _drain.PushGate.Release();
         }
+
+        Notifications.Flush();
     }
 
     /// <summary>Resolves an optimistic key through the ID map (S3).</summary>
@@ -127,15 +129,17 @@ internal sealed partial class SyncEngine
     }
 
     /// <summary>
-    /// A view learned a mapping from a feed event's origin optimistic key (S3, S15): whichever of the feed
-    /// and the push answer arrives first records it; the other is a no-op.
+    /// A view learned a mapping from a feed event or list row that carries this client's id and the origin
+    /// optimistic key of its row (S3, S15): whichever of the feed and the push answer arrives first records it;
+    /// the other is a no-op. Only a create of exactly that key still in the queue is confirmed so.
     /// </summary>
     internal void OnMappingLearned(IdMapping mapping)
     {
         var events = new EngineEvents();
         lock (Gate)
         {
-            if (_disposed || !_idMap.TryGetTypeId(mapping.Resource, out int typeId))
+            if (_disposed || !_idMap.TryGetTypeId(mapping.Resource, out int typeId)
+                || _queue.FindObject(typeId, mapping.OptimisticKey)?.Create?.Key != mapping.OptimisticKey)
             {
                 return;
             }

@@ -20,9 +20,16 @@ internal sealed partial class SyncEngine
                 return runtime.View.TryGet(first.CurrentKey(_idMap), out TEntity? shown) ? shown : item;
             }
 
-            QueuedMutation? oldest = MakeRoom();
             string key = TEntity.GetKey(item);
-            if (IsUnsetKey(TEntity.KeyKind, key))
+            bool unset = IsUnsetKey(TEntity.KeyKind, key);
+            if (!unset)
+            {
+                // S2: a proposed key travels in headers and paths; one the server would refuse is refused here, before anything is queued.
+                ProtocolChecks.ProposedKey(TEntity.ResourceName, key);
+            }
+
+            QueuedMutation? oldest = MakeRoom();
+            if (unset)
             {
                 key = NewOptimisticKey<TEntity>();
                 TEntity.SetKey(item, key);
@@ -125,57 +132,64 @@ internal sealed partial class SyncEngine
         ArgumentNullException.ThrowIfNull(key);
         ResourceRuntime<TEntity> runtime = Runtime<TEntity>();
         var events = new EngineEvents();
-        lock (Gate)
+        try
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            string resolved = _idMap.Resolve(runtime.TypeId, key);
-            ObjectEntry? entry = _queue.FindObject(runtime.TypeId, resolved);
-            if (FindByAppKey(idempotencyKey, runtime, MutationKind.Delete) is not null || entry?.Last?.Kind == MutationKind.Delete)
+            lock (Gate)
             {
-                return;
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                string resolved = _idMap.Resolve(runtime.TypeId, key);
+                ObjectEntry? entry = _queue.FindObject(runtime.TypeId, resolved);
+                if (FindByAppKey(idempotencyKey, runtime, MutationKind.Delete) is not null || entry?.Last?.Kind == MutationKind.Delete)
+                {
+                    return;
+                }
+
+                if (!runtime.View.TryGet(resolved, out _))
+                {
+                    // Already gone (a repeated click after a cancelled create, a row deleted elsewhere): nothing to do.
+                    return;
+                }
+
+                if (entry is not null && CancelsNeverSentCreate(entry))
+                {
+                    // S6: create + delete of an item the server never saw: both go, nothing is sent.
+                    RemoveObject(entry);
+                    return;
+                }
+
+                List<QueuedMutation>? drop = entry is null ? null : PendingUpdates(entry);
+                QueuedMutation? oldest = drop is null ? MakeRoom() : null;
+
+                entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
+                long sequence = _lastSequence + 1;
+                string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Delete, resolved, ClientId, sequence);
+                bool afterPrevious = entry.Mutations.Count > (drop?.Count ?? 0);
+                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Delete, entry, entry.Key, ReadOnlyMemory<byte>.Empty, idempotency, idempotency, TimeProvider.GetUtcNow())
+                {
+                    AppIdempotencyKey = idempotencyKey,
+                    BaseFromPrevious = afterPrevious,
+                    BaseVersion = afterPrevious ? null : runtime.View.GetServerVersion(resolved),
+                };
+
+                // The delete is stored before the updates it replaces are dropped: a crash in between leaves
+                // both (sent in order, harmless), never neither, so no update that returned is lost (S4).
+                Enqueue(mutation, null);
+                runtime.View.AddDelete(sequence, resolved);
+                if (drop is not null)
+                {
+                    DropUpdates(drop);
+                }
+
+                FailIfDependencyFailed(mutation, events);
+                DropOldest(oldest, events);
             }
-
-            if (!runtime.View.TryGet(resolved, out _))
-            {
-                // Already gone (a repeated click after a cancelled create, a row deleted elsewhere): nothing to do.
-                return;
-            }
-
-            if (entry is not null && CancelsNeverSentCreate(entry))
-            {
-                // S6: create + delete of an item the server never saw: both go, nothing is sent.
-                RemoveObject(entry);
-                return;
-            }
-
-            List<QueuedMutation>? drop = entry is null ? null : PendingUpdates(entry);
-            QueuedMutation? oldest = drop is null ? MakeRoom() : null;
-
-            entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
-            long sequence = _lastSequence + 1;
-            string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Delete, resolved, ClientId, sequence);
-            bool afterPrevious = entry.Mutations.Count > (drop?.Count ?? 0);
-            var mutation = new QueuedMutation(sequence, runtime, MutationKind.Delete, entry, entry.Key, ReadOnlyMemory<byte>.Empty, idempotency, idempotency, TimeProvider.GetUtcNow())
-            {
-                AppIdempotencyKey = idempotencyKey,
-                BaseFromPrevious = afterPrevious,
-                BaseVersion = afterPrevious ? null : runtime.View.GetServerVersion(resolved),
-            };
-
-            // The delete is stored before the updates it replaces are dropped: a crash in between leaves
-            // both (sent in order, harmless), never neither, so no update that returned is lost (S4).
-            Enqueue(mutation, null);
-            runtime.View.AddDelete(sequence, resolved);
-            if (drop is not null)
-            {
-                DropUpdates(drop);
-            }
-
-            FailIfDependencyFailed(mutation, events);
-            DropOldest(oldest, events);
+        }
+        finally
+        {
+            // Also after the early returns: cancelling a never-sent create changed the view (S1).
+            Fire(events);
         }
 
-        Fire(events);
         KickAfterChange();
     }
 

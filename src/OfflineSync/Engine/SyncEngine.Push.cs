@@ -26,6 +26,13 @@ internal sealed partial class SyncEngine
             return null;
         }
 
+        if (head.NotBefore is { } due && due - TimeProvider.GetUtcNow() is { Ticks: > 0 } wait)
+        {
+            // A re-send after repeated conflicts backs off like a transient failure (S11); nothing overtakes it (S5).
+            outcome = new BatchOutcome(BatchOutcomeKind.Transient, wait);
+            return null;
+        }
+
         var batch = new List<QueuedMutation>(Math.Min(_options.BatchSize, _queue.Count));
         for (QueuedMutation? mutation = head; mutation is not null && batch.Count < _options.BatchSize; mutation = mutation.Next)
         {
@@ -67,7 +74,7 @@ internal sealed partial class SyncEngine
         if (error is not null)
         {
             ResetInFlight(batch, 0);
-            if (!IsTransient(error))
+            if (!TransientErrors.IsTransient(error))
             {
                 // A bug or a broken server answer: retrying the same bytes would fail the same way.
                 FailPermanently(batch[0], FailureReason.Rejected, $"The transport failed: {error.GetType().Name}: {error.Message}", events);
@@ -99,7 +106,7 @@ internal sealed partial class SyncEngine
                 RecordServerAnswer();
             }
 
-            if (result is PushResult.Applied applied)
+            if (result is PushResult.Applied applied && ProtocolChecks.IsValidKey(mutation.Resource.Model.KeyKind, applied.ServerKey))
             {
                 Confirm(mutation, applied, events);
                 continue;
@@ -108,6 +115,11 @@ internal sealed partial class SyncEngine
             ResetInFlight(batch, i);
             switch (result)
             {
+                case PushResult.Applied refused:
+                    // A key the entity cannot hold would poison the ID map and every view it reaches.
+                    mutation.Attempts++;
+                    FailPermanently(mutation, FailureReason.Rejected, $"The server answered the key {ProtocolChecks.Quote(refused.ServerKey)}, which is not a valid {mutation.Resource.Model.KeyKind} key of '{mutation.Resource.Name}'.", events);
+                    return BatchOutcome.Progress;
                 case PushResult.Conflict conflict:
                     return _conflicts.OnConflict(mutation, conflict, events);
                 case PushResult.Rejected rejected:
@@ -140,9 +152,6 @@ internal sealed partial class SyncEngine
             }
         }
     }
-
-    private static bool IsTransient(Exception error) =>
-        error is HttpRequestException or IOException or TimeoutException or OperationCanceledException;
 
     /// <summary>
     /// S9/F1: counts the attempt and keeps the mutation queued as <see cref="MutationStatus.Failed"/>, or fails

@@ -43,6 +43,16 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
         LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         _logger = LoggerFactory.CreateLogger<SyncEngine>();
         _store = options.Store ?? new InMemoryMutationStore();
+        StoreState state = _store.Load();
+
+        // The views are made for this client: only its own rows confirm its creates (S3).
+        ClientId = options.ClientId ?? state.ClientId;
+        if (options.ClientId is null)
+        {
+            ProtocolChecks.ClientId(ClientId, "The client id in the mutation store");
+        }
+
+        Notifications = new ViewNotifications(Gate, _logger);
 
         // Reading TypeId assigns the index of a type seen for the first time, so size the tables after it.
         int typeCount = 0;
@@ -67,15 +77,14 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
         _drain = new SyncDrain(this);
         _conflicts = new ConflictResolver(this);
 
-        StoreState state = _store.Load();
-
         // Made once nothing can fail any more: a Meter stays registered process-wide until it is disposed.
         Telemetry = new SyncTelemetry();
-        ClientId = options.ClientId ?? state.ClientId;
         lock (Gate)
         {
             Restore(state);
         }
+
+        Notifications.Flush();
 
         Log.Started(_logger, ClientId, state.Pending.Count, state.Mappings.Count);
 
@@ -128,6 +137,9 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
     internal ILogger Logger => _logger;
 
     internal string ClientId { get; }
+
+    /// <summary>Gets the holder of the views' notifications raised under <see cref="Gate"/>; <see cref="Fire"/> raises them.</summary>
+    internal ViewNotifications Notifications { get; }
 
     internal IMutationStore Store => _store;
 
@@ -334,6 +346,13 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
         SetStatus(!_online || _consecutiveFailures >= _options.Retry.OfflineAfterFailures ? SyncStatus.Offline : SyncStatus.WaitingToRetry, events);
     }
 
+    /// <summary>Shows that the drain waits for the head's backoff; call under the lock.</summary>
+    internal void SetBackoffStatus(EngineEvents events)
+    {
+        bool offline = !_online || _consecutiveFailures >= _options.Retry.OfflineAfterFailures;
+        SetStatus(offline ? SyncStatus.Offline : SyncStatus.WaitingToRetry, events);
+    }
+
     /// <summary>Records that the server answered; call under the lock.</summary>
     internal void RecordServerAnswer() => _consecutiveFailures = 0;
 
@@ -344,9 +363,10 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
         SetStatus(offline ? SyncStatus.Offline : running ? SyncStatus.Syncing : SyncStatus.Idle, events);
     }
 
-    /// <summary>Fires collected events; never call under the lock.</summary>
+    /// <summary>Raises the views' notifications held while the lock was held, then fires collected events; never call under the lock.</summary>
     internal void Fire(EngineEvents events)
     {
+        Notifications.Flush();
         if (events.Take() is not { } items)
         {
             return;
@@ -410,6 +430,13 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
             if (!_idMap.TryGetTypeId(mapping.Resource, out int typeId))
             {
                 Log.UnknownResource(_logger, mapping.Resource);
+                continue;
+            }
+
+            if (!ProtocolChecks.IsValidKey(_runtimes[typeId]!.Model.KeyKind, mapping.ServerKey))
+            {
+                // Stored by a version that took any key the server sent: skipped, so the store still opens.
+                Log.InvalidMapping(_logger, mapping.Resource, mapping.OptimisticKey, mapping.ServerKey);
                 continue;
             }
 

@@ -32,7 +32,10 @@ public interface ISyncEntity<TSelf>
     /// <summary>Sets the server version carried by <c>[SyncVersion]</c>; does nothing when the entity has none.</summary>
     static abstract void SetVersion(TSelf entity, string? version);
 
-    /// <summary>Gets the JSON contract of the entity (camelCase, <c>[SyncIgnore]</c> members left out).</summary>
+    /// <summary>
+    /// Gets the JSON contract of the entity (camelCase, <c>[SyncIgnore]</c> members left out, nulls written): from the
+    /// <c>JsonSerializerContext</c> of its project that lists it, else through reflection (see <see cref="SyncJson"/>).
+    /// </summary>
     static abstract JsonTypeInfo<TSelf> JsonTypeInfo { get; }
 
     /// <summary>Calls <paramref name="visitor"/> for every reference slot of <paramref name="entity"/>.</summary>

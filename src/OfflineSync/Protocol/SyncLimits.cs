@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace OfflineSync.Protocol;
 
 /// <summary>
@@ -46,4 +48,69 @@ public static class SyncLimits
     /// <param name="key">The key in canonical text form.</param>
     /// <returns><see langword="true"/> when the key is valid on the wire.</returns>
     public static bool IsValidKey(ReadOnlySpan<char> key) => IsValidToken(key, MaxKeyLength);
+
+    /// <summary>Returns whether <paramref name="clientId"/> may be sent as <c>X-Client-Id</c>: see <see cref="MaxClientIdLength"/>.</summary>
+    /// <param name="clientId">The client id.</param>
+    /// <returns><see langword="true"/> when the client id is valid on the wire.</returns>
+    public static bool IsValidClientId(ReadOnlySpan<char> clientId) => IsValidToken(clientId, MaxClientIdLength);
+
+    /// <summary>Returns whether <paramref name="idempotencyKey"/> may be sent as <c>Idempotency-Key</c>: see <see cref="MaxIdempotencyKeyLength"/>.</summary>
+    /// <param name="idempotencyKey">The idempotency key.</param>
+    /// <returns><see langword="true"/> when the idempotency key is valid on the wire.</returns>
+    public static bool IsValidIdempotencyKey(ReadOnlySpan<char> idempotencyKey) => IsValidToken(idempotencyKey, MaxIdempotencyKeyLength);
+
+    /// <summary>
+    /// Returns whether <paramref name="key"/> has the exact shape of a key the client library makes for an
+    /// optimistic item — the only keys a server stores as a row's origin: for <see cref="SyncKeyKind.String"/>,
+    /// <c>optimistic_</c> followed by a ULID (26 characters of Crockford base 32, the first at most <c>7</c>); for
+    /// <see cref="SyncKeyKind.Int64"/> and <see cref="SyncKeyKind.Int32"/>, a negative number of the type's range
+    /// in canonical form (<c>-1</c>, not <c>-01</c>); never for <see cref="SyncKeyKind.Guid"/>, whose client keys
+    /// are proposals.
+    /// </summary>
+    /// <param name="kind">The key type of the resource.</param>
+    /// <param name="key">The key in canonical text form.</param>
+    /// <returns><see langword="true"/> when the key may be a row's origin optimistic key.</returns>
+    public static bool IsOriginKey(SyncKeyKind kind, ReadOnlySpan<char> key) => kind switch
+    {
+        SyncKeyKind.String => IsOptimisticUlid(key),
+        SyncKeyKind.Int64 => IsNegativeCanonical(key, long.MinValue),
+        SyncKeyKind.Int32 => IsNegativeCanonical(key, int.MinValue),
+        _ => false,
+    };
+
+    private static bool IsOptimisticUlid(ReadOnlySpan<char> key)
+    {
+        const int UlidLength = 26;
+        if (key.Length != OptimisticKeys.StringPrefix.Length + UlidLength || !key.StartsWith(OptimisticKeys.StringPrefix, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        ReadOnlySpan<char> ulid = key[OptimisticKeys.StringPrefix.Length..];
+        if (ulid[0] > '7')
+        {
+            return false; // the 48-bit time part leaves the first of its ten characters three bits
+        }
+
+        foreach (char c in ulid)
+        {
+            if (!"0123456789ABCDEFGHJKMNPQRSTVWXYZ".Contains(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsNegativeCanonical(ReadOnlySpan<char> key, long min)
+    {
+        if (!long.TryParse(key, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value) || value >= 0 || value < min)
+        {
+            return false;
+        }
+
+        Span<char> canonical = stackalloc char[20];
+        return value.TryFormat(canonical, out int written, default, CultureInfo.InvariantCulture) && key.SequenceEqual(canonical[..written]);
+    }
 }

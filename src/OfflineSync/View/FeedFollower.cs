@@ -32,6 +32,7 @@ internal sealed class FeedFollower<TEntity>
     private readonly LocalView<TEntity> _view;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly long _maxListBytes;
     private readonly Lock _gate = new();
     private CancellationTokenSource? _stop;
     private CancellationTokenSource? _connection;
@@ -42,16 +43,23 @@ internal sealed class FeedFollower<TEntity>
     private ITimer? _refetchTimer;
 
     /// <summary>Creates a follower; nothing happens until <see cref="Start"/>.</summary>
-    public FeedFollower(ISyncTransport transport, LocalView<TEntity> view, TimeProvider timeProvider, ILogger logger)
+    /// <param name="transport">The transport; lists and feeds are requested for the view's client (<see cref="LocalView{TEntity}.ClientId"/>).</param>
+    /// <param name="view">The view to fill.</param>
+    /// <param name="timeProvider">The clock of the backoff and refetch timers.</param>
+    /// <param name="logger">The logger.</param>
+    /// <param name="maxListBytes">The most row data one list of the resource may bring, all pages together (<see cref="SyncOptions.MaxListBytes"/>).</param>
+    public FeedFollower(ISyncTransport transport, LocalView<TEntity> view, TimeProvider timeProvider, ILogger logger, long maxListBytes = SyncOptions.DefaultMaxListBytes)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(view);
         ArgumentNullException.ThrowIfNull(timeProvider);
         ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxListBytes, 1);
         _transport = transport;
         _view = view;
         _timeProvider = timeProvider;
         _logger = logger;
+        _maxListBytes = maxListBytes;
         _view.RefetchRequested += RequestRefetch;
     }
 
@@ -199,7 +207,7 @@ internal sealed class FeedFollower<TEntity>
                 await RefetchAsync(connection.Token).ConfigureAwait(false);
                 failures = 0;
                 _view.SetStatus(SyncSetStatus.Live);
-                await foreach (ChangeEvent change in _transport.FollowAsync(TEntity.ResourceName, LastSequence, connection.Token).ConfigureAwait(false))
+                await foreach (ChangeEvent change in _transport.FollowAsync(TEntity.ResourceName, LastSequence, _view.ClientId, connection.Token).ConfigureAwait(false))
                 {
                     sawEvent = true;
                     if (change.Kind == ChangeKind.Invalidate)
@@ -234,7 +242,7 @@ internal sealed class FeedFollower<TEntity>
             catch (Exception exception)
             {
                 failures++;
-                bool transient = IsTransient(exception);
+                bool transient = TransientErrors.IsTransient(exception);
                 _logger.LogWarning(exception, "Following the {Resource} feed failed (attempt {Failures}).", TEntity.ResourceName, failures);
                 _view.SetStatus(!transient ? SyncSetStatus.Error
                     : failures >= OfflineAfterFailures ? SyncSetStatus.Offline
@@ -266,16 +274,38 @@ internal sealed class FeedFollower<TEntity>
         }
     }
 
-    /// <summary>Lists every page and replaces the view's server rows; the feed then resumes from the oldest page's sequence.</summary>
+    /// <summary>
+    /// Lists every page and replaces the view's server rows; the feed then resumes from the oldest page's sequence.
+    /// A server that pages without advancing, or lists more than <see cref="SyncOptions.MaxListBytes"/>, fails the
+    /// list with a <see cref="ListRefusedException"/> (the set shows <see cref="SyncSetStatus.Error"/>) and the rows stay.
+    /// </summary>
     private async Task RefetchAsync(CancellationToken cancellationToken)
     {
         var rows = new List<ListItem>();
+        var keys = new HashSet<string>(StringComparer.Ordinal);
         string? after = null;
         long sequence = long.MaxValue;
+        long bytes = 0;
         _view.BeginList();
         while (true)
         {
-            ListPage page = await _transport.ListAsync(TEntity.ResourceName, after, PageSize, cancellationToken).ConfigureAwait(false);
+            ListPage page = await _transport.ListAsync(TEntity.ResourceName, after, PageSize, _view.ClientId, cancellationToken).ConfigureAwait(false);
+            foreach (ListItem item in page.Items)
+            {
+                bytes += item.Data.Length + item.Key.Length;
+            }
+
+            if (bytes > _maxListBytes)
+            {
+                throw new ListRefusedException($"Listing '{TEntity.ResourceName}' brought more than SyncOptions.MaxListBytes ({_maxListBytes} bytes) of rows; raise the limit if the resource is that large.");
+            }
+
+            int added = 0;
+            foreach (ListItem item in page.Items)
+            {
+                added += keys.Add(item.Key) ? 1 : 0;
+            }
+
             rows.AddRange(page.Items);
 
             // Pages read at different moments: following from the oldest replays a few events, which is harmless.
@@ -283,6 +313,13 @@ internal sealed class FeedFollower<TEntity>
             if (!page.HasMore || page.Items.Count == 0)
             {
                 break;
+            }
+
+            // A page without a key not seen before says more follow, yet asking after its last key could only
+            // bring the same rows again, forever.
+            if (added == 0)
+            {
+                throw new ListRefusedException($"Listing '{TEntity.ResourceName}' does not advance: the page after '{after}' holds no new row and says more follow.");
             }
 
             after = page.Items[^1].Key;
@@ -298,7 +335,4 @@ internal sealed class FeedFollower<TEntity>
         double seconds = Math.Min(MaxDelay.TotalSeconds, BaseDelay.TotalSeconds * Math.Pow(2, Math.Min(failures - 1, 16)));
         return TimeSpan.FromSeconds(seconds * (1 - (Random.Shared.NextDouble() * 0.2)));
     }
-
-    private static bool IsTransient(Exception exception) =>
-        exception is HttpRequestException or IOException or TimeoutException or OperationCanceledException;
 }

@@ -25,7 +25,7 @@ internal sealed partial class LocalView<TEntity>
                         return;
                     }
 
-                    learned = Acknowledge(change.OriginOptimisticKey, key);
+                    learned = Acknowledge(change.OriginOptimisticKey, change.OriginClientId, key);
                     _rows[key] = new ServerRow<TEntity>(EntityJson<TEntity>.ReadRow(change.Data, key, change.Version), change.Version, change.OriginOptimisticKey);
                     break;
                 case ChangeKind.Changed:
@@ -34,7 +34,7 @@ internal sealed partial class LocalView<TEntity>
                         return;
                     }
 
-                    learned = Acknowledge(change.OriginOptimisticKey, key);
+                    learned = Acknowledge(change.OriginOptimisticKey, change.OriginClientId, key);
                     ServerRow<TEntity>? held = _rows.GetValueOrDefault(key);
                     TEntity entity = held is null
                         ? EntityJson<TEntity>.ReadRow(change.Data, key, change.Version)
@@ -56,7 +56,7 @@ internal sealed partial class LocalView<TEntity>
             MappingLearned?.Invoke(learned);
         }
 
-        Changed?.Invoke();
+        NotifyChanged();
     }
 
     /// <summary>Marks that a list is being read: rows stored from now on are weighed against it in <see cref="ReplaceServerRows"/>.</summary>
@@ -102,7 +102,7 @@ internal sealed partial class LocalView<TEntity>
                     continue;
                 }
 
-                if (Acknowledge(row.OriginOptimisticKey, row.Key) is IdMapping mapping)
+                if (Acknowledge(row.OriginOptimisticKey, row.OriginClientId, row.Key) is IdMapping mapping)
                 {
                     (learned ??= new List<IdMapping>()).Add(mapping);
                 }
@@ -150,29 +150,40 @@ internal sealed partial class LocalView<TEntity>
             RefetchRequested?.Invoke();
         }
 
-        Changed?.Invoke();
+        NotifyChanged();
     }
 
     /// <summary>
-    /// A row created from key <paramref name="origin"/> acknowledges the creates made with it, and
-    /// confirms the mapping of an item this view holds under that key, whether or not the push answer
-    /// came first (S3, S18). Returns the mapping when it is new. Caller holds the lock.
+    /// A row this client created from key <paramref name="origin"/> acknowledges the open creates made with
+    /// exactly that key, and confirms their mapping, whether or not the push answer came first (S3, S18).
+    /// Returns the mapping when it is new. Caller holds the lock.
     /// </summary>
-    private IdMapping? Acknowledge(string? origin, string serverKey)
+    /// <remarks>
+    /// Another client's row never does, whatever its origin says: numeric optimistic keys of two clients may
+    /// be equal (both number their creates -1, -2, …), and taking another client's row for this client's
+    /// create would hide the item and send its edits to the wrong row (S3).
+    /// </remarks>
+    private IdMapping? Acknowledge(string? origin, string? originClientId, string serverKey)
     {
-        if (origin is null)
+        if (origin is null || !string.Equals(originClientId, ClientId, StringComparison.Ordinal) || !ProtocolChecks.IsValidKey(TEntity.KeyKind, serverKey))
+        {
+            return null;
+        }
+
+        long[] creates = _index.OpenCreates(origin);
+        if (creates.Length == 0)
         {
             return null;
         }
 
         IdMapping? learned = null;
-        if (origin != serverKey && !_aliases.ContainsKey(origin) && _index.HoldsKey(origin))
+        if (origin != serverKey && !_aliases.ContainsKey(origin))
         {
             var mapping = new IdMapping(TEntity.ResourceName, origin, serverKey);
             learned = LearnMapping(mapping) ? mapping : null;
         }
 
-        foreach (long sequence in _index.OpenCreates(origin))
+        foreach (long sequence in creates)
         {
             SetChange(sequence, _overlay[sequence] with { Acknowledged = true });
         }

@@ -12,14 +12,17 @@ namespace OfflineSync;
 /// <remarks>
 /// Thread-safe: the engine, the feed follower and readers may call it from any thread. Every
 /// mutation happens under one lock; events (<see cref="Changed"/>, <see cref="MappingLearned"/>,
-/// <see cref="StatusChanged"/>) are raised after the lock is released. Items handed out are never
-/// changed afterwards: rewriting an entity replaces it with a copy.
+/// <see cref="StatusChanged"/>) are raised after the lock is released, and <see cref="Changed"/>, for a
+/// change the engine makes under its own lock, only once that lock is released too (<see cref="ViewNotifications"/>).
+/// Items handed out are never changed afterwards: rewriting an entity replaces it with a copy.
 /// </remarks>
 /// <typeparam name="TEntity">The entity type.</typeparam>
-internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
+internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferredNotification
     where TEntity : class, ISyncEntity<TEntity>
 {
     private readonly Lock _gate = new();
+    private readonly ViewNotifications? _notifications;
+    private int _notificationHeld;
     private readonly SortedDictionary<string, ServerRow<TEntity>> _rows = new(KeyOrder.For(TEntity.KeyKind));
     private readonly SortedDictionary<long, PendingChange<TEntity>> _overlay = new();
 
@@ -46,6 +49,16 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     private Snapshot? _snapshot;
     private SyncSetStatus _status = SyncSetStatus.Loading;
 
+    /// <summary>Creates the view of one client.</summary>
+    /// <param name="clientId">The client's id: only rows whose origin carries it confirm this view's creates (S3).</param>
+    /// <param name="notifications">The engine's holder of notifications raised under its lock, or <see langword="null"/> to raise them at once.</param>
+    public LocalView(string clientId, ViewNotifications? notifications = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        ClientId = clientId;
+        _notifications = notifications;
+    }
+
     /// <summary>Raised after the visible items may have changed.</summary>
     internal event Action? Changed;
 
@@ -64,6 +77,9 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
     /// that did not hold its row (see <see cref="PendingChange{TEntity}.ListedWithoutRow"/>).
     /// </summary>
     internal event Action? RefetchRequested;
+
+    /// <summary>Gets the id of the client the view belongs to; lists and feeds are requested for it.</summary>
+    internal string ClientId { get; }
 
     /// <summary>Gets the state of the feed that fills the view.</summary>
     internal SyncSetStatus Status
@@ -118,7 +134,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
             _snapshot = null;
         }
 
-        Changed?.Invoke();
+        NotifyChanged();
     }
 
     /// <inheritdoc/>
@@ -138,7 +154,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
             shown = ComputeVisible(resolved);
         }
 
-        Changed?.Invoke();
+        NotifyChanged();
 
         // A replay after a restart runs before the refetch: the row is not loaded yet, so the answer is
         // the patch on an empty item; the view shows the real row with the patch once the list arrives.
@@ -161,7 +177,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
             _snapshot = null;
         }
 
-        Changed?.Invoke();
+        NotifyChanged();
     }
 
     /// <inheritdoc/>
@@ -180,7 +196,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
             _snapshot = null;
         }
 
-        Changed?.Invoke();
+        NotifyChanged();
     }
 
     /// <inheritdoc/>
@@ -252,7 +268,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
             RefetchRequested?.Invoke();
         }
 
-        Changed?.Invoke();
+        NotifyChanged();
     }
 
     /// <inheritdoc/>
@@ -268,7 +284,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
             _snapshot = null;
         }
 
-        Changed?.Invoke();
+        NotifyChanged();
     }
 
     /// <inheritdoc/>
@@ -306,7 +322,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
             RefetchRequested?.Invoke();
         }
 
-        Changed?.Invoke();
+        NotifyChanged();
     }
 
     /// <inheritdoc/>
@@ -321,7 +337,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
             }
         }
 
-        Changed?.Invoke();
+        NotifyChanged();
     }
 
     /// <inheritdoc/>
@@ -364,10 +380,34 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>
             _status = status;
         }
 
-        StatusChanged?.Invoke();
+        if (_notifications is null)
+        {
+            StatusChanged?.Invoke();
+            return;
+        }
+
+        _notifications.Raise(StatusChanged);
     }
 
     private string Resolve(string key) => _aliases.GetValueOrDefault(key, key);
+
+    /// <summary>Raises <see cref="Changed"/> through the engine's <see cref="ViewNotifications"/>: now, or once the engine releases its lock.</summary>
+    private void NotifyChanged()
+    {
+        if (_notifications is null)
+        {
+            Changed?.Invoke();
+            return;
+        }
+
+        _notifications.Notify(this);
+    }
+
+    bool IDeferredNotification.MarkPending() => Interlocked.Exchange(ref _notificationHeld, 1) == 0;
+
+    void IDeferredNotification.ClearPending() => Volatile.Write(ref _notificationHeld, 0);
+
+    void IDeferredNotification.RaiseChanged() => Changed?.Invoke();
 
     /// <summary>
     /// Records a mapping: aliases and re-keys this resource's overlay entries, and rewrites reference

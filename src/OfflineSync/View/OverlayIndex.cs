@@ -55,9 +55,6 @@ internal sealed class OverlayIndex<TEntity>
         }
     }
 
-    /// <summary>Gets whether a pending change is keyed <paramref name="key"/>.</summary>
-    public bool HoldsKey(string key) => _byKey.ContainsKey(key);
-
     /// <summary>Gets the changes keyed <paramref name="key"/>, in queue order: a live set, so do not change the overlay while reading it.</summary>
     public SortedSet<long> WithKey(string key) => _byKey.GetValueOrDefault(key) ?? None;
 

@@ -85,4 +85,55 @@ public sealed class AddPartialCodeFixTests
 
         return Verify.CodeFixAsync<AddPartialCodeFixProvider>(source, fixedSource);
     }
+
+    [Fact]
+    public Task ClientNotPartial_OrNestedInNonPartial_BecomesPartial()
+    {
+        const string source = """
+            using OfflineSync;
+
+            [SyncClient]
+            public class {|OSYNC012:AppSync|}
+            {
+            }
+
+            public class Host
+            {
+                [SyncClient]
+                internal partial class {|OSYNC012:InnerSync|}
+                {
+                }
+            }
+
+            [Syncable]
+            public partial class Todo
+            {
+                public string Id { get; set; } = "";
+            }
+            """;
+        const string fixedSource = """
+            using OfflineSync;
+
+            [SyncClient]
+            public partial class AppSync
+            {
+            }
+
+            public partial class Host
+            {
+                [SyncClient]
+                internal partial class InnerSync
+                {
+                }
+            }
+
+            [Syncable]
+            public partial class Todo
+            {
+                public string Id { get; set; } = "";
+            }
+            """;
+
+        return Verify.CodeFixAsync<AddPartialCodeFixProvider>(source, fixedSource);
+    }
 }

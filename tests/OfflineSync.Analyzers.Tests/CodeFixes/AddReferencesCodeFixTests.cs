@@ -74,4 +74,67 @@ public sealed class AddReferencesCodeFixTests
 
         return Verify.CodeFixAsync<AddReferencesCodeFixProvider>(source, fixedSource);
     }
+
+    [Fact]
+    public Task ForgottenNumericAndGuidForeignKeys_GetReferencesAttribute()
+    {
+        const string source = """
+            using System;
+            using System.Collections.Generic;
+            using OfflineSync;
+
+            [Syncable]
+            public partial class Todo
+            {
+                public string Id { get; set; } = "";
+
+                public long {|OSYNC007:NoteId|} { get; set; }
+
+                public List<Guid> {|OSYNC007:NotebookIds|} { get; set; } = new();
+            }
+
+            [Syncable]
+            public partial class Note
+            {
+                public long Id { get; set; }
+            }
+
+            [Syncable]
+            public partial class Notebook
+            {
+                public Guid Id { get; set; }
+            }
+            """;
+        const string fixedSource = """
+            using System;
+            using System.Collections.Generic;
+            using OfflineSync;
+
+            [Syncable]
+            public partial class Todo
+            {
+                public string Id { get; set; } = "";
+
+                [References(typeof(Note))]
+                public long NoteId { get; set; }
+
+                [References(typeof(Notebook))]
+                public List<Guid> NotebookIds { get; set; } = new();
+            }
+
+            [Syncable]
+            public partial class Note
+            {
+                public long Id { get; set; }
+            }
+
+            [Syncable]
+            public partial class Notebook
+            {
+                public Guid Id { get; set; }
+            }
+            """;
+
+        return Verify.CodeFixAsync<AddReferencesCodeFixProvider>(source, fixedSource);
+    }
 }

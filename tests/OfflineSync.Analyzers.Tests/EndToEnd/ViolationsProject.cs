@@ -60,6 +60,24 @@ internal static class ViolationsProject
         {
             public string Id { get; set; } = "";
         }
+
+        [SyncClient]
+        public class AppSync                                                                              // OSYNC012
+        {
+        }
+
+        [Syncable]
+        public partial class Box<T>                                                                       // OSYNC013
+        {
+            public string Id { get; set; } = "";
+        }
+
+        [Syncable]
+        public partial class Stamp
+        {
+            public string Id { get; set; } = "";
+            [SyncVersion] public System.DateTime Version { get; set; }                                    // OSYNC014
+        }
         """;
 
     /// <summary>Imports the generator and analyzers the way eng/UseOfflineSyncGenerator.props gives them to in-repo apps.</summary>

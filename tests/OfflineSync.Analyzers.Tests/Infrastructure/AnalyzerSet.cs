@@ -13,7 +13,9 @@ internal static class AnalyzerSet
         new ReferenceSlotAnalyzer(),
         new ReferenceGraphAnalyzer(),
         new SyncableTypeAnalyzer(),
-        new ResourceNameAnalyzer());
+        new ResourceNameAnalyzer(),
+        new SyncClientAnalyzer(),
+        new JsonContractAnalyzer());
 
     /// <summary>Runtime references, nullable enabled, compiler warnings checked too.</summary>
     public static void Configure(AnalyzerTest<DefaultVerifier> test)

@@ -36,7 +36,7 @@ public sealed class Osync003WritableSlotTests
     }
 
     [Fact]
-    public Task InitOutsideRecord_ReadonlyField_ReadOnlyList_PrivateMembers_Report()
+    public Task InitOutsideRecord_ReadonlyField_GetOnlyReadOnlyList_OtherReadOnlyCollections_PrivateMembers_Report()
     {
         const string source = """
             using System.Collections.Generic;
@@ -56,6 +56,12 @@ public sealed class Osync003WritableSlotTests
                 [References(typeof(User))]
                 public IReadOnlyList<string> {|OSYNC003:Watchers|} { get; } = new List<string>();
 
+                [References(typeof(User))]
+                public IReadOnlySet<string> {|OSYNC003:Followers|} { get; set; } = new HashSet<string>();
+
+                [References(typeof(User))]
+                public IReadOnlyCollection<string> {|OSYNC003:Editors|} { get; init; } = new List<string>();
+
                 public Assignment Assignee { get; set; } = new();
             }
 
@@ -65,18 +71,28 @@ public sealed class Osync003WritableSlotTests
                 public string Id { get; set; } = "";
 
                 [References(typeof(User))]
-                public string? {|OSYNC003:AuthorId|} { get; private set; }
+                private string? {|OSYNC003:AuthorId|} { get; set; }
 
                 [References(typeof(User))]
                 private List<string> {|OSYNC003:_reviewerIds|} = new();
 
-                public int ReviewerCount => _reviewerIds.Count;
+                public int ReviewerCount => _reviewerIds.Count + (AuthorId is null ? 0 : 1);
             }
 
             public class Assignment
             {
                 [References(typeof(User))]
+                public string? {|OSYNC003:UserId|} { private get; set; }
+
+                public bool IsSet => UserId is not null;
+            }
+
+            public class Wrapper<T>
+            {
+                [References(typeof(User))]
                 public string? {|OSYNC003:UserId|} { get; private set; }
+
+                public T? Value { get; set; }
             }
 
             """ + User;
@@ -155,6 +171,56 @@ public sealed class Osync003WritableSlotTests
             {
                 [References(typeof(User))]
                 public string? UserId { get; init; }
+            }
+
+            """ + User;
+
+        return Verify.AnalyzerAsync(source);
+    }
+
+    // The generated code reaches a private or protected setter through a generated accessor, and replaces a
+    // read-only key collection that a setter, a private setter or a record's init can assign.
+    [Fact]
+    public Task PrivateSetters_ReplaceableReadOnlyCollections_DoNotReport()
+    {
+        const string source = """
+            using System.Collections.Generic;
+            using System.Collections.Immutable;
+            using OfflineSync;
+
+            [Syncable]
+            public partial record Playlist
+            {
+                public string Id { get; init; } = "";
+
+                [References(typeof(User))]
+                public IReadOnlyList<string> CuratorIds { get; init; } = [];
+
+                [References(typeof(User))]
+                public ImmutableArray<string> EditorIds { get; init; } = [];
+
+                [References(typeof(User))]
+                public IReadOnlyCollection<string> FollowerIds { get; init; } = [];
+            }
+
+            [Syncable]
+            public partial class Note
+            {
+                public string Id { get; private set; } = "";
+
+                [References(typeof(User))]
+                public string? AuthorId { get; private set; }
+
+                [References(typeof(User))]
+                public IReadOnlyList<string> ReviewerIds { get; protected set; } = [];
+
+                public Assignment Assignee { get; set; } = new();
+            }
+
+            public class Assignment
+            {
+                [References(typeof(User))]
+                public string? UserId { get; private set; }
             }
 
             """ + User;

@@ -39,7 +39,7 @@ public sealed class Osync004UnwalkableContainerTests
                     "Todo",
                     "OwnersByRole",
                     "a dictionary (Dictionary<string, string>)",
-                    "hold the keys as the key type, its nullable, or a List<K>, K[], IList<K> or HashSet<K>"));
+                    "hold the keys as the key type, its nullable, or a List<K>, K[], IList<K>, HashSet<K>, IReadOnlyList<K>, IReadOnlyCollection<K> or ImmutableArray<K>"));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class Osync006KeyTests
     }
 
     [Fact]
-    public Task UnsupportedKeyType_TwoSyncKeys_GetOnlyAndPrivateSetterKeys_Report()
+    public Task UnsupportedKeyType_TwoSyncKeys_GetOnlyAndPrivateKeys_Report()
     {
         const string source = """
             using OfflineSync;
@@ -62,7 +62,9 @@ public sealed class Osync006KeyTests
             [Syncable]
             public partial class Voucher
             {
-                public int {|OSYNC006:Id|} { get; private set; }
+                private int {|OSYNC006:Id|} { get; set; }
+
+                public int Number => Id;
             }
             """;
 
@@ -100,6 +102,12 @@ public sealed class Osync006KeyTests
             public partial class Ticket
             {
                 public int Id { get; internal set; }
+            }
+
+            [Syncable]
+            public partial class Voucher
+            {
+                public long Id { get; private set; }
             }
             """;
 

@@ -1,8 +1,8 @@
-using OfflineSync.Analyzers.Model;
+using OfflineSync.Shared;
 
 namespace OfflineSync.Analyzers.Tests.Rules;
 
-/// <summary>The default resource name rule OSYNC009 compares (documented in docs/diagnostics.md#osync009).</summary>
+/// <summary>The default resource name rule OSYNC009 compares and the generator uses (one shared source; documented in docs/diagnostics.md#osync009).</summary>
 public sealed class ResourceNamesTests
 {
     [Theory]
@@ -19,5 +19,5 @@ public sealed class ResourceNamesTests
     [InlineData("URLLink", "urlLinks")]
     [InlineData("IOItem", "ioItems")]
     public void Default_IsCamelCasePlural(string typeName, string expected) =>
-        Assert.Equal(expected, ResourceNames.Default(typeName));
+        Assert.Equal(expected, SyncNaming.DefaultResourceName(typeName));
 }

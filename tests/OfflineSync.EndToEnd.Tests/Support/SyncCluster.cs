@@ -68,7 +68,7 @@ internal sealed class SyncCluster : IAsyncDisposable
         string? after = null;
         while (true)
         {
-            ListPage page = await transport.ListAsync(T.ResourceName, after, 500, CancellationToken.None);
+            ListPage page = await transport.ListAsync(T.ResourceName, after, 500, "e2e-observer", CancellationToken.None);
             rows.AddRange(page.Items.Select(static item => SyncJson.Deserialize<T>(item.Data.Span)));
             if (!page.HasMore || page.Items.Count == 0)
             {

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
@@ -11,6 +12,9 @@ internal static class GeneratorHarness
 
     private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(LoadReferences);
 
+    /// <summary>System.Text.Json's source generator from the SDK, as an app gets it: it gives contexts their metadata.</summary>
+    private static readonly Lazy<ISourceGenerator> s_jsonGenerator = new(LoadJsonGenerator);
+
     public static ImmutableArray<MetadataReference> References => s_references.Value;
 
     /// <summary>The representative model of the test project, as source files copied beside the tests.</summary>
@@ -21,24 +25,32 @@ internal static class GeneratorHarness
             .ToImmutableArray();
 
     public static CSharpCompilation CreateCompilation(params (string Path, string Text)[] sources) =>
+        CreateCompilation("GeneratorTestAssembly", References, sources);
+
+    public static CSharpCompilation CreateCompilation(string assemblyName, IEnumerable<MetadataReference> references, params (string Path, string Text)[] sources) =>
         CSharpCompilation.Create(
-            "GeneratorTestAssembly",
+            assemblyName,
             sources.Select(static s => CSharpSyntaxTree.ParseText(s.Text, ParseOptions, s.Path)),
-            References,
+            references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
-    public static GeneratorDriver CreateDriver(bool trackSteps = true) =>
+    /// <summary>A driver with the OfflineSync generator alone (what the incrementality tests watch), or with System.Text.Json's beside it.</summary>
+    public static GeneratorDriver CreateDriver(bool trackSteps = true, bool withJsonGenerator = false) =>
         CSharpGeneratorDriver.Create(
-            new[] { new SyncGenerator().AsSourceGenerator() },
+            withJsonGenerator ? [new SyncGenerator().AsSourceGenerator(), s_jsonGenerator.Value] : [new SyncGenerator().AsSourceGenerator()],
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
-    /// <summary>Runs the generator and returns the run result and the compilation with the generated files added.</summary>
-    public static (GeneratorDriverRunResult Result, Compilation Output) Run(CSharpCompilation compilation)
+    /// <summary>Runs both generators, as a build does, and returns the OfflineSync run and the compilation with every generated file added.</summary>
+    public static (GeneratorRunResult Result, Compilation Output) Run(CSharpCompilation compilation)
     {
-        GeneratorDriver driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
-        return (driver.GetRunResult(), output);
+        GeneratorDriver driver = CreateDriver(withJsonGenerator: true).RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
+        return (Ours(driver.GetRunResult()), output);
     }
+
+    /// <summary>The OfflineSync generator's part of a run.</summary>
+    public static GeneratorRunResult Ours(GeneratorDriverRunResult run) =>
+        run.Results.Single(static r => r.Generator.GetGeneratorType() == typeof(SyncGenerator));
 
     private static ImmutableArray<MetadataReference> LoadReferences()
     {
@@ -49,5 +61,15 @@ internal static class GeneratorHarness
             .Append(typeof(SyncableAttribute).Assembly.Location)
             .Select(static p => (MetadataReference)MetadataReference.CreateFromFile(p))
             .ToImmutableArray();
+    }
+
+    private static ISourceGenerator LoadJsonGenerator()
+    {
+        string path = typeof(GeneratorHarness).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .Single(static a => a.Key == "JsonSourceGenerator").Value
+            ?? throw new InvalidOperationException("The build did not record System.Text.Json's source generator.");
+        Assembly assembly = Assembly.LoadFrom(path);
+        Type type = assembly.GetTypes().Single(static t => t.Name == "JsonSourceGenerator" && typeof(IIncrementalGenerator).IsAssignableFrom(t));
+        return ((IIncrementalGenerator)Activator.CreateInstance(type)!).AsSourceGenerator();
     }
 }

@@ -141,6 +141,10 @@ public class Assignment
     public List<string> Collaborators { get; set; } = new();
 
     public Review? Review { get; set; }
+
+    /// <summary>Local only, in a nested type: left out of the JSON on both contract paths.</summary>
+    [SyncIgnore]
+    public string? LocalDraft { get; set; }
 }
 
 /// <summary>Level 2 of nesting.</summary>

@@ -9,13 +9,13 @@ public sealed class FeedReader : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _pump;
 
-    public FeedReader(ISyncTransport transport, string resource, long after)
+    public FeedReader(ISyncTransport transport, string resource, long after, string clientId = "client-a")
     {
         _pump = Task.Run(async () =>
         {
             try
             {
-                await foreach (ChangeEvent e in transport.FollowAsync(resource, after, _stop.Token))
+                await foreach (ChangeEvent e in transport.FollowAsync(resource, after, clientId, _stop.Token))
                 {
                     await _events.Writer.WriteAsync(e);
                 }

@@ -8,7 +8,7 @@ public sealed class Mutations
 {
     private long _sequence;
 
-    public Mutations(string clientId = "client-a") => ClientId = clientId;
+    public Mutations(string clientId = TestServer.ClientId) => ClientId = clientId;
 
     public string ClientId { get; }
 
@@ -63,13 +63,13 @@ public static class Results
     public static T Read<T>(ReadOnlyMemory<byte> json)
         where T : class, ISyncEntity<T> => JsonSerializer.Deserialize(json.Span, T.JsonTypeInfo)!;
 
-    public static async Task<List<ListItem>> ListAllAsync(ISyncTransport transport, string resource)
+    public static async Task<List<ListItem>> ListAllAsync(ISyncTransport transport, string resource, string clientId = "client-a")
     {
         var items = new List<ListItem>();
         string? after = null;
         while (true)
         {
-            ListPage page = await transport.ListAsync(resource, after, 100, CancellationToken.None);
+            ListPage page = await transport.ListAsync(resource, after, 100, clientId, CancellationToken.None);
             items.AddRange(page.Items);
             if (!page.HasMore)
             {

@@ -4,16 +4,24 @@ using OfflineSync.Server.Tests.Model;
 
 namespace OfflineSync.Server.Tests.Infrastructure;
 
-/// <summary>A real Kestrel server on 127.0.0.1 with a temporary SQLite file, and a real <see cref="HttpSyncTransport"/> to it.</summary>
+/// <summary>
+/// A real Kestrel server on 127.0.0.1 with a temporary SQLite file, a real <see cref="HttpSyncTransport"/> to it
+/// (lists and feeds speak for <see cref="ClientId"/>, the default of <see cref="Mutations"/>), and a raw <see cref="HttpClient"/>
+/// that sends only what a test puts in its requests.
+/// </summary>
 public sealed class TestServer : IAsyncDisposable
 {
+    /// <summary>The client id of <see cref="Transport"/>.</summary>
+    public const string ClientId = "client-a";
+
     private readonly string _directory;
+    private readonly List<IDisposable> _clients = [];
 
     private TestServer(string directory, SyncServerHost host)
     {
         _directory = directory;
         Host = host;
-        Transport = new HttpSyncTransport(host.Address);
+        Transport = CreateTransport();
         Http = new HttpClient { BaseAddress = host.Address };
     }
 
@@ -37,16 +45,25 @@ public sealed class TestServer : IAsyncDisposable
     public async Task RestartAsync(Action<SyncServerOptions>? configure = null)
     {
         await Host.StopAsync();
-        Transport.Dispose();
         Http.Dispose();
         Host = await SyncServerHost.StartAsync(DatabasePath, MapAll, configure);
-        Transport = new HttpSyncTransport(Host.Address);
+        Transport = CreateTransport();
         Http = new HttpClient { BaseAddress = Host.Address };
+    }
+
+    /// <summary>Creates a transport to the server (the client id travels with each call); the server disposes it.</summary>
+    public HttpSyncTransport CreateTransport(HttpSyncTransportOptions? options = null)
+    {
+        var client = new HttpClient { BaseAddress = Host.Address };
+        var transport = new HttpSyncTransport(client, options);
+        _clients.Add(transport);
+        _clients.Add(client);
+        return transport;
     }
 
     public async ValueTask DisposeAsync()
     {
-        Transport.Dispose();
+        _clients.ForEach(static c => c.Dispose());
         Http.Dispose();
         await Host.DisposeAsync();
         try

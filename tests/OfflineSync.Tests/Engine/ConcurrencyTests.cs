@@ -226,7 +226,7 @@ public sealed class ConcurrencyTests
             }
 
             // The server ends with each surviving todo's last title and its category's server key; deleted ones are gone.
-            ListPage rows = await harness.Transport.ListAsync("todos", null, 100_000, default);
+            ListPage rows = await harness.Transport.ListAsync("todos", null, 100_000, harness.ClientId, default);
             var expected = new SortedSet<string>(StringComparer.Ordinal);
             for (int thread = 0; thread < threads; thread++)
             {

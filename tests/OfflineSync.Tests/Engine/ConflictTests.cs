@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using OfflineSync.Tests.Model;
 using OfflineSync.Tests.Support;
+using OfflineSync.Tests.View;
 
 namespace OfflineSync.Tests.Engine;
 
@@ -9,15 +10,18 @@ public sealed class ConflictTests
 {
     private const string ServerRow = """{"id":"t1","title":"server","completed":false,"tagIds":[],"version":"v9"}""";
 
+    private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(30);
+
     private static PushResult.Conflict Conflict(string json = ServerRow, string? version = "v9") =>
         new(Encoding.UTF8.GetBytes(json), version, "409 version mismatch");
+
+    private static PushResult.Conflict Gone() => new(ReadOnlyMemory<byte>.Empty, null, "Gone (urn:offlinesync:problem:gone): the row was deleted");
 
     private static async Task<SyncHarness> WithRow(Action<SyncOptions>? configure = null)
     {
         var harness = new SyncHarness(configure);
         harness.Transport.Seed("todos", "t1", "v1", """{"id":"t1","title":"old","completed":false,"tagIds":[]}""");
-        harness.Client.SetOnline(false);
-        harness.Client.SetOnline(true);
+        await harness.RelistAsync(harness.Client.Todos);
         await QueueTests.WaitForRow(harness.Client, "t1");
         return harness;
     }
@@ -100,17 +104,23 @@ public sealed class ConflictTests
     }
 
     [Fact]
-    public async Task ClientWins_SecondConflict_GetsR2()
+    public async Task ClientWins_SecondConflict_GetsR2_AfterTheBackoff()
     {
-        // S11
+        // S11: the first re-send goes at once; a repeated conflict backs off like a transient failure (base delay).
         await using SyncHarness harness = await WithRow(o => o.ConflictStrategy = ConflictStrategy.ClientWins);
+        List<DateTimeOffset> pushTimes = harness.RecordPushTimes();
         harness.Transport.Then(_ => Conflict()).Then(_ => Conflict(version: "v10"));
         harness.Client.Todos.Update("t1", new TodoPatch { Title = "mine" });
 
         await harness.Client.SyncAsync();
+        Assert.Equal(2, harness.Transport.PushCount);
+        await harness.AdvanceUntilAsync(3);
+        await harness.Client.SyncAsync();
 
         Assert.EndsWith(":r2", harness.Transport.Sent[2].IdempotencyKey, StringComparison.Ordinal);
         Assert.Equal("v10", harness.Transport.Sent[2].BaseVersion);
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(1)], [pushTimes[1] - pushTimes[0], pushTimes[2] - pushTimes[1]]);
+        Assert.Equal(0, harness.Client.PendingCount);
     }
 
     [Fact]
@@ -362,5 +372,101 @@ public sealed class ConflictTests
         Assert.Equal((todo.Id, FailureReason.DependencyFailed), (failure.Mutation.Key, failure.Reason));
         Assert.Equal(1, harness.Transport.PushCount);
         Assert.Empty(harness.Transport.Applied);
+    }
+
+    [Theory]
+    [InlineData(ConflictStrategy.ServerWins)]
+    [InlineData(ConflictStrategy.ClientWins)]
+    public async Task UpdateOfARowAnotherClientDeleted_IsDropped_AndTheViewTakesTheDeletion(ConflictStrategy strategy)
+    {
+        // S11 (issue 11): 409 without a current state means the row is gone; ClientWins used to re-send at once, forever.
+        await using SyncHarness harness = await WithRow(o => o.ConflictStrategy = strategy);
+        var conflicts = new List<SyncConflict>();
+        harness.Client.ConflictDetected += conflicts.Add;
+        harness.Transport.Always = static m => m.Key == "t1" ? Gone() : null;
+        harness.Client.Todos.Update("t1", new TodoPatch { Title = "mine" });
+        Tag later = harness.Client.Tags.Create(new Tag { Label = "later" });
+
+        await harness.Client.SyncAsync().WaitAsync(HangGuard);
+
+        Assert.Single(harness.Transport.Sent, static m => m.Key == "t1");
+        SyncConflict conflict = Assert.Single(conflicts);
+        Assert.Equal((MutationKind.Update, true, null, strategy), (conflict.Kind, conflict.ServerState.IsEmpty, conflict.ServerVersion, conflict.Strategy));
+        Assert.False(harness.Client.Todos.TryGet("t1", out _));
+        Assert.Equal(0, harness.Client.PendingCount);
+        Assert.True(harness.Client.IdMap.TryResolve<Tag>(later.Id, out _));
+    }
+
+    [Fact]
+    public async Task ClientWins_DeleteOfARowAnotherClientDeleted_IsDropped()
+    {
+        // S11: a delete of a gone row cannot be re-sent either; the item stays gone.
+        await using SyncHarness harness = await WithRow(o => o.ConflictStrategy = ConflictStrategy.ClientWins);
+        harness.Transport.Always = static m => m.Key == "t1" ? Gone() : null;
+        harness.Client.Todos.Delete("t1");
+
+        await harness.Client.SyncAsync().WaitAsync(HangGuard);
+
+        Assert.Single(harness.Transport.Sent);
+        Assert.False(harness.Client.Todos.TryGet("t1", out _));
+        Assert.Equal(0, harness.Client.PendingCount);
+    }
+
+    [Fact]
+    public async Task ClientWins_AlwaysInConflict_BacksOffBetweenResends_ThenExhausted_AndLaterMutationsGo()
+    {
+        // S9, S11 (issue 11): re-sends count toward MaxAttempts, the second and later wait the transient backoff, SyncAsync
+        // returns while the head waits (S8), and once the head fails for good the independent mutation behind it goes.
+        await using SyncHarness harness = await WithRow(o =>
+        {
+            o.ConflictStrategy = ConflictStrategy.ClientWins;
+            o.MaxAttempts = 4;
+        });
+        List<DateTimeOffset> times = harness.RecordPushTimes();
+        var failed = new List<MutationFailedEventArgs>();
+        harness.Client.MutationFailed += failed.Add;
+        harness.Transport.Always = static m => m.Key == "t1" ? Conflict() : null;
+        harness.Client.Todos.Update("t1", new TodoPatch { Title = "mine" });
+        Tag later = harness.Client.Tags.Create(new Tag { Label = "later" });
+
+        await harness.Client.SyncAsync().WaitAsync(HangGuard);
+        Assert.Equal(2, harness.Transport.PushCount);
+        Assert.Equal(SyncStatus.WaitingToRetry, harness.Client.Status);
+
+        await harness.AdvanceUntilAsync(5);
+        await harness.Client.SyncAsync().WaitAsync(HangGuard);
+
+        string first = harness.Transport.Sent[0].IdempotencyKey;
+        Assert.Equal([first, first + ":r1", first + ":r2", first + ":r3"], harness.Transport.Sent.Where(static m => m.Key == "t1").Select(static m => m.IdempotencyKey));
+        Assert.Equal([TimeSpan.Zero, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.Zero], times.Zip(times.Skip(1), static (a, b) => b - a));
+        MutationFailedEventArgs failure = Assert.Single(failed);
+        Assert.Equal(("t1", FailureReason.Exhausted), (failure.Mutation.Key, failure.Reason));
+        PendingMutation head = Assert.Single(harness.Client.GetPending());
+        Assert.Equal((MutationStatus.PermanentlyFailed, 4), (head.Status, head.Attempts));
+        Assert.True(harness.Client.IdMap.TryResolve<Tag>(later.Id, out _));
+        Assert.Equal(5, harness.Transport.PushCount);
+    }
+
+    [Fact]
+    public async Task Manual_RetryAnsweredEveryTime_CountsTowardMaxAttempts_ThenExhausted()
+    {
+        // S11: the app's Retry is a re-send like ClientWins': bounded by MaxAttempts, backing off from the second.
+        await using SyncHarness harness = await WithRow(o =>
+        {
+            o.ConflictStrategy = ConflictStrategy.Manual;
+            o.OnConflict = static _ => Task.FromResult(ConflictResolution.Retry);
+            o.MaxAttempts = 3;
+        });
+        List<DateTimeOffset> times = harness.RecordPushTimes();
+        harness.Transport.Always = static m => m.Key == "t1" ? Conflict() : null;
+        harness.Client.Todos.Update("t1", new TodoPatch { Title = "mine" });
+
+        await harness.Client.SyncAsync().WaitAsync(HangGuard);
+        await harness.AdvanceUntilAsync(3);
+        await Poll.Until(() => harness.Client.GetPending()[0].Status == MutationStatus.PermanentlyFailed, "the update fails for good", 30_000);
+
+        Assert.Equal(3, harness.Transport.PushCount);
+        Assert.Equal(TimeSpan.FromSeconds(1), times[2] - times[1]);
+        Assert.Equal((FailureReason.Exhausted, 3), (harness.Client.GetPending()[0].FailureReason, harness.Client.GetPending()[0].Attempts));
     }
 }

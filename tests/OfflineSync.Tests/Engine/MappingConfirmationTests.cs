@@ -52,7 +52,7 @@ public sealed class MappingConfirmationTests
         await harness.Transport.WaitForBatchesAsync(1);
 
         harness.Transport.Publish(new ChangeEvent("categories", ChangeKind.Added, 1, "srv-feed", category.Id, "v1",
-            Encoding.UTF8.GetBytes("""{"id":"srv-feed","name":"c","version":"v1"}""")));
+            Encoding.UTF8.GetBytes("""{"id":"srv-feed","name":"c","version":"v1"}""")) { OriginClientId = harness.ClientId });
         await remapped.Task.WaitAsync(HangGuard);
         Assert.Equal(1, sync.PendingCount);
         release.SetResult();
@@ -92,7 +92,7 @@ public sealed class MappingConfirmationTests
 
         // A later event for another row proves the feed has processed this one.
         harness.Transport.Publish(new ChangeEvent("categories", ChangeKind.Added, 1, serverKey, category.Id, "v1",
-            Encoding.UTF8.GetBytes($$"""{"id":"{{serverKey}}","name":"c","version":"v1"}""")));
+            Encoding.UTF8.GetBytes($$"""{"id":"{{serverKey}}","name":"c","version":"v1"}""")) { OriginClientId = harness.ClientId });
         harness.Transport.Publish(new ChangeEvent("categories", ChangeKind.Added, 2, "other", null, "v1",
             Encoding.UTF8.GetBytes("""{"id":"other","name":"o","version":"v1"}""")));
         for (int i = 0; i < 1000 && !sync.Categories.TryGet("other", out _); i++)
@@ -128,7 +128,7 @@ public sealed class MappingConfirmationTests
         sync.Categories.Update(category.Id, new CategoryPatch { Name = "c2" });
 
         server.Publish(new ChangeEvent("categories", ChangeKind.Added, 1, "srv-c", category.Id, "v1",
-            Encoding.UTF8.GetBytes("""{"id":"srv-c","name":"c","version":"v1"}""")));
+            Encoding.UTF8.GetBytes("""{"id":"srv-c","name":"c","version":"v1"}""")) { OriginClientId = harness.ClientId });
         await remapped.Task.WaitAsync(HangGuard);
         await harness.RetryUntilAsync(2);
 

@@ -20,6 +20,11 @@ public sealed class OptionsValidationTests
         ["no TimeProvider"] = (o => o.TimeProvider = null!, "SyncOptions.TimeProvider"),
         ["empty ClientId"] = (o => o.ClientId = "", "SyncOptions.ClientId"),
         ["ClientId with colon"] = (o => o.ClientId = "a:b", "SyncOptions.ClientId"),
+        ["ClientId with a space"] = (o => o.ClientId = "a b", "SyncOptions.ClientId"),
+        ["ClientId with CR LF"] = (o => o.ClientId = "a\r\nX-Injected: 1", "SyncLimits.MaxClientIdLength"),
+        ["ClientId not ASCII"] = (o => o.ClientId = "caf\u00e9", "SyncOptions.ClientId"),
+        ["ClientId too long"] = (o => o.ClientId = new string('c', Protocol.SyncLimits.MaxClientIdLength + 1), "SyncLimits.MaxClientIdLength"),
+        ["MaxListBytes 0"] = (o => o.MaxListBytes = 0, "SyncOptions.MaxListBytes"),
         ["BaseDelay 0"] = (o => o.Retry.BaseDelay = TimeSpan.Zero, "SyncOptions.Retry.BaseDelay"),
         ["BaseDelay negative"] = (o => o.Retry.BaseDelay = TimeSpan.FromSeconds(-1), "SyncOptions.Retry.BaseDelay"),
         ["BackoffFactor below 1"] = (o => o.Retry.BackoffFactor = 0.5, "SyncOptions.Retry.BackoffFactor"),
@@ -62,6 +67,19 @@ public sealed class OptionsValidationTests
     }
 
     [Fact]
+    public async Task ClientIdOfTheLongestAllowedLength_IsValid()
+    {
+        // The close case of the client id checks: 128 printable ASCII characters.
+        string clientId = new('c', Protocol.SyncLimits.MaxClientIdLength);
+        await using var client = new TestSync(new SyncOptions { Transport = new ScriptedTransport(), ClientId = clientId, AutoSync = false });
+
+        Tag tag = client.Tags.Create(new Tag { Label = "a" });
+
+        Assert.Contains($":{clientId}:", client.SyncEngine.Queue.Head!.IdempotencyKey, StringComparison.Ordinal);
+        Assert.NotNull(tag.Id);
+    }
+
+    [Fact]
     public async Task DefaultOptions_WithTransport_AreValid()
     {
         // S7, S9: the documented defaults.
@@ -69,6 +87,7 @@ public sealed class OptionsValidationTests
         await using var client = new TestSync(options);
 
         Assert.Equal((10_000, QueueFullPolicy.Reject, 10, 100, ConflictStrategy.ServerWins), (options.MaxQueueSize, options.QueueFullPolicy, options.MaxAttempts, options.BatchSize, options.ConflictStrategy));
+        Assert.Equal(256L * 1024 * 1024, options.MaxListBytes);
         Assert.Equal((TimeSpan.FromSeconds(1), 2.0, TimeSpan.FromSeconds(60)), (options.Retry.BaseDelay, options.Retry.BackoffFactor, options.Retry.MaxDelay));
         Assert.Same(TimeProvider.System, options.TimeProvider);
         Assert.Equal(0, client.PendingCount);

@@ -89,8 +89,7 @@ public sealed class QueueTests
         await using var harness = new SyncHarness();
         TestSync sync = harness.Client;
         harness.Transport.Seed("todos", "t1", "v7", """{"id":"t1","title":"old","completed":false,"tagIds":[]}""");
-        sync.SetOnline(false);
-        sync.SetOnline(true);
+        await harness.RelistAsync(sync.Todos);
         await WaitForRow(sync, "t1");
 
         sync.Todos.Update("t1", new TodoPatch { Title = "new" });
@@ -196,8 +195,7 @@ public sealed class QueueTests
         await using var harness = new SyncHarness();
         TestSync sync = harness.Client;
         harness.Transport.Seed("todos", "t1", "v1", """{"id":"t1","title":"old","completed":false,"tagIds":[]}""");
-        sync.SetOnline(false);
-        sync.SetOnline(true);
+        await harness.RelistAsync(sync.Todos);
         await WaitForRow(sync, "t1");
 
         sync.Todos.Update("t1", new TodoPatch { Title = "x" });

@@ -124,7 +124,7 @@ public sealed class RestartTests
         Task stopped = first.SyncAsync();
         await server.WaitForBatchesAsync(1);
         server.Publish(new ChangeEvent("todos", ChangeKind.Added, 1, "srv-feed", todo.Id, "v1",
-            System.Text.Encoding.UTF8.GetBytes("""{"id":"srv-feed","title":"a","completed":false,"tagIds":[],"version":"v1"}""")));
+            System.Text.Encoding.UTF8.GetBytes("""{"id":"srv-feed","title":"a","completed":false,"tagIds":[],"version":"v1"}""")) { OriginClientId = first.SyncEngine.ClientId });
         await remapped.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await first.DisposeAsync();
         await stopped;

@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using OfflineSync.Tests.Model;
 using OfflineSync.Tests.Support;
 
@@ -133,6 +134,16 @@ public sealed class RetryTests
         // S9: jitter never exceeds the curve or the cap.
         var options = new SyncRetryOptions();
         Assert.Equal(expectedSeconds, Backoff.Delay(options, failures, null, random).TotalSeconds, 6);
+    }
+
+    [Theory]
+    [InlineData(61)]
+    [InlineData(int.MaxValue)]
+    public void Backoff_RetryAfterAboveMaxDelay_IsCappedAtMaxDelay(int seconds)
+    {
+        // S9: the server's Retry-After is honoured up to the cap.
+        var options = new SyncRetryOptions();
+        Assert.Equal(options.MaxDelay, Backoff.Delay(options, 1, TimeSpan.FromSeconds(seconds), 0));
     }
 
     [Fact]
@@ -288,6 +299,54 @@ public sealed class RetryTests
         await harness.Client.SyncAsync();
 
         Assert.Equal(MutationStatus.Failed, harness.Client.GetPending()[0].Status);
+    }
+
+    [Theory]
+    [InlineData("socket")]
+    [InlineData("socket in HttpRequestException")]
+    [InlineData("socket in InvalidOperationException")]
+    [InlineData("IOException in AggregateException")]
+    public async Task ThrownConnectionError_OfAnyTypeWrappedOrNot_IsTransient(string shape)
+    {
+        // S9 (issue 11): a reset of a fresh connection escapes as a bare SocketException; it used to fail the mutation as Rejected.
+        var reset = new SocketException((int)SocketError.ConnectionReset);
+        Exception thrown = shape switch
+        {
+            "socket" => reset,
+            "socket in HttpRequestException" => new HttpRequestException("An error occurred while sending the request.", reset),
+            "socket in InvalidOperationException" => new InvalidOperationException("A handler failed.", reset),
+            _ => new AggregateException(new IOException("Connection reset by peer")),
+        };
+        await using var harness = new SyncHarness();
+        harness.Transport.ThenThrow(thrown);
+        Tag tag = harness.Client.Tags.Create(new Tag { Label = "a" });
+
+        await harness.Client.SyncAsync();
+
+        PendingMutation pending = Assert.Single(harness.Client.GetPending());
+        Assert.Equal((MutationStatus.Failed, 1, null), (pending.Status, pending.Attempts, pending.FailureReason));
+        await harness.AdvanceUntilAsync(2);
+        await harness.Client.SyncAsync();
+        Assert.True(harness.Client.IdMap.TryResolve<Tag>(tag.Id, out _));
+    }
+
+    [Fact]
+    public async Task RetryAfterOfYears_IsCappedAtMaxDelay_AndTheDrainGoesOn()
+    {
+        // S9 (issue 11): "Retry-After: 2147483647" used to stop the drain ("sync drain stopped unexpectedly").
+        await using var harness = new SyncHarness();
+        List<DateTimeOffset> times = harness.RecordPushTimes();
+        harness.Transport.ThenTransient(retryAfter: TimeSpan.FromSeconds(int.MaxValue), error: "503");
+        Tag tag = harness.Client.Tags.Create(new Tag { Label = "a" });
+
+        await harness.Client.SyncAsync();
+        Assert.Equal(SyncStatus.WaitingToRetry, harness.Client.Status);
+        await harness.AdvanceUntilAsync(2);
+        await harness.Client.SyncAsync();
+
+        Assert.Equal(harness.Options.Retry.MaxDelay, times[1] - times[0]);
+        Assert.True(harness.Client.IdMap.TryResolve<Tag>(tag.Id, out _));
+        Assert.Equal(SyncStatus.Idle, harness.Client.Status);
     }
 
     [Fact]

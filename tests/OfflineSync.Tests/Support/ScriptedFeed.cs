@@ -86,13 +86,16 @@ internal sealed class ScriptedFeed : ISyncTransport
         }
     }
 
-    /// <summary>Creates or replaces a row and logs <paramref name="kind"/> (<c>added</c> or <c>changed</c>) with the full row.</summary>
-    public long Put(string resource, string key, string? origin, string? version, ReadOnlyMemory<byte> data, ChangeKind kind = ChangeKind.Added)
+    /// <summary>
+    /// Creates or replaces a row and logs <paramref name="kind"/> (<c>added</c> or <c>changed</c>) with the full row. Like
+    /// the reference server, its <paramref name="origin"/> goes only to <paramref name="originClientId"/>, the row's creator (S3).
+    /// </summary>
+    public long Put(string resource, string key, string? origin, string? version, ReadOnlyMemory<byte> data, ChangeKind kind = ChangeKind.Added, string? originClientId = null)
     {
         lock (_gate)
         {
-            RowsOf(resource)[key] = new ListItem(key, origin, version, data);
-            return AppendLocked(new ChangeEvent(resource, kind, 0, key, origin, version, data));
+            RowsOf(resource)[key] = new ListItem(key, origin, version, data) { OriginClientId = originClientId };
+            return AppendLocked(new ChangeEvent(resource, kind, 0, key, origin, version, data) { OriginClientId = originClientId });
         }
     }
 
@@ -103,7 +106,7 @@ internal sealed class ScriptedFeed : ISyncTransport
         {
             ListItem? row = RowsOf(resource).GetValueOrDefault(key);
             RowsOf(resource).Remove(key);
-            return AppendLocked(new ChangeEvent(resource, ChangeKind.Removed, 0, key, row?.OriginOptimisticKey, null, default));
+            return AppendLocked(new ChangeEvent(resource, ChangeKind.Removed, 0, key, row?.OriginOptimisticKey, null, default) { OriginClientId = row?.OriginClientId });
         }
     }
 
@@ -116,7 +119,7 @@ internal sealed class ScriptedFeed : ISyncTransport
         }
     }
 
-    /// <summary>Logs a raw event (its sequence is assigned here) without touching the rows.</summary>
+    /// <summary>Logs a raw event (its sequence is assigned here) without touching the rows; its origin too goes only to its <see cref="ChangeEvent.OriginClientId"/>.</summary>
     public long Emit(ChangeEvent change)
     {
         lock (_gate)
@@ -146,7 +149,7 @@ internal sealed class ScriptedFeed : ISyncTransport
     public Task<IReadOnlyList<PushResult>> PushAsync(IReadOnlyList<OutgoingMutation> batch, CancellationToken cancellationToken) =>
         throw new NotSupportedException("ScriptedFeed scripts the list and the feed only.");
 
-    public Task<ListPage> ListAsync(string resource, string? after, int limit, CancellationToken cancellationToken)
+    public Task<ListPage> ListAsync(string resource, string? after, int limit, string clientId, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _listCalls);
         lock (_gate)
@@ -159,13 +162,14 @@ internal sealed class ScriptedFeed : ISyncTransport
             ListItem[] rows = RowsOf(resource).Values
                 .Where(row => after is null || string.CompareOrdinal(row.Key, after) > 0)
                 .Take(Math.Min(limit, PageSize) + 1)
+                .Select(row => row.OriginClientId == clientId ? row : row with { OriginOptimisticKey = null, OriginClientId = null })
                 .ToArray();
             bool hasMore = rows.Length > Math.Min(limit, PageSize);
             return Task.FromResult(new ListPage(rows.Take(Math.Min(limit, PageSize)).ToArray(), _sequence, hasMore));
         }
     }
 
-    public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         CancellationToken connection;
         var pending = new List<ChangeEvent>();
@@ -181,7 +185,7 @@ internal sealed class ScriptedFeed : ISyncTransport
             if (afterSequence == 0)
             {
                 pending.AddRange(RowsOf(resource).Values.Select(row =>
-                    new ChangeEvent(resource, ChangeKind.Existing, _sequence, row.Key, row.OriginOptimisticKey, row.Version, row.Data)));
+                    new ChangeEvent(resource, ChangeKind.Existing, _sequence, row.Key, row.OriginOptimisticKey, row.Version, row.Data) { OriginClientId = row.OriginClientId }));
                 afterSequence = _sequence;
             }
             else if (afterSequence < _retainedAfter)
@@ -197,7 +201,7 @@ internal sealed class ScriptedFeed : ISyncTransport
         {
             foreach (ChangeEvent change in pending)
             {
-                yield return change;
+                yield return change.OriginClientId == clientId ? change : change with { OriginOptimisticKey = null, OriginClientId = null };
             }
 
             pending.Clear();

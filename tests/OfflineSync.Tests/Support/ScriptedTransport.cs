@@ -233,7 +233,8 @@ public sealed class ScriptedTransport : ISyncTransport
     }
 
     /// <inheritdoc/>
-    public Task<ListPage> ListAsync(string resource, string? after, int limit, CancellationToken cancellationToken)
+    /// <remarks>Like the reference server, a row's origin key goes to the client that created it only (S3).</remarks>
+    public Task<ListPage> ListAsync(string resource, string? after, int limit, string clientId, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -241,7 +242,9 @@ public sealed class ScriptedTransport : ISyncTransport
                 .Where(r => r.Key.Resource == resource && (after is null || string.CompareOrdinal(r.Key.Key, after) > 0))
                 .OrderBy(static r => r.Key.Key, StringComparer.Ordinal)
                 .Take(limit + 1)
-                .Select(static r => new ListItem(r.Key.Key, r.Value.OriginOptimisticKey, r.Value.Version, JsonSerializer.SerializeToUtf8Bytes(r.Value.State)))
+                .Select(r => r.Value.CreatedBy == clientId
+                    ? new ListItem(r.Key.Key, r.Value.OriginOptimisticKey, r.Value.Version, JsonSerializer.SerializeToUtf8Bytes(r.Value.State)) { OriginClientId = clientId }
+                    : new ListItem(r.Key.Key, null, r.Value.Version, JsonSerializer.SerializeToUtf8Bytes(r.Value.State)))
                 .ToArray();
             bool more = items.Length > limit;
             return Task.FromResult(new ListPage(more ? items[..limit] : items, Interlocked.Read(ref _feedSequence), more));
@@ -249,7 +252,8 @@ public sealed class ScriptedTransport : ISyncTransport
     }
 
     /// <inheritdoc/>
-    public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <remarks>Sends the events <see cref="Publish"/> was given as they are: the test decides what each carries.</remarks>
+    public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ChannelReader<ChangeEvent> reader = Feed(resource).Reader;
         while (await reader.WaitToReadAsync(cancellationToken))
@@ -329,7 +333,7 @@ public sealed class ScriptedTransport : ISyncTransport
                 state["id"] = KeyNode(key);
                 string version = NextVersion(null);
                 state["version"] = version;
-                _rows[(mutation.Resource, key)] = new Row(version, state) { OriginOptimisticKey = mutation.OptimisticKey };
+                _rows[(mutation.Resource, key)] = new Row(version, state) { OriginOptimisticKey = mutation.OptimisticKey, CreatedBy = mutation.ClientId };
                 return new PushResult.Applied(key, version, JsonSerializer.SerializeToUtf8Bytes(state));
             }
 
@@ -345,7 +349,7 @@ public sealed class ScriptedTransport : ISyncTransport
 
                 string version = NextVersion(row?.Version);
                 state["version"] = version;
-                _rows[(mutation.Resource, key)] = new Row(version, state) { OriginOptimisticKey = row?.OriginOptimisticKey };
+                _rows[(mutation.Resource, key)] = new Row(version, state) { OriginOptimisticKey = row?.OriginOptimisticKey, CreatedBy = row?.CreatedBy };
                 return new PushResult.Applied(key, version, JsonSerializer.SerializeToUtf8Bytes(state));
             }
 
@@ -481,5 +485,7 @@ public sealed class ScriptedTransport : ISyncTransport
     private sealed record Row(string Version, JsonObject State)
     {
         public string? OriginOptimisticKey { get; init; }
+
+        public string? CreatedBy { get; init; }
     }
 }

@@ -1,4 +1,5 @@
 using OfflineSync.Tests.Model;
+using OfflineSync.Tests.View;
 
 namespace OfflineSync.Tests.Support;
 
@@ -32,6 +33,23 @@ public sealed class SyncHarness : IAsyncDisposable
     public TestSync Client { get; }
 
     internal SyncEngine Engine => Client.SyncEngine;
+
+    /// <summary>Gets the client's id: rows whose origin carries it are its own (S3).</summary>
+    public string ClientId => Client.SyncEngine.ClientId;
+
+    /// <summary>
+    /// Reconnects the client and waits until <paramref name="set"/> is live on the new connection: it then holds the
+    /// server's rows as they are now, and no list of the old connection can land later, over a state the test has
+    /// scripted since (a stopped connection finishes its list before it shows Offline).
+    /// </summary>
+    public async Task RelistAsync<T>(SyncSet<T> set)
+        where T : class, ISyncEntity<T>
+    {
+        Client.SetOnline(false);
+        await Poll.Until(() => set.Status == SyncSetStatus.Offline, $"the {set.Resource} feed stopped");
+        Client.SetOnline(true);
+        await Poll.Until(() => set.Status == SyncSetStatus.Live, $"the {set.Resource} feed is live again");
+    }
 
     /// <summary>Starts a second client on the same store, as after a restart.</summary>
     public TestSync Restart(IMutationStore store) => new(new SyncOptions { Transport = Transport, Store = store, TimeProvider = Time, AutoSync = false });

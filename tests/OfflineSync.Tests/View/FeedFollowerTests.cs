@@ -14,7 +14,7 @@ public sealed class FeedFollowerTests : IAsyncDisposable
 
     private readonly ScriptedFeed _server = new();
     private readonly FakeTimeProvider _time = new();
-    private readonly LocalView<ViewTodo> _view = new();
+    private readonly LocalView<ViewTodo> _view = new(ClientId);
     private readonly FeedFollower<ViewTodo> _follower;
 
     public FeedFollowerTests() =>
@@ -159,7 +159,7 @@ public sealed class FeedFollowerTests : IAsyncDisposable
 
         _server.Disconnect();
         await Poll.Until(() => _view.Status == SyncSetStatus.Reconnecting, "reconnecting");
-        _server.Put(Resource, "s-1", Optimistic, "1", Json(Todo("s-1", "Mine", "1")));
+        _server.Put(Resource, "s-1", Optimistic, "1", Json(Todo("s-1", "Mine", "1")), originClientId: ClientId);
         _server.Reconnect();
         await AdvanceUntil(() => _view.Status == SyncSetStatus.Live, "live again");
 

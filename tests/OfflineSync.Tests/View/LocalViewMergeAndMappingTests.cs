@@ -12,7 +12,7 @@ public class LocalViewMergeAndMappingTests
     public void Changed_MergesIntoTheCachedRow_KeepingPropertiesTheEventLacks()
     {
         // S15: a changed event may carry only some properties.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.ApplyEvent(Event(ChangeKind.Existing, 1, new ViewTodo { Id = "a", Title = "A", Completed = true, TagIds = ["t1"], Version = "1" }));
 
         view.ApplyEvent(Changed(2, "a", "2", """{"title":"B"}"""));
@@ -25,7 +25,7 @@ public class LocalViewMergeAndMappingTests
     [Fact]
     public void Changed_ReferenceChangedWithoutNavigation_ClearsTheLoadedNavigation()
     {
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.ApplyEvent(Event(ChangeKind.Existing, 1, new ViewTodo { Id = "a", CategoryId = "c1", Category = new ViewCategory { Id = "c1", Name = "Work" } }));
 
         view.ApplyEvent(Changed(2, "a", "2", """{"categoryId":"c2"}"""));
@@ -38,7 +38,7 @@ public class LocalViewMergeAndMappingTests
     [Fact]
     public void Changed_ReferenceChangedWithNavigation_TakesTheEventsNavigation()
     {
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.ApplyEvent(Event(ChangeKind.Existing, 1, new ViewTodo { Id = "a", CategoryId = "c1", Category = new ViewCategory { Id = "c1", Name = "Work" } }));
 
         view.ApplyEvent(Changed(2, "a", "2", """{"categoryId":"c2","category":{"id":"c2","name":"Home"}}"""));
@@ -49,7 +49,7 @@ public class LocalViewMergeAndMappingTests
     [Fact]
     public void Changed_ReferenceUnchanged_KeepsTheLoadedNavigation()
     {
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.ApplyEvent(Event(ChangeKind.Existing, 1, new ViewTodo { Id = "a", CategoryId = "c1", Category = new ViewCategory { Id = "c1", Name = "Work" } }));
 
         view.ApplyEvent(Changed(2, "a", "2", """{"categoryId":"c1","title":"x"}"""));
@@ -70,7 +70,7 @@ public class LocalViewMergeAndMappingTests
     public void ApplyMapping_RewritesReferencesToTheMappedResource_InPendingCreatesAndPatches()
     {
         // S3, S12, S13: a todo created and edited against an optimistic category shows the server key once mapped.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.AddCreate(1, new ViewTodo { Id = "optimistic_todo", CategoryId = OptimisticCategory, TagIds = ["x", OptimisticCategory] });
         view.ApplyEvent(Event(ChangeKind.Existing, 1, Todo("b", "B", "1")));
         view.AddUpdate(2, "b", new ViewTodoPatch { CategoryId = OptimisticCategory });
@@ -92,7 +92,7 @@ public class LocalViewMergeAndMappingTests
     public void ChangesQueuedAfterAMapping_AreRewrittenOnArrival()
     {
         // S3: the app may still hold the optimistic key after the category was confirmed.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.ApplyMapping(new IdMapping(ViewCategory.ResourceName, OptimisticCategory, "cat-1"));
 
         view.AddCreate(1, new ViewTodo { Id = "optimistic_todo", CategoryId = OptimisticCategory });
@@ -104,7 +104,7 @@ public class LocalViewMergeAndMappingTests
     public void ApplyMapping_OfAnotherResource_LeavesSameLookingKeysAndNonReferenceStringsAlone()
     {
         // S13, S14: a mapping of todos does not touch category references; titles are never references.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.AddCreate(1, new ViewTodo { Id = "optimistic_todo", Title = OptimisticCategory, CategoryId = OptimisticCategory });
 
         view.ApplyMapping(new IdMapping(ViewTodo.ResourceName, OptimisticCategory, "todo-9"));
@@ -117,7 +117,7 @@ public class LocalViewMergeAndMappingTests
     public void ApplyMapping_OfTheViewsOwnResource_ReKeysPendingChanges()
     {
         // S3: a mapping learned by another path (the store at startup, another view) re-keys this view's entries.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.AddCreate(1, Todo("optimistic_t", "T"));
         view.AddUpdate(2, "optimistic_t", Title("T2"));
 

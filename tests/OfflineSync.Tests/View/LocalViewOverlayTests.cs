@@ -12,7 +12,7 @@ public class LocalViewOverlayTests
     public void AddCreate_ShowsItemAtOnce()
     {
         // S1: visible before the call returns. The engine hands the view a copy of its own (see OptimisticUpdateTests).
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.AddCreate(1, Todo(Optimistic, "Ship"));
 
         ViewTodo shown = Assert.Single(view.Items);
@@ -24,7 +24,7 @@ public class LocalViewOverlayTests
     public void Confirm_CreateWithServerKey_ReKeysTheItem_AndFindsItByBothKeys()
     {
         // S3, S18: re-keyed, not duplicated; TryGet by the optimistic key still works.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.AddCreate(1, Todo(Optimistic, "Ship"));
 
         view.Confirm(1, "todo-1", "1", Json(Todo("todo-1", "Ship", "1")));
@@ -40,7 +40,7 @@ public class LocalViewOverlayTests
     public void AddedWithOriginKey_BeforePushResult_ReplacesOptimisticItem_AndLearnsTheMappingOnce()
     {
         // S3, S18: the feed event arrives first; the push answer then changes nothing.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         var learned = new List<IdMapping>();
         view.MappingLearned += learned.Add;
         view.AddCreate(1, Todo(Optimistic, "Ship"));
@@ -61,7 +61,7 @@ public class LocalViewOverlayTests
     public void PendingUpdateOnOptimisticItem_StaysOnTopOfTheServerRowThatReplacesIt()
     {
         // S17, S18: an update made before the create was confirmed is still shown over the server row.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.AddCreate(1, Todo(Optimistic, "Ship"));
         view.AddUpdate(2, Optimistic, new ViewTodoPatch { Completed = true });
 
@@ -76,7 +76,7 @@ public class LocalViewOverlayTests
     public void PendingUpdate_SurvivesExistingThatCarriesTheOldState()
     {
         // S17, F4: a reconnect's snapshot holds the state the edit was made on; the edit stays on top.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.ApplyEvent(Event(ChangeKind.Existing, 1, Todo("a", "Old", "1")));
         ViewTodo returned = view.AddUpdate(5, "a", Title("New"));
         Assert.Equal("New", returned.Title);
@@ -94,7 +94,7 @@ public class LocalViewOverlayTests
     public void PendingUpdate_IsReappliedOverAnotherClientsChange()
     {
         // S17: server state with the pending patch on top: the other client's field shows, ours wins ours.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.ApplyEvent(Event(ChangeKind.Existing, 1, Todo("a", "Old", "1")));
         view.AddUpdate(5, "a", Title("Mine"));
 
@@ -112,7 +112,7 @@ public class LocalViewOverlayTests
     public void PendingDelete_IsNotResurrectedByAnyEvent(ChangeKind kind)
     {
         // S16: no ghost items while the delete is pending.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.ApplyEvent(Event(ChangeKind.Existing, 1, Todo("a", "A", "1")));
         view.AddDelete(7, "a");
         Assert.Empty(view.Items);
@@ -128,7 +128,7 @@ public class LocalViewOverlayTests
     public void ConfirmedDelete_IsNotResurrectedByALateEventFromBeforeIt()
     {
         // S16: the push answer can beat the feed; a changed event older than the delete must not show the row.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.ApplyEvent(Event(ChangeKind.Existing, 1, Todo("a", "A", "1")));
         view.AddDelete(7, "a");
         view.Confirm(7, "a", null, default);
@@ -144,7 +144,7 @@ public class LocalViewOverlayTests
     [Fact]
     public void DiscardedDelete_ShowsTheRowAgain_AndDiscardedCreate_RemovesTheItem()
     {
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.ApplyEvent(Event(ChangeKind.Existing, 1, Todo("a", "A", "1")));
         view.AddDelete(2, "a");
         view.AddCreate(3, Todo(Optimistic, "New"));
@@ -160,7 +160,7 @@ public class LocalViewOverlayTests
     public void CreateThenDeleteOffline_ShowsNothing()
     {
         // S6, S16: the engine may keep both entries until it cancels them; the view shows nothing either way.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.AddCreate(1, Todo(Optimistic, "Ship"));
         view.AddDelete(2, Optimistic);
         Assert.Empty(view.Items);
@@ -174,7 +174,7 @@ public class LocalViewOverlayTests
     public void ReplaceServerRows_DropsRowsThatVanished_AndKeepsTheOverlay()
     {
         // S19, F4: a fresh list replaces the rows; optimistic items and pending edits stay.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.ReplaceServerRows([Listed(Todo("a", "A", "1")), Listed(Todo("b", "B", "1"))]);
         view.AddCreate(3, Todo(Optimistic, "Mine"));
         view.AddUpdate(4, "a", Title("A edited"));
@@ -190,7 +190,7 @@ public class LocalViewOverlayTests
     {
         // S18, F4: the list may have been read before the server applied these; dropping them would
         // make confirmed items blink out until the feed brings them back.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         int refetches = 0;
         view.RefetchRequested += () => refetches++;
         view.ReplaceServerRows([Listed(Todo("a", "A", "1"))]);
@@ -217,7 +217,7 @@ public class LocalViewOverlayTests
     public void ReplayBeforeRefetch_ShowsOptimisticItemsAtOnce_AndPatchesRowsOnceListed()
     {
         // Restart: the engine replays the queue into a fresh view, then the follower lists (F4, S17).
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.AddCreate(1, Todo(Optimistic, "Offline"));
         ViewTodo answered = view.AddUpdate(2, "a", Title("Edited offline"));
         view.AddDelete(3, "b");
@@ -234,7 +234,7 @@ public class LocalViewOverlayTests
     public void Confirm_WithAnOlderNumericVersion_DoesNotReplaceANewerFeedState()
     {
         // S17: the push answer for version 2 arriving after the feed's version 3 must not win.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.ApplyEvent(Event(ChangeKind.Existing, 1, Todo("a", "A", "1")));
         view.AddUpdate(2, "a", Title("Mine"));
         view.ApplyEvent(Event(ChangeKind.Changed, 5, Todo("a", "Theirs after mine", "3")));
@@ -248,7 +248,7 @@ public class LocalViewOverlayTests
     public void UnreadableRowInAnUpdateAnswerOrAConflict_KeepsTheHeldRow_AndAsksForARefetch()
     {
         // A malformed answer must not throw in the drain: the list, not the answer, then says what the row is.
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         int refetches = 0;
         view.RefetchRequested += () => refetches++;
         view.ApplyEvent(Event(ChangeKind.Existing, 1, Todo("a", "A", "1")));
@@ -265,7 +265,7 @@ public class LocalViewOverlayTests
     [Fact]
     public void Items_IsACachedImmutableSnapshot()
     {
-        var view = new LocalView<ViewTodo>();
+        var view = new LocalView<ViewTodo>(ClientId);
         view.ApplyEvent(Event(ChangeKind.Existing, 1, Todo("a", "A", "1")));
         IReadOnlyList<ViewTodo> first = view.Items;
         Assert.Same(first, view.Items);

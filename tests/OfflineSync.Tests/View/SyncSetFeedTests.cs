@@ -25,7 +25,7 @@ public sealed class SyncSetFeedTests : IAsyncDisposable
         string serverKey = Assert.Single(_harness.Client.Todos.Items).Id;
         Assert.NotEqual(optimistic, serverKey);
 
-        _harness.Transport.Publish(Event(ChangeKind.Added, 1, serverKey, optimistic, "Ship"));
+        _harness.Transport.Publish(Event(ChangeKind.Added, 1, serverKey, optimistic, "Ship", _harness.ClientId));
         await Poll.Until(() => Follower.LastSequence >= 1, "the added event is applied");
 
         Assert.Equal([serverKey], _harness.Client.Todos.Items.Select(static t => t.Id));
@@ -39,6 +39,10 @@ public sealed class SyncSetFeedTests : IAsyncDisposable
     {
         // S3, S18, F4: after the reconnect the feed shows the server row while the push answer is still on its way.
         _harness.Client.SetOnline(false);
+
+        // The old connection must be gone before the event is published: it could take the event and apply it before
+        // the new connection's list, which the scripted server (holding the push) would read without the row.
+        await Poll.Until(() => Follower.Status == SyncSetStatus.Offline, "the feed stopped");
         string optimistic = _harness.Client.Todos.Create(new Todo { Title = "Ship" }).Id;
         var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _harness.Transport.OnPush = _ => answer.Task;
@@ -48,7 +52,7 @@ public sealed class SyncSetFeedTests : IAsyncDisposable
         await Poll.Until(() => Follower.Status == SyncSetStatus.Live, "the feed is followed again");
         Task sync = _harness.Client.SyncAsync();
         await _harness.Transport.WaitForBatchesAsync(1);
-        _harness.Transport.Publish(Event(ChangeKind.Existing, 1, "srv-1", optimistic, "Ship"));
+        _harness.Transport.Publish(Event(ChangeKind.Existing, 1, "srv-1", optimistic, "Ship", _harness.ClientId));
         await Poll.Until(() => Follower.LastSequence >= 1, "the existing event is applied");
 
         Assert.Equal(["srv-1"], _harness.Client.Todos.Items.Select(static t => t.Id));
@@ -92,6 +96,9 @@ public sealed class SyncSetFeedTests : IAsyncDisposable
         Assert.Equal(2, _harness.Client.Todos.Items.Count);
     }
 
-    private static ChangeEvent Event(ChangeKind kind, long sequence, string key, string origin, string title) =>
-        new("todos", kind, sequence, key, origin, "1", JsonSerializer.SerializeToUtf8Bytes(new Todo { Id = key, Title = title, Version = "1" }, Todo.JsonTypeInfo));
+    private static ChangeEvent Event(ChangeKind kind, long sequence, string key, string origin, string title, string originClientId) =>
+        new("todos", kind, sequence, key, origin, "1", JsonSerializer.SerializeToUtf8Bytes(new Todo { Id = key, Title = title, Version = "1" }, Todo.JsonTypeInfo))
+        {
+            OriginClientId = originClientId,
+        };
 }

@@ -21,7 +21,7 @@ internal sealed class ViewOnlyEngine : ISyncEngine, ILocalViewSource
         {
             if (!_views.TryGetValue(typeof(TEntity), out object? view))
             {
-                _views[typeof(TEntity)] = view = new LocalView<TEntity>();
+                _views[typeof(TEntity)] = view = new LocalView<TEntity>(ViewFixtures.ClientId);
             }
 
             return (LocalView<TEntity>)view;

@@ -37,7 +37,7 @@ internal sealed class ViewSimulation
         View.RefetchRequested += () => _refetchRequested = true;
     }
 
-    public LocalView<ViewTodo> View { get; } = new();
+    public LocalView<ViewTodo> View { get; } = new(ClientId);
 
     public string Trace => string.Join(Environment.NewLine, _trace);
 
@@ -206,7 +206,7 @@ internal sealed class ViewSimulation
     private void Reconnect()
     {
         _trace.Add("reconnect: relist");
-        View.ReplaceServerRows(_server.Select(row => new ListItem(row.Key, row.Value.Origin, V(row.Value.Version), Json(Todo(row.Key, row.Value.Title, V(row.Value.Version))))).ToArray());
+        View.ReplaceServerRows(_server.Select(row => Listed(Todo(row.Key, row.Value.Title, V(row.Value.Version)), row.Value.Origin)).ToArray());
         _delivered = _log.Count;
     }
 
@@ -248,7 +248,8 @@ internal sealed class ViewSimulation
         long sequence = _log.Count + 1;
         if (kind == ChangeKind.Removed)
         {
-            _log.Add(new ChangeEvent(ViewTodo.ResourceName, kind, sequence, key, _originOf.GetValueOrDefault(key), null, default));
+            string? origin = _originOf.GetValueOrDefault(key);
+            _log.Add(new ChangeEvent(ViewTodo.ResourceName, kind, sequence, key, origin, null, default) { OriginClientId = origin is null ? null : ClientId });
             return;
         }
 
@@ -258,7 +259,7 @@ internal sealed class ViewSimulation
         ReadOnlyMemory<byte> data = kind == ChangeKind.Changed
             ? Json($$"""{"title":"{{row.Title}}"}""")
             : Json(Todo(key, row.Title, V(row.Version)));
-        _log.Add(new ChangeEvent(ViewTodo.ResourceName, kind, sequence, key, row.Origin, V(row.Version), data));
+        _log.Add(new ChangeEvent(ViewTodo.ResourceName, kind, sequence, key, row.Origin, V(row.Version), data) { OriginClientId = row.Origin is null ? null : ClientId });
     }
 
     private void CheckInvariants()

@@ -1,13 +1,12 @@
 using System.Diagnostics;
-using OfflineSync.Tests.Support;
 
-namespace OfflineSync.Tests.Engine;
+namespace OfflineSync.Tests.Support;
 
 /// <summary>
 /// A transport whose server applies a batch but whose answer never reaches the client: the push then
 /// throws <see cref="Failure"/>, or, when it is <see langword="null"/>, waits until the client gives up (is disposed).
 /// </summary>
-internal sealed class AnswerLostTransport(ScriptedTransport server) : ISyncTransport
+internal sealed class AnswerLostTransport(ISyncTransport server) : ISyncTransport
 {
     /// <summary>Gets or sets how many further pushes lose their answer.</summary>
     public int LoseNext { get; set; } = 1;
@@ -33,9 +32,9 @@ internal sealed class AnswerLostTransport(ScriptedTransport server) : ISyncTrans
         throw new UnreachableException();
     }
 
-    public Task<ListPage> ListAsync(string resource, string? after, int limit, CancellationToken cancellationToken) =>
-        server.ListAsync(resource, after, limit, cancellationToken);
+    public Task<ListPage> ListAsync(string resource, string? after, int limit, string clientId, CancellationToken cancellationToken) =>
+        server.ListAsync(resource, after, limit, clientId, cancellationToken);
 
-    public IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, CancellationToken cancellationToken) =>
-        server.FollowAsync(resource, afterSequence, cancellationToken);
+    public IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, CancellationToken cancellationToken) =>
+        server.FollowAsync(resource, afterSequence, clientId, cancellationToken);
 }
