@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using OfflineSync.Http;
 using OfflineSync.TestModel;
 
@@ -25,6 +26,16 @@ internal static class ClientFactory
 
             // Transient faults must never exhaust a mutation during a run: every failure the checks see is a defect.
             MaxAttempts = 10_000,
+
+            // The engine's own account of every mutation, to stderr, which the test keeps in the client's log.
+            LoggerFactory = LoggerFactory.Create(static logging => logging
+                .SetMinimumLevel(LogLevel.Debug)
+                .AddConsole(static console => console.LogToStandardErrorThreshold = LogLevel.Trace)
+                .AddSimpleConsole(static console =>
+                {
+                    console.SingleLine = true;
+                    console.TimestampFormat = "HH:mm:ss.fff ";
+                })),
         };
         options.Retry.BaseDelay = TimeSpan.FromMilliseconds(100);
         options.Retry.MaxDelay = TimeSpan.FromSeconds(1);
@@ -33,7 +44,7 @@ internal static class ClientFactory
         return client;
     }
 
-    /// <summary>Journals the events the checks use: mappings and permanent failures.</summary>
+    /// <summary>Journals the events the checks use (mappings and permanent failures) and conflicts, which explain dropped writes.</summary>
     public static void JournalEvents(WorkspaceSync client, Journal journal)
     {
         client.IdRemapped += e => journal.Write(new JournalEntry { Op = "remapped", Resource = e.Resource, Key = e.OptimisticId, ServerKey = e.ServerId });
@@ -45,5 +56,6 @@ internal static class ClientFactory
             Kind = $"{e.Mutation.Kind} {e.Reason}",
             Error = e.Error,
         });
+        client.ConflictDetected += e => journal.Write(new JournalEntry { Op = "conflict", Resource = e.Resource, Key = e.Key, Kind = e.Kind.ToString(), Error = e.Error });
     }
 }
