@@ -25,12 +25,19 @@ internal sealed class Mallory(Uri server, string clientId = "mallory")
             all.Add((SyncHeaderNames.ClientId, ClientId));
         }
 
+        return SendAnonymouslyAsync(method, target, body, [.. all]);
+    }
+
+    /// <summary>Sends a request without <c>X-Client-Id</c> unless <paramref name="headers"/> names one; a JSON content type is added for a body.</summary>
+    public Task<RawResponse> SendAnonymouslyAsync(string method, string target, byte[]? body, params (string Name, string Value)[] headers)
+    {
+        var all = new List<(string Name, string Value)>(headers);
         if (body is not null && !all.Any(static h => h.Name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase)))
         {
             all.Add(("Content-Type", "application/json; charset=utf-8"));
         }
 
-        return RawHttp.SendAsync(server, RawHttp.Request(method, target, all.Where(static h => h.Value is not null), body));
+        return RawHttp.SendAsync(server, RawHttp.Request(method, target, all, body));
     }
 
     /// <summary>Creates a row of its own and returns its key.</summary>

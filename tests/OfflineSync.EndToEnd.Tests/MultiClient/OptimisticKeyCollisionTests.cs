@@ -52,7 +52,7 @@ public sealed class OptimisticKeyCollisionTests
         string aliceKey = T.GetKey(aliceConfirmed);
 
         WorkspaceSync bob = bobRemaps.Attach(cluster.CreateClient("bob", autoSync: false));
-        await Eventually.TrueAsync(() => kind.Set(bob).TryGet(aliceKey, out _), "bob's view holds alice's row");
+        await Eventually.TrueAsync(() => kind.Set(bob).TryGet(aliceKey, out _), "bob's view holds alice's row", WorkspaceAssert.Patience);
         string bobOptimistic = T.GetKey(kind.Set(bob).Create(kind.New("bob's parent", "bob-1")));
         string bobChild = T.GetKey(kind.Set(bob).Create(kind.New("bob's child", "bob-2", parent: bobOptimistic)));
         if (kind.OptimisticKeysCollide)
@@ -65,7 +65,7 @@ public sealed class OptimisticKeyCollisionTests
         await alice.SyncAsync();
         await Eventually.TrueAsync(
             () => bobRemaps.Events.Count > 0 || (kind.Set(bob).TryGet(aliceKey, out T? seen) && seen.Stamp == "alice-u1"),
-            "bob's feed brings alice's edit");
+            "bob's feed brings alice's edit", WorkspaceAssert.Patience);
 
         if (restartBeforeSync)
         {
@@ -78,7 +78,7 @@ public sealed class OptimisticKeyCollisionTests
             $"After syncing, bob's optimistic key {bobOptimistic} finds {WorkspaceAssert.Local(kind.Set(bob), bobOptimistic)?.Json ?? "nothing"} instead of his own item (S3); bob's mappings: {bobRemaps.Describe()}.");
         kind.Set(bob).Update(bobOptimistic, item => (item.Title, item.Stamp) = ("bob's edit", "bob-u1"));
         await bob.SyncAsync();
-        await Eventually.TrueAsync(() => bob.PendingCount == 0, "bob's queue drains");
+        await Eventually.TrueAsync(() => bob.PendingCount == 0, "bob's queue drains", WorkspaceAssert.Patience);
 
         ServerSnapshot server = await cluster.SnapshotAsync();
         WorkspaceAssert.MappedOnlyToOwnRows("bob", bobRemaps, server, ["bob-1", "bob-2"]);

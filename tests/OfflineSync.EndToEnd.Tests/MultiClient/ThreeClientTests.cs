@@ -37,7 +37,7 @@ public sealed class ThreeClientTests
         bob.SetOnline(true);
         foreach (WorkspaceSync waiting in new[] { alice, bob })
         {
-            await Eventually.TrueAsync(() => Stamps(waiting, carolSession).All(static s => s is not null), $"{waiting.Options.ClientId} sees carol's rows");
+            await Eventually.TrueAsync(() => Stamps(waiting, carolSession).All(static s => s is not null), $"{waiting.Options.ClientId} sees carol's rows", WorkspaceAssert.Patience);
         }
 
         // Carol edits all her rows through her optimistic keys (S3) while Alice's and Bob's creates are queued.
@@ -47,11 +47,11 @@ public sealed class ThreeClientTests
         {
             await Eventually.TrueAsync(
                 () => remaps[waiting.Options.ClientId!].Events.Count > 0 || Stamps(waiting, carolSession).All(static s => s == "carol-edit"),
-                $"{waiting.Options.ClientId} sees carol's edits");
+                $"{waiting.Options.ClientId} sees carol's edits", WorkspaceAssert.Patience);
         }
 
         await Task.WhenAll(alice.SyncAsync(), bob.SyncAsync());
-        await Eventually.TrueAsync(() => alice.PendingCount == 0 && bob.PendingCount == 0, "alice's and bob's queues drain");
+        await Eventually.TrueAsync(() => alice.PendingCount == 0 && bob.PendingCount == 0, "alice's and bob's queues drain", WorkspaceAssert.Patience);
         ServerSnapshot afterFirstRound = await cluster.SnapshotAsync();
         foreach (OfflineSession session in new[] { aliceSession, bobSession, carolSession })
         {
@@ -158,7 +158,7 @@ public sealed class ThreeClientTests
         }
 
         await Task.WhenAll(clients.Values.Select(static c => c.SyncAsync()));
-        await Eventually.TrueAsync(() => clients.Values.All(static c => c.PendingCount == 0), "every queue drains");
+        await Eventually.TrueAsync(() => clients.Values.All(static c => c.PendingCount == 0), "every queue drains", WorkspaceAssert.Patience);
         ServerSnapshot drained = await cluster.SnapshotAsync();
         foreach ((string name, WorkspaceSync client) in clients)
         {

@@ -6,6 +6,9 @@ namespace OfflineSync.EndToEnd.Tests.Support;
 /// <summary>Assertions over the multi-client test model: by content (nonce), whatever the key type.</summary>
 internal static class WorkspaceAssert
 {
+    /// <summary>How long a test waits for a condition the feed or a drain makes true: generous, for a loaded machine.</summary>
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+
     /// <summary>
     /// Waits until every client's queue is empty and its view equals the server's rows, item by item
     /// (the entity's JSON: keys, references, versions, every field); fails with the difference.
@@ -13,7 +16,7 @@ internal static class WorkspaceAssert
     /// <returns>The server's rows the views converged on.</returns>
     public static async Task<ServerSnapshot> ConvergedAsync(WorkspaceCluster cluster, params WorkspaceSync[] clients)
     {
-        DateTime deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        DateTime deadline = DateTime.UtcNow + Patience;
         while (true)
         {
             ServerSnapshot server = await cluster.SnapshotAsync();
