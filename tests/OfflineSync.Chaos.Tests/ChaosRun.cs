@@ -109,12 +109,28 @@ internal sealed class ChaosRun : IAsyncDisposable
         await _proxy.DisposeAsync();
         if (!Keep && !_settings.KeepDirectory)
         {
+            await DeleteDirectoryAsync();
+        }
+    }
+
+    /// <summary>Deletes the run's folder; a killed child's last writes may still be landing, so it tries a few times.</summary>
+    private async Task DeleteDirectoryAsync()
+    {
+        for (int attempt = 1; ; attempt++)
+        {
             try
             {
                 System.IO.Directory.Delete(Directory, recursive: true);
+                return;
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException && attempt < 5)
             {
+                await Task.Delay(500);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                _log($"Could not delete {Directory}: {e.Message}");
+                return;
             }
         }
     }
