@@ -37,18 +37,22 @@ internal sealed class WorkspaceCluster : IAsyncDisposable
     /// <summary>
     /// Opens the client <paramref name="name"/> (its id and its store file). With <paramref name="autoSync"/>
     /// off, an online client follows the feeds but pushes only in <see cref="SyncClient.SyncAsync(CancellationToken)"/>:
-    /// its queued creates meet the other clients' rows deterministically.
+    /// its queued creates meet the other clients' rows deterministically. <paramref name="through"/> puts a proxy
+    /// in between; <paramref name="configure"/> adjusts the options last.
     /// </summary>
     public WorkspaceSync CreateClient(
         string name,
         bool online = true,
         bool autoSync = true,
         ConflictStrategy strategy = ConflictStrategy.ServerWins,
-        DelegatingHandler? handler = null)
+        DelegatingHandler? handler = null,
+        Uri? through = null,
+        Action<SyncOptions>? configure = null)
     {
+        Uri address = through ?? Server.Address;
         HttpSyncTransport transport = handler is null
-            ? new HttpSyncTransport(Server.Address)
-            : new HttpSyncTransport(new HttpClient(handler) { BaseAddress = Server.Address, Timeout = TimeSpan.FromSeconds(30) });
+            ? new HttpSyncTransport(address)
+            : new HttpSyncTransport(new HttpClient(handler) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) });
         var options = new SyncOptions
         {
             Transport = transport,
@@ -59,6 +63,7 @@ internal sealed class WorkspaceCluster : IAsyncDisposable
         };
         options.Retry.BaseDelay = TimeSpan.FromMilliseconds(50);
         options.Retry.MaxDelay = TimeSpan.FromMilliseconds(500);
+        configure?.Invoke(options);
         var client = new WorkspaceSync(options);
         lock (_clients)
         {
