@@ -11,7 +11,7 @@ public sealed record JournalReference(string Slot, string Resource, string Nonce
 /// <c>delete?</c>) before a call and the call (<c>create</c>, <c>update</c>, <c>delete</c>) after it
 /// returned, and each line reaches the file before the next call starts: after a SIGKILL the
 /// journal holds every call that returned, and at most one call that may or may not have happened.
-/// Events (<c>remapped</c>, <c>failed</c>) are written as they fire.
+/// Events (<c>remapped</c>, <c>failed</c>, <c>conflict</c>) are written as they fire.
 /// </summary>
 public sealed record JournalEntry
 {
