@@ -28,4 +28,14 @@ public static class TodoServer
         string url = "http://127.0.0.1:0",
         CancellationToken cancellationToken = default) =>
         SyncServerHost.StartAsync(databasePath, static app => app.MapTodoResources(), configure, url, cancellationToken);
+
+    /// <summary>
+    /// Starts the server in-process over the store <paramref name="configure"/> chooses, for example
+    /// <c>o =&gt; o.UsePostgres(connectionString)</c>; start several on one PostgreSQL database to run several instances.
+    /// </summary>
+    public static Task<SyncServerHost> StartAsync(
+        Action<SyncServerOptions> configure,
+        string url = "http://127.0.0.1:0",
+        CancellationToken cancellationToken = default) =>
+        SyncServerHost.StartAsync(configure, static app => app.MapTodoResources(), url, cancellationToken);
 }

@@ -8,12 +8,12 @@ internal static class BatchProtocol
 {
     /// <summary>Writes the batch body. Payloads are copied in as raw JSON, validated, so a broken one fails here and not on the server.</summary>
     /// <exception cref="JsonException">A payload is not valid JSON; <see cref="JsonException.BytePositionInLine"/> is unused, the message names the mutation.</exception>
-    public static void Write(IBufferWriter<byte> output, IReadOnlyList<OutgoingMutation> batch, int start, int count)
+    public static void Write(IBufferWriter<byte> output, IReadOnlyList<OutgoingMutation> batch, int count)
     {
         using var writer = new Utf8JsonWriter(output);
         writer.WriteStartObject();
         writer.WriteStartArray("mutations");
-        for (int i = start; i < start + count; i++)
+        for (int i = 0; i < count; i++)
         {
             OutgoingMutation mutation = batch[i];
             writer.WriteStartObject();

@@ -1,25 +1,32 @@
 using System.Globalization;
 using System.Text.Json;
-using OfflineSync.Http.Sse;
+using OfflineSync.Protocol;
 
 namespace OfflineSync.Http;
 
 /// <summary>Reads the <c>data</c> of a feed event: <c>{"key","originOptimisticKey","originClientId","version","data"}</c>.</summary>
 internal static class ChangeEventReader
 {
+    /// <summary>Reads one event as <see cref="System.Net.ServerSentEvents.SseParser"/> dispatches it.</summary>
+    /// <param name="resource">The feed's resource.</param>
+    /// <param name="kind">The kind the event's name stands for.</param>
+    /// <param name="id">The event's id (the last one in effect: ids persist across events).</param>
+    /// <param name="json">The event's <c>data</c>, valid only during the call: the row is copied out of it.</param>
+    /// <param name="mapper">Quotes an excerpt in errors.</param>
     /// <exception cref="HttpRequestException">The event has no sequence id or its data is not the expected JSON.</exception>
-    public static ChangeEvent Read(string resource, ChangeKind kind, in SseEvent sse, PushResultMapper mapper)
+    public static ChangeEvent Read(string resource, ChangeKind kind, string? id, ReadOnlySpan<byte> json, PushResultMapper mapper)
     {
-        if (!long.TryParse(sse.Id, NumberStyles.None, CultureInfo.InvariantCulture, out long sequence))
+        string name = SyncEventNames.NameOf(kind);
+        if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out long sequence))
         {
-            throw new HttpRequestException($"A '{sse.Type}' event of the '{resource}' feed has no sequence id ('{sse.Id}').");
+            throw new HttpRequestException($"A '{name}' event of the '{resource}' feed has no sequence id ('{id}').");
         }
 
         try
         {
             string? key = null, origin = null, originClientId = null, version = null;
             ReadOnlyMemory<byte> data = ReadOnlyMemory<byte>.Empty;
-            var reader = new Utf8JsonReader(sse.Data);
+            var reader = new Utf8JsonReader(json);
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
             {
                 throw new JsonException("The event data must be a JSON object.");
@@ -27,15 +34,15 @@ internal static class ChangeEventReader
 
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
-                string name = reader.GetString()!;
+                string field = reader.GetString()!;
                 reader.Read();
-                switch (name)
+                switch (field)
                 {
                     case "key": key = JsonFields.StringOrNull(ref reader); break;
-                    case "originOptimisticKey": origin = JsonFields.StringOrNull(ref reader); break;
-                    case "originClientId": originClientId = JsonFields.StringOrNull(ref reader); break;
+                    case SyncFieldNames.OriginOptimisticKey: origin = JsonFields.StringOrNull(ref reader); break;
+                    case SyncFieldNames.OriginClientId: originClientId = JsonFields.StringOrNull(ref reader); break;
                     case "version": version = JsonFields.StringOrNull(ref reader); break;
-                    case "data": data = JsonFields.RawValue(ref reader, sse.Data); break;
+                    case "data": data = RawValue(ref reader, json); break;
                     default: reader.Skip(); break;
                 }
             }
@@ -59,7 +66,20 @@ internal static class ChangeEventReader
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw new HttpRequestException($"A '{sse.Type}' event (id {sequence}) of the '{resource}' feed is malformed ({e.Message}): {mapper.Excerpt(sse.Data)}", e);
+            throw new HttpRequestException($"A '{name}' event (id {sequence}) of the '{resource}' feed is malformed ({e.Message}): {mapper.Excerpt(json)}", e);
         }
+    }
+
+    /// <summary>Copies the current value out of the parser's buffer, which the next event reuses; <see langword="null"/> is empty.</summary>
+    private static ReadOnlyMemory<byte> RawValue(ref Utf8JsonReader reader, ReadOnlySpan<byte> source)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return ReadOnlyMemory<byte>.Empty;
+        }
+
+        int start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        return source[start..(int)reader.BytesConsumed].ToArray();
     }
 }

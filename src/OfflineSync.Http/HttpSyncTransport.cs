@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using OfflineSync.Http.Sse;
@@ -28,7 +29,7 @@ namespace OfflineSync.Http;
 /// every request of the transport, the feed included, goes through it.
 /// </para>
 /// </remarks>
-public sealed class HttpSyncTransport : ISyncTransport, IDisposable
+public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, IDisposable
 {
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
     private readonly HttpClient _http;
@@ -72,30 +73,21 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
             return [await PushOneAsync(batch[0], cancellationToken).ConfigureAwait(false)];
         }
 
-        var results = new List<PushResult>(batch.Count);
-        int size = _options.MaxBatchSize;
-        int start = 0;
-        while (start < batch.Count)
+        // One request per push: what it does not carry is answered by nothing, so the engine sends it again in its
+        // next batch. A later request must not be sent from here: its mutations may reference creates of this one by
+        // their optimistic keys, which the server resolves only within one request, and which the engine replaces by
+        // the server keys once it has applied this request's answers.
+        int count = Math.Min(_options.MaxBatchSize, batch.Count);
+        while (true)
         {
-            int count = Math.Min(size, batch.Count - start);
-            List<PushResult>? chunk = await PushBatchAsync(batch, start, count, cancellationToken).ConfigureAwait(false);
-            if (chunk is null)
+            if (await PushBatchAsync(batch, count, cancellationToken).ConfigureAwait(false) is { } results)
             {
-                // 413 for the chunk: the server's batch limit is smaller; only a single mutation can be too large for good.
-                size = Math.Max(1, count / 2);
-                continue;
+                return results;
             }
 
-            results.AddRange(chunk);
-            if (chunk.Count < count || chunk[^1] is not PushResult.Applied)
-            {
-                break; // The server stopped at a mutation; the rest wait for the next drain.
-            }
-
-            start += count;
+            // 413 for several mutations: the server's batch limit is smaller; only a single mutation can be too large for good.
+            count = Math.Max(1, count / 2);
         }
-
-        return results;
     }
 
     /// <inheritdoc/>
@@ -119,11 +111,13 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, clientId);
         using CancellationTokenSource timeout = WholeRequestTimeout(cancellationToken);
         HttpStatusCode status;
+        TimeSpan? retryAfter;
         byte[] body;
         try
         {
             using HttpResponseMessage response = await SendReadingHeadersAsync(request, $"Listing '{resource}'", timeout.Token).ConfigureAwait(false);
             status = response.StatusCode;
+            retryAfter = PushResultMapper.RetryAfter(response.Headers.RetryAfter);
             body = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
@@ -134,7 +128,10 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         if ((int)status is < 200 or > 299)
         {
             string error = PushResultMapper.TryReadProblem(body)?.Describe((int)status) ?? _mapper.Excerpt(body);
-            throw new HttpRequestException($"Listing '{resource}' failed with HTTP {(int)status}: {error}", null, status);
+            string message = $"Listing '{resource}' failed with HTTP {(int)status}: {error}";
+            throw retryAfter is { } delay
+                ? new RetryAfterException(message, status, delay)
+                : new HttpRequestException(message, null, status);
         }
 
         try
@@ -149,19 +146,28 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
 
     /// <inheritdoc/>
     /// <remarks>
-    /// Events are parsed from the response stream as they arrive. Unknown event types are skipped
-    /// (newer servers may send more); an event that cannot be read, or an answer that is not an event
-    /// stream, ends the feed with an <see cref="HttpRequestException"/> so the caller reconnects. A feed
-    /// silent for longer than <see cref="HttpSyncTransportOptions.FeedIdleTimeout"/>, heartbeats included,
-    /// ends with a <see cref="TimeoutException"/>: the connection is dead even if the socket does not know.
+    /// Events are parsed from the response stream as they arrive, by <see cref="SseParser"/>. Unknown event types are
+    /// skipped (newer servers may send more); an event that cannot be read, an event longer than
+    /// <see cref="SyncLimits.MaxEventBytes"/>, or an answer that is not an event stream ends the feed with an
+    /// <see cref="HttpRequestException"/> so the caller reconnects. A feed silent for longer than
+    /// <see cref="HttpSyncTransportOptions.FeedIdleTimeout"/>, heartbeats included, ends with a <see cref="TimeoutException"/>:
+    /// the connection is dead even if the socket does not know. A refusal with <c>Retry-After</c> (a server at its feed
+    /// limit answers 503) carries the delay the server asked for, which the client honours up to its longest backoff.
     /// </remarks>
-    public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, CancellationToken cancellationToken) =>
+        FollowAsync(resource, afterSequence, clientId, connected: null, cancellationToken);
+
+    /// <inheritdoc/>
+    IAsyncEnumerable<ChangeEvent> IFeedConnectionSignal.FollowAsync(string resource, long afterSequence, string clientId, Action connected, CancellationToken cancellationToken) =>
+        FollowAsync(resource, afterSequence, clientId, connected, cancellationToken);
+
+    private async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, Action? connected, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(resource);
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
         ArgumentException.ThrowIfNullOrEmpty(clientId);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseAddress, $"sync/{Uri.EscapeDataString(resource)}/events"));
-        request.Headers.Accept.ParseAdd("text/event-stream");
+        request.Headers.Accept.ParseAdd(SyncEventNames.MediaType);
         request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, clientId);
         if (afterSequence > 0)
         {
@@ -169,34 +175,44 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         }
 
         using HttpResponseMessage response = await SendReadingHeadersAsync(request, $"The change feed of '{resource}'", cancellationToken).ConfigureAwait(false);
-        if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != "text/event-stream")
+        if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != SyncEventNames.MediaType)
         {
-            byte[] body = await ReadLimitedAsync(response, 4096, cancellationToken).ConfigureAwait(false);
-            string error = PushResultMapper.TryReadProblem(body)?.Describe((int)response.StatusCode) ?? _mapper.Excerpt(body);
-            throw new HttpRequestException($"The change feed of '{resource}' answered HTTP {(int)response.StatusCode} ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}) instead of an event stream: {error}", null, response.StatusCode);
+            byte[] refusal = await ReadLimitedAsync(response, 4096, cancellationToken).ConfigureAwait(false);
+            string error = PushResultMapper.TryReadProblem(refusal)?.Describe((int)response.StatusCode) ?? _mapper.Excerpt(refusal);
+            string message = $"The change feed of '{resource}' answered HTTP {(int)response.StatusCode} ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}) instead of an event stream: {error}";
+            throw PushResultMapper.RetryAfter(response.Headers.RetryAfter) is { } retryAfter
+                ? new RetryAfterException(message, response.StatusCode, retryAfter)
+                : new HttpRequestException(message, null, response.StatusCode);
         }
 
-        Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
+        Stream body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        connected?.Invoke();
+        await using var stream = new SseStreamGuard(body, _options.FeedIdleTimeout, SyncLimits.MaxEventBytes);
+        SseParser<ChangeEvent?>? parser = null;
+        parser = SseParser.Create(stream, (type, data) => SyncEventNames.TryParse(type, out ChangeKind kind)
+            ? ChangeEventReader.Read(resource, kind, parser!.LastEventId, data, _mapper)
+            : null);
+        IAsyncEnumerator<SseItem<ChangeEvent?>> events = parser.EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (events.ConfigureAwait(false))
         {
-            var parser = new SseParser(stream, idleTimeout: _options.FeedIdleTimeout);
-            await foreach (SseEvent sse in parser.ReadAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
-                ChangeKind? kind = sse.Type switch
+                try
                 {
-                    "existing" => ChangeKind.Existing,
-                    "added" => ChangeKind.Added,
-                    "changed" => ChangeKind.Changed,
-                    "removed" => ChangeKind.Removed,
-                    "invalidate" => ChangeKind.Invalidate,
-                    _ => null,
-                };
-                if (kind is null)
+                    if (!await events.MoveNextAsync().ConfigureAwait(false))
+                    {
+                        yield break;
+                    }
+                }
+                catch (InvalidDataException e)
                 {
-                    continue;
+                    throw new HttpRequestException($"The change feed of '{resource}' broke the protocol: {e.Message}", e);
                 }
 
-                yield return ChangeEventReader.Read(resource, kind.Value, sse, _mapper);
+                if (events.Current.Data is { } change)
+                {
+                    yield return change;
+                }
             }
         }
     }
@@ -244,13 +260,13 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends one chunk through <c>POST /sync/batch</c>; <see langword="null"/> when the server found the chunk of several mutations too large (413).</summary>
-    private async Task<List<PushResult>?> PushBatchAsync(IReadOnlyList<OutgoingMutation> batch, int start, int count, CancellationToken cancellationToken)
+    /// <summary>Sends the first <paramref name="count"/> mutations through <c>POST /sync/batch</c>; <see langword="null"/> when the server found several mutations too large together (413).</summary>
+    private async Task<List<PushResult>?> PushBatchAsync(IReadOnlyList<OutgoingMutation> batch, int count, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(4096 + (count * 256));
         try
         {
-            BatchProtocol.Write(buffer, batch, start, count);
+            BatchProtocol.Write(buffer, batch, count);
         }
         catch (JsonException e)
         {
@@ -258,14 +274,14 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseAddress, "sync/batch"));
-        request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, batch[start].ClientId);
+        request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, batch[0].ClientId);
         request.Content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
         request.Content.Headers.ContentType = JsonMediaType;
 
-        return await SendAsync<List<PushResult>?>(request, (response, body) => MapBatch(response, body, batch, start, count), static failure => [failure], cancellationToken).ConfigureAwait(false);
+        return await SendAsync<List<PushResult>?>(request, (response, body) => MapBatch(response, body, batch, count), static failure => [failure], cancellationToken).ConfigureAwait(false);
     }
 
-    private List<PushResult>? MapBatch(HttpResponseMessage response, ReadOnlyMemory<byte> body, IReadOnlyList<OutgoingMutation> batch, int start, int count)
+    private List<PushResult>? MapBatch(HttpResponseMessage response, ReadOnlyMemory<byte> body, IReadOnlyList<OutgoingMutation> batch, int count)
     {
         if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge && count > 1)
         {
@@ -275,7 +291,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         if (!response.IsSuccessStatusCode)
         {
             // The batch as a whole failed (413, 500, a proxy's error page): the first mutation carries the answer.
-            return [_mapper.Map(PushResultMapper.ReadResponse(response, body), batch[start])];
+            return [_mapper.Map(PushResultMapper.ReadResponse(response, body), batch[0])];
         }
 
         List<ServerAnswer> answers;
@@ -296,7 +312,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IDisposable
         var results = new List<PushResult>(answers.Count);
         for (int i = 0; i < answers.Count; i++)
         {
-            results.Add(_mapper.Map(answers[i], batch[start + i]));
+            results.Add(_mapper.Map(answers[i], batch[i]));
         }
 
         return results;

@@ -3,7 +3,11 @@ namespace OfflineSync.Http;
 /// <summary>Configures <see cref="HttpSyncTransport"/>.</summary>
 public sealed class HttpSyncTransportOptions
 {
-    /// <summary>Gets or sets the largest number of mutations sent in one <c>POST /sync/batch</c>; longer batches are split and sent in order.</summary>
+    /// <summary>
+    /// Gets or sets the largest number of mutations sent in one <c>POST /sync/batch</c>. A push of more sends the
+    /// first ones and answers only those; the engine sends the rest in its next batch, with references to the creates
+    /// just confirmed already replaced by their server keys.
+    /// </summary>
     /// <value>The default is 500.</value>
     public int MaxBatchSize { get; set; } = 500;
 
@@ -24,7 +28,8 @@ public sealed class HttpSyncTransportOptions
     /// Gets or sets the largest answer body the transport reads, in bytes: a push answer, a batch answer or a list
     /// page. A longer answer is not read any further: a push counts it as a transient failure, a list as a failed
     /// request (<see cref="HttpRequestException"/>). It bounds what a broken or hostile server can make the client
-    /// hold; raise it when list pages of <c>500</c> rows of yours can be larger. Feed events have their own limit (16 MiB each).
+    /// hold; raise it when list pages of <c>500</c> rows of yours can be larger. Feed events have their own limit,
+    /// <see cref="OfflineSync.Protocol.SyncLimits.MaxEventBytes"/> each, the server's largest row and its envelope.
     /// </summary>
     /// <value>The default is 64 MiB. At least 1,024.</value>
     public int MaxResponseBytes { get; set; } = 64 * 1024 * 1024;

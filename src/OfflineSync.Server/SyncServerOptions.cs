@@ -1,11 +1,21 @@
+using Microsoft.Extensions.Logging;
+using OfflineSync.Server.Storage;
+using OfflineSync.Server.Storage.Sqlite;
+
 namespace OfflineSync.Server;
 
 /// <summary>Configures the OfflineSync reference server.</summary>
 public sealed class SyncServerOptions
 {
-    /// <summary>Gets or sets the path of the SQLite database file; it is created when missing.</summary>
+    /// <summary>
+    /// Gets or sets the path of the SQLite database file; it is created when missing. Used when the server
+    /// keeps its data in SQLite, the default (<see cref="UseSqlite(string)"/> sets both).
+    /// </summary>
     /// <value>The default is <c>offlinesync-server.db</c> in the working directory.</value>
     public string DatabasePath { get; set; } = "offlinesync-server.db";
+
+    /// <summary>Gets or sets the store the server keeps its data in; <see langword="null"/> for SQLite at <see cref="DatabasePath"/>.</summary>
+    internal Func<SyncServerOptions, ILoggerFactory, ISyncStore>? StoreFactory { get; set; }
 
     /// <summary>Gets or sets how long a stored idempotent response is replayed.</summary>
     /// <value>The default is 24 hours.</value>
@@ -62,9 +72,32 @@ public sealed class SyncServerOptions
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// Keeps the server's data in one SQLite file (the default): embedded, no set-up, for one server instance.
+    /// For several instances behind a load balancer, use the PostgreSQL store (<c>UsePostgres</c> in
+    /// <c>OfflineSync.Server.PostgreSql</c>).
+    /// </summary>
+    /// <param name="path">The database file; created when missing, reused when it exists.</param>
+    /// <returns>These options.</returns>
+    public SyncServerOptions UseSqlite(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        DatabasePath = path;
+        StoreFactory = null;
+        return this;
+    }
+
+    /// <summary>Opens the configured store.</summary>
+    internal ISyncStore OpenStore(ILoggerFactory loggerFactory) =>
+        StoreFactory is { } factory ? factory(this, loggerFactory) : new SqliteSyncStore(DatabasePath, this);
+
     internal void Validate()
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(DatabasePath, nameof(DatabasePath));
+        if (StoreFactory is null)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(DatabasePath, nameof(DatabasePath));
+        }
+
         ArgumentNullException.ThrowIfNull(TimeProvider, nameof(TimeProvider));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdempotencyRetention, TimeSpan.Zero, nameof(IdempotencyRetention));
         ArgumentOutOfRangeException.ThrowIfLessThan(ChangeRetention, TimeSpan.Zero, nameof(ChangeRetention));

@@ -7,27 +7,31 @@ using OfflineSync.Server.Storage;
 
 namespace OfflineSync.Server;
 
-/// <summary>The server's singletons: options, store, mutation processor, served resources and the feed notifier.</summary>
-internal sealed class SyncServerState : IDisposable
+/// <summary>The server's singletons: options, store (opened with the options' store factory), mutation processor, served resources and the feed notifier.</summary>
+internal sealed class SyncServerState : IAsyncDisposable, IDisposable
 {
     private readonly Dictionary<string, SyncResource> _resources = new(StringComparer.Ordinal);
 
     public SyncServerState(IOptions<SyncServerOptions> options, ILoggerFactory? loggerFactory = null)
     {
         Options = options.Value;
-        Store = new SqliteSyncStore(Options);
+        loggerFactory ??= NullLoggerFactory.Instance;
+        Logger = loggerFactory.CreateLogger("OfflineSync.Server");
+        Store = Options.OpenStore(loggerFactory);
         Processor = new MutationProcessor(Options);
         Store.Committed += _ => Notifier.Notify();
-        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OfflineSync.Server");
+        ChangeReads = new ChangeReads(Store);
     }
 
     public SyncServerOptions Options { get; }
 
-    public SqliteSyncStore Store { get; }
+    public ISyncStore Store { get; }
 
     public MutationProcessor Processor { get; }
 
     public ChangeNotifier Notifier { get; } = new();
+
+    public ChangeReads ChangeReads { get; }
 
     public ILogger Logger { get; }
 
@@ -53,5 +57,8 @@ internal sealed class SyncServerState : IDisposable
         }
     }
 
+    public ValueTask DisposeAsync() => Store.DisposeAsync();
+
+    /// <summary>For a container disposed synchronously.</summary>
     public void Dispose() => Store.Dispose();
 }

@@ -48,9 +48,27 @@ internal static class SchemaMigrations
             value INTEGER NOT NULL) WITHOUT ROWID;
         """;
 
+    // The server rows each set last held and the feed position they are consistent with (S15): a cache, written
+    // off the enqueue path. A resource without a feed_position row has no usable copy (a list was being written).
+    private const string V2 = """
+        CREATE TABLE feed_position (
+            resource TEXT PRIMARY KEY,
+            sequence INTEGER NOT NULL,
+            contract TEXT NOT NULL) WITHOUT ROWID;
+        CREATE TABLE feed_rows (
+            resource TEXT NOT NULL,
+            row_key TEXT NOT NULL,
+            version TEXT,
+            origin_key TEXT,
+            origin_client_id TEXT,
+            data BLOB NOT NULL,
+            PRIMARY KEY (resource, row_key));
+        """;
+
     /// <summary>Every migration, oldest first.</summary>
     public static IReadOnlyList<SchemaMigration> All { get; } =
     [
         new(1, "mutation queue, ID map, client meta, optimistic-key counters", V1),
+        new(2, "feed checkpoints: server rows and feed position per resource", V2),
     ];
 }

@@ -6,7 +6,7 @@ namespace OfflineSync;
 /// <summary>
 /// A durable mutation store in one SQLite file (WAL journal, <c>synchronous=FULL</c>): the queue,
 /// the ID map, the client id and sequence, and the optimistic-key counters survive restarts and
-/// crashes (S4).
+/// crashes (S4); so do the sets' server rows and feed positions (<see cref="FeedCheckpoint"/>, S15).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -259,6 +259,36 @@ public sealed class SqliteMutationStore : IMutationStore
 
     /// <inheritdoc/>
     public void Clear() => Write(0, static (commands, _) => commands.DeleteAllMutations(), "clear the queue");
+
+    /// <inheritdoc/>
+    public FeedCheckpoint? LoadFeedCheckpoint(string resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        lock (_gate)
+        {
+            ThrowIfUnusable();
+            try
+            {
+                return StoreReader.ReadFeed(_connection, resource);
+            }
+            catch (SqliteException e)
+            {
+                throw new SyncStoreException($"'{Path}' cannot be read ({e.Message}). If it is damaged, restore it from a backup, or move it away and let OfflineSync create a new store.", e);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Joins the open batch with <see cref="Durability.Batched"/>; with <see cref="Durability.Full"/> it is its own
+    /// transaction. It holds the store's lock while it runs, so a mutation made meanwhile waits for it: the caller keeps
+    /// each write to a few hundred rows.
+    /// </remarks>
+    public void WriteFeedCheckpoint(FeedCheckpointWrite write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        Write(write, static (commands, w) => commands.WriteFeed(w), "write a feed checkpoint");
+    }
 
     /// <summary>Commits the open batch now (<see cref="Durability.Batched"/>); does nothing with <see cref="Durability.Full"/>.</summary>
     /// <exception cref="SyncStoreException">The commit failed.</exception>

@@ -29,6 +29,7 @@ internal sealed class StoreCommands : IDisposable
     private readonly SqliteCommand _incrementCounter;
     private readonly SqliteCommand _readCounter;
     private readonly SqliteCommand _setCounter;
+    private FeedCommands? _feed;
 
     public StoreCommands(SqliteConnection connection)
     {
@@ -134,6 +135,47 @@ internal sealed class StoreCommands : IDisposable
         _setCounter.ExecuteNonQuery();
     }
 
+    /// <summary>Applies one checkpoint write: reset, removals, rows, position.</summary>
+    public void WriteFeed(FeedCheckpointWrite write)
+    {
+        // Prepared on first use: the statements need the tables of schema version 2.
+        FeedCommands feed = _feed ??= new FeedCommands(this);
+        if (write.Reset)
+        {
+            feed.DeleteRows.Parameters[0].Value = write.Resource;
+            feed.DeleteRows.ExecuteNonQuery();
+        }
+
+        feed.DeleteRow.Parameters[0].Value = write.Resource;
+        foreach (string key in write.RemovedKeys)
+        {
+            feed.DeleteRow.Parameters[1].Value = key;
+            feed.DeleteRow.ExecuteNonQuery();
+        }
+
+        SqliteParameterCollection p = feed.UpsertRow.Parameters;
+        p[0].Value = write.Resource;
+        foreach (ListItem row in write.Rows)
+        {
+            p[1].Value = row.Key;
+            p[2].Value = (object?)row.Version ?? DBNull.Value;
+            p[3].Value = (object?)row.OriginOptimisticKey ?? DBNull.Value;
+            p[4].Value = (object?)row.OriginClientId ?? DBNull.Value;
+            p[5].Value = AsArray(row.Data);
+            feed.UpsertRow.ExecuteNonQuery();
+        }
+
+        SqliteCommand position = write.Sequence is null ? feed.DeletePosition : feed.SetPosition;
+        position.Parameters[0].Value = write.Resource;
+        if (write.Sequence is long sequence)
+        {
+            position.Parameters[1].Value = sequence;
+            position.Parameters[2].Value = write.Contract;
+        }
+
+        position.ExecuteNonQuery();
+    }
+
     public void Dispose()
     {
         foreach (SqliteCommand command in _all)
@@ -167,6 +209,34 @@ internal sealed class StoreCommands : IDisposable
             && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
             ? array
             : payload.ToArray();
+
+    private sealed class FeedCommands(StoreCommands commands)
+    {
+        public SqliteCommand DeleteRows { get; } = commands.Prepare("DELETE FROM feed_rows WHERE resource = $resource", ("$resource", SqliteType.Text));
+
+        public SqliteCommand DeleteRow { get; } = commands.Prepare(
+            "DELETE FROM feed_rows WHERE resource = $resource AND row_key = $key",
+            ("$resource", SqliteType.Text),
+            ("$key", SqliteType.Text));
+
+        public SqliteCommand UpsertRow { get; } = commands.Prepare(
+            "INSERT INTO feed_rows (resource, row_key, version, origin_key, origin_client_id, data) VALUES ($resource, $key, $version, $origin, $originClient, $data) " +
+            "ON CONFLICT (resource, row_key) DO UPDATE SET version = excluded.version, origin_key = excluded.origin_key, origin_client_id = excluded.origin_client_id, data = excluded.data",
+            ("$resource", SqliteType.Text),
+            ("$key", SqliteType.Text),
+            ("$version", SqliteType.Text),
+            ("$origin", SqliteType.Text),
+            ("$originClient", SqliteType.Text),
+            ("$data", SqliteType.Blob));
+
+        public SqliteCommand SetPosition { get; } = commands.Prepare(
+            "INSERT INTO feed_position (resource, sequence, contract) VALUES ($resource, $seq, $contract) ON CONFLICT (resource) DO UPDATE SET sequence = excluded.sequence, contract = excluded.contract",
+            ("$resource", SqliteType.Text),
+            ("$seq", SqliteType.Integer),
+            ("$contract", SqliteType.Text));
+
+        public SqliteCommand DeletePosition { get; } = commands.Prepare("DELETE FROM feed_position WHERE resource = $resource", ("$resource", SqliteType.Text));
+    }
 
     private SqliteCommand PrepareMutation(string sql) => Prepare(
         sql,

@@ -2,7 +2,7 @@ using Microsoft.Data.Sqlite;
 
 namespace OfflineSync.Sqlite;
 
-/// <summary>Reads the queue and the ID map in one pass each; runs once per engine start.</summary>
+/// <summary>Reads the queue, the ID map and the feed checkpoints in one pass each; runs once per engine start.</summary>
 internal static class StoreReader
 {
     public static (string ClientId, long LastSequence) ReadMeta(SqliteConnection connection)
@@ -69,6 +69,42 @@ internal static class StoreReader
         }
 
         return mappings;
+    }
+
+    /// <summary>Reads a resource's checkpoint; <see langword="null"/> without a position (none written, or a list written only in part).</summary>
+    public static FeedCheckpoint? ReadFeed(SqliteConnection connection, string resource)
+    {
+        using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT sequence, contract FROM feed_position WHERE resource = $resource";
+        command.Parameters.AddWithValue("$resource", resource);
+        long sequence;
+        string contract;
+        using (SqliteDataReader position = command.ExecuteReader())
+        {
+            if (!position.Read())
+            {
+                return null;
+            }
+
+            (sequence, contract) = (position.GetInt64(0), position.GetString(1));
+        }
+
+        var rows = new List<ListItem>();
+        command.CommandText = "SELECT row_key, version, origin_key, origin_client_id, data FROM feed_rows WHERE resource = $resource";
+        using SqliteDataReader reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            rows.Add(new ListItem(
+                reader.GetString(0),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.GetFieldValue<byte[]>(4))
+            {
+                OriginClientId = reader.IsDBNull(3) ? null : reader.GetString(3),
+            });
+        }
+
+        return new FeedCheckpoint(sequence, contract, rows);
     }
 
     private static string Dedupe(Dictionary<string, string> names, string name)

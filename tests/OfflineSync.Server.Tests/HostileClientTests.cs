@@ -249,13 +249,7 @@ public sealed class HostileClientTests
         await using TestServer server = await TestServer.StartAsync();
         string row = Results.Single(await server.Transport.PushAsync([new Mutations("a").Create(new Folder { Id = "legacy", Name = "v1" })], default)).ServerKey;
         await server.Host.StopAsync();
-        using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={server.DatabasePath};Pooling=False"))
-        {
-            connection.Open();
-            using Microsoft.Data.Sqlite.SqliteCommand command = connection.CreateCommand();
-            command.CommandText = "UPDATE rows SET origin_optimistic_key = 'optimistic_' || char(13) || char(10) || 'x' WHERE key = 'legacy';";
-            Assert.Equal(1, command.ExecuteNonQuery());
-        }
+        Assert.Equal(1, server.Execute("UPDATE rows SET origin_optimistic_key = @value WHERE key = 'legacy';", "optimistic_\r\nx"));
 
         await server.RestartAsync();
         long changes = Raw.Count(server, "changes");

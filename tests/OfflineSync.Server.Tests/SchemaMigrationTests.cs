@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using OfflineSync.Server.Resources;
 using OfflineSync.Server.Storage;
+using OfflineSync.Server.Storage.Sqlite;
 using OfflineSync.Server.Tests.Infrastructure;
 using OfflineSync.Server.Tests.Model;
 
@@ -49,7 +50,7 @@ public sealed class SchemaMigrationTests
         Assert.Equal("true", Assert.Single(anonymousRetry.Headers.GetValues("Idempotent-Replayed")));
         Assert.Equal(2, Raw.Count(server, "rows WHERE resource = 'folders'"));
         JsonRowOrigin(await Raw.ListAsync(server, "folders", "a"), "01OLD", optimistic);
-        Assert.Equal(SyncSchema.Version, UserVersion(server.DatabasePath));
+        Assert.Equal(SqliteSchema.Version, UserVersion(server.DatabasePath));
     }
 
     [Fact]
@@ -61,7 +62,7 @@ public sealed class SchemaMigrationTests
         {
             connection.Open();
             using SqliteCommand command = connection.CreateCommand();
-            command.CommandText = $"PRAGMA user_version = {SyncSchema.Version + 1};";
+            command.CommandText = $"PRAGMA user_version = {SqliteSchema.Version + 1};";
             command.ExecuteNonQuery();
         }
 
@@ -77,7 +78,7 @@ public sealed class SchemaMigrationTests
     [InlineData("opaque", null)]
     [InlineData("folders:create:x:c1:seven", null)]
     [InlineData("folders:merge:x:c1:7", null)]
-    public void LegacyKey_ClientItNames(string key, string? client) => Assert.Equal(client, SchemaMigrator.ClientNamedBy(key));
+    public void LegacyKey_ClientItNames(string key, string? client) => Assert.Equal(client, SqliteSchemaMigrator.ClientNamedBy(key));
 
     private static void WriteLayout0File(string path, string optimistic, byte[] body, string idempotencyKey, string anonymousKey)
     {

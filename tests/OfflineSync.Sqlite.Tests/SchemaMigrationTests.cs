@@ -84,11 +84,37 @@ public sealed class SchemaMigrationTests : IDisposable
     }
 
     [Fact]
+    public void Open_Version1Store_GainsFeedCheckpoints_AndKeepsItsQueueAndMappings()
+    {
+        // S15: a store written before feed checkpoints opens with none (its sets list once) and keeps the rest.
+        string path = _folder.File();
+        using (SqliteMutationStore store = SqliteMutationStore.Open(path, null, [SchemaMigrations.All[0]]))
+        {
+            store.Append(Mutations.Create(1));
+            store.AddMapping(new IdMapping("todos", "optimistic_a", "srv-a"));
+        }
+
+        using SqliteMutationStore migrated = SqliteMutationStore.Open(path);
+        StoreState state = migrated.Load();
+        Mutations.AssertSame([Mutations.Create(1)], state.Pending);
+        Assert.Equal([new IdMapping("todos", "optimistic_a", "srv-a")], state.Mappings);
+        Assert.Null(migrated.LoadFeedCheckpoint("todos"));
+        migrated.WriteFeedCheckpoint(new FeedCheckpointWrite { Resource = "todos", Contract = "c", Reset = true, Rows = [new ListItem("srv-a", null, "1", "{}"u8.ToArray())], Sequence = 3 });
+        Assert.Equal(3, migrated.LoadFeedCheckpoint("todos")!.Sequence);
+        Assert.Equal(2L, StoreFiles.Scalar(migrated.Path, "SELECT max(version) FROM schema_version"));
+    }
+
+    [Fact]
     public void Open_MigrationFails_LeavesTheFileAtItsVersionAndUsable()
     {
         // The migrations run in one transaction: a failure midway leaves the file as it was.
         string path = _folder.File();
-        StoreFiles.CreateStore(path, mutations: 2);
+        using (SqliteMutationStore version1 = SqliteMutationStore.Open(path, null, [SchemaMigrations.All[0]]))
+        {
+            version1.Append(Mutations.Create(1));
+            version1.Append(Mutations.Create(2));
+        }
+
         var broken = new SchemaMigration(3, "test: broken", "CREATE TABLE half (id INTEGER); INSERT INTO no_such_table VALUES (1)");
 
         SyncStoreException refused = Assert.Throws<SyncStoreException>(() => SqliteMutationStore.Open(path, null, [SchemaMigrations.All[0], Notes, broken]));

@@ -15,12 +15,13 @@ internal sealed class LoadFleet : IAsyncDisposable
     public int Failures => Volatile.Read(ref _failures);
 
     /// <summary>Starts the clients online and waits until every feed is live, so the load starts from a steady state.</summary>
-    public static async Task<LoadFleet> ConnectAsync(Uri server, string directory, int count)
+    /// <remarks>Client <c>i</c> talks to <c>servers[i mod servers.Count]</c>.</remarks>
+    public static async Task<LoadFleet> ConnectAsync(IReadOnlyList<Uri> servers, string directory, int count)
     {
         var fleet = new LoadFleet();
         for (int i = 0; i < count; i++)
         {
-            var http = new HttpClient(new BatchTimingHandler(fleet.RoundTrips)) { BaseAddress = server, Timeout = TimeSpan.FromMinutes(1) };
+            var http = new HttpClient(new BatchTimingHandler(fleet.RoundTrips)) { BaseAddress = servers[i % servers.Count], Timeout = TimeSpan.FromMinutes(1) };
             var sync = new TodoSync(new SyncOptions
             {
                 Transport = new HttpSyncTransport(http),

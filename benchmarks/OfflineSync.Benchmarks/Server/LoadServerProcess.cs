@@ -19,7 +19,7 @@ internal static class LoadServerProcess
     public const string Listening = "listening ";
     public const string Done = "done";
 
-    public static async Task<int> RunAsync(string databasePath)
+    public static async Task<int> RunAsync(Action<SyncServerOptions> store)
     {
         var latency = new LatencyRecorder();
         bool recording = false;
@@ -34,6 +34,7 @@ internal static class LoadServerProcess
                 l.EnableMeasurementEvents(instrument);
             }
         };
+        int serverErrors = 0;
         listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
         {
             foreach (KeyValuePair<string, object?> tag in tags)
@@ -42,11 +43,16 @@ internal static class LoadServerProcess
                 {
                     latency.Add(seconds * 1000);
                 }
+
+                if (tag is { Key: "http.response.status_code", Value: int status and >= 500 })
+                {
+                    Interlocked.Increment(ref serverErrors);
+                }
             }
         });
         listener.Start();
 
-        await using SyncServerHost server = await TodoServer.StartAsync(databasePath);
+        await using SyncServerHost server = await TodoServer.StartAsync(store);
         Console.Out.WriteLine(Listening + server.Address);
         Console.Out.Flush();
 
@@ -66,7 +72,7 @@ internal static class LoadServerProcess
         long retained = GC.GetTotalMemory(forceFullCollection: true);
 
         Report($"server GC: {(GCSettings.IsServerGC ? "server" : "workstation")}, {Environment.ProcessorCount} cores");
-        Report($"server time per POST /sync/batch (Kestrel): {latency.Summary()}");
+        Report($"server time per POST /sync/batch (Kestrel): {latency.Summary()}; answers 5xx: {Volatile.Read(ref serverErrors)}");
         Report($"server working set: {Mb(before.WorkingSet)} idle, {Mb(peakWorkingSet)} peak under load");
         Report($"server GC heap: {Mb(before.Heap)} idle, {Mb(peakHeap)} peak under load, {Mb(retained)} live after load");
         Report(string.Create(

@@ -46,8 +46,9 @@ internal sealed class BatchEndpoint
         }
 
         // The answer is written inside the transaction: if it cannot be written, nothing is committed.
-        ArrayBufferWriter<byte> answer = await _state.Store.WriteAsync(session =>
+        ArrayBufferWriter<byte> answer = await _state.Store.WriteAsync(async session =>
         {
+            await Prefetch(session, items, clientId).ConfigureAwait(false);
             var scope = new BatchScope();
             var buffer = new ArrayBufferWriter<byte>(4096);
             using var writer = new Utf8JsonWriter(buffer);
@@ -55,7 +56,7 @@ internal sealed class BatchEndpoint
             writer.WriteStartArray("results");
             foreach (BatchItem item in items)
             {
-                MutationOutcome outcome = Apply(session, item, clientId, scope);
+                MutationOutcome outcome = await ApplyAsync(session, item, clientId, scope).ConfigureAwait(false);
                 WriteResult(writer, item, outcome);
                 if (!outcome.IsSuccess)
                 {
@@ -72,22 +73,43 @@ internal sealed class BatchEndpoint
         await HttpIo.WriteJsonAsync(context, answer.WrittenMemory).ConfigureAwait(false);
     });
 
-    private MutationOutcome Apply(Storage.WriteSession session, BatchItem item, string? clientId, BatchScope scope)
+    /// <summary>Reads ahead the rows the batch updates or deletes and its idempotency records (<see cref="Storage.IWriteSession.PrefetchAsync"/>).</summary>
+    private static ValueTask Prefetch(Storage.IWriteSession session, List<BatchItem> items, string? clientId)
+    {
+        var rows = new HashSet<(string, string)>();
+        var keys = new HashSet<(string?, string)>();
+        foreach (BatchItem item in items)
+        {
+            if (item.Kind != MutationKind.Create && item.Key is { } key)
+            {
+                rows.Add((item.Resource, key));
+            }
+
+            if (item.IdempotencyKey is { } idempotencyKey)
+            {
+                keys.Add((clientId, idempotencyKey));
+            }
+        }
+
+        return session.PrefetchAsync(rows, keys);
+    }
+
+    private ValueTask<MutationOutcome> ApplyAsync(Storage.IWriteSession session, BatchItem item, string? clientId, BatchScope scope)
     {
         if (_state.Find(item.Resource) is not { } resource)
         {
-            return MutationOutcome.Fail(SyncProblem.UnknownResource(item.Resource));
+            return ValueTask.FromResult(MutationOutcome.Fail(SyncProblem.UnknownResource(item.Resource)));
         }
 
         if (!HttpIo.TryParseIfMatch(item.BaseVersion, out long? baseVersion))
         {
-            return MutationOutcome.Fail(SyncProblem.InvalidHeader($"baseVersion must be a version such as \"3\", not '{item.BaseVersion}'."));
+            return ValueTask.FromResult(MutationOutcome.Fail(SyncProblem.InvalidHeader($"baseVersion must be a version such as \"3\", not '{item.BaseVersion}'.")));
         }
 
         if (item.Data.Length > _state.Options.MaxRequestBodySize)
         {
             // The limit of a single create or update holds inside a batch too: a batch is not a way around it.
-            return MutationOutcome.Fail(SyncProblem.ItemTooLarge(_state.Options.MaxRequestBodySize));
+            return ValueTask.FromResult(MutationOutcome.Fail(SyncProblem.ItemTooLarge(_state.Options.MaxRequestBodySize)));
         }
 
         var request = new MutationRequest(
@@ -98,7 +120,7 @@ internal sealed class BatchEndpoint
             item.IdempotencyKey,
             baseVersion,
             item.Data);
-        return _state.Processor.Apply(session, resource, request, scope);
+        return _state.Processor.ApplyAsync(session, resource, request, scope);
     }
 
     private static void WriteResult(Utf8JsonWriter writer, BatchItem item, MutationOutcome outcome)

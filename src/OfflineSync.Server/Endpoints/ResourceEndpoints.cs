@@ -34,17 +34,12 @@ internal sealed class ResourceEndpoints
             return;
         }
 
-        SyncReads.RowItem? row;
-        using (var connection = _state.Store.OpenReader())
-        {
-            row = SyncReads.GetRow(connection, _resource.Name, key);
-        }
-
+        RowItem? row = await _state.Store.GetRowAsync(new ReadScope(_resource.Name, clientId), key, context.RequestAborted).ConfigureAwait(false);
         MutationOutcome outcome = row is { } found
             ? new MutationOutcome(200)
             {
                 Key = found.Key,
-                OptimisticKey = Origins.VisibleTo(clientId, found.ClientId, found.OriginOptimisticKey),
+                OptimisticKey = found.Origin,
                 Version = found.Version,
                 Body = found.Json,
             }
@@ -75,21 +70,17 @@ internal sealed class ResourceEndpoints
         }
 
         limit = Math.Min(limit, _state.Options.MaxPageSize);
-        (List<SyncReads.RowItem> items, long sequence, bool hasMore) page;
-        using (var connection = _state.Store.OpenReader())
-        {
-            page = SyncReads.ListPage(connection, _resource.Name, after, limit);
-        }
+        RowPage page = await _state.Store.ListPageAsync(new ReadScope(_resource.Name, clientId), after, limit, context.RequestAborted).ConfigureAwait(false);
 
         await HttpIo.WriteJsonAsync(context, writer =>
         {
             writer.WriteStartObject();
             writer.WriteStartArray("items");
-            foreach (SyncReads.RowItem item in page.items)
+            foreach (RowItem item in page.Items)
             {
                 writer.WriteStartObject();
                 writer.WriteString("key", item.Key);
-                if (Origins.VisibleTo(clientId, item.ClientId, item.OriginOptimisticKey) is { } origin)
+                if (item.Origin is { } origin)
                 {
                     writer.WriteString(SyncFieldNames.OriginOptimisticKey, origin);
                     writer.WriteString(SyncFieldNames.OriginClientId, clientId);
@@ -102,8 +93,8 @@ internal sealed class ResourceEndpoints
             }
 
             writer.WriteEndArray();
-            writer.WriteNumber("seq", page.sequence);
-            writer.WriteBoolean("hasMore", page.hasMore);
+            writer.WriteNumber("seq", page.Sequence);
+            writer.WriteBoolean("hasMore", page.HasMore);
             writer.WriteEndObject();
         }).ConfigureAwait(false);
     });
@@ -117,7 +108,7 @@ internal sealed class ResourceEndpoints
 
         PathString pathBase = context.Request.PathBase;
         MutationAnswer answer = await _state.Store.WriteAsync(
-            session => MutationAnswer.From(pathBase, _resource.Name, _state.Processor.Apply(session, _resource, mutation, scope: null)),
+            async session => MutationAnswer.From(pathBase, _resource.Name, await _state.Processor.ApplyAsync(session, _resource, mutation, scope: null).ConfigureAwait(false)),
             context.RequestAborted).ConfigureAwait(false);
         await answer.WriteAsync(context).ConfigureAwait(false);
     });

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OfflineSync.Protocol;
@@ -58,15 +57,15 @@ internal sealed class FeedEndpoint
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
         using var events = new SseEventWriter();
-        using SqliteConnection connection = _state.Store.OpenReader();
+        var scope = new ReadScope(_resource, clientId);
         try
         {
             events.WriteComment("offlinesync feed " + _resource);
             await FlushAsync(response, events, cancellationToken).ConfigureAwait(false);
             long position = after == 0
-                ? await SendSnapshotAsync(response, events, connection, clientId, cancellationToken).ConfigureAwait(false)
-                : CheckResume(events, after);
-            await FollowAsync(response, events, connection, clientId, position, cancellationToken).ConfigureAwait(false);
+                ? await SendSnapshotAsync(response, events, scope, cancellationToken).ConfigureAwait(false)
+                : after;
+            await FollowAsync(response, events, scope, position, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -74,12 +73,12 @@ internal sealed class FeedEndpoint
         }
     });
 
-    private async Task<long> SendSnapshotAsync(HttpResponse response, SseEventWriter events, SqliteConnection connection, string? clientId, CancellationToken cancellationToken)
+    private async Task<long> SendSnapshotAsync(HttpResponse response, SseEventWriter events, ReadScope scope, CancellationToken cancellationToken)
     {
         long head = 0;
-        foreach (SyncReads.RowItem row in SyncReads.Snapshot(connection, _resource, h => head = h))
+        await foreach (RowItem row in _state.Store.ReadSnapshotAsync(scope, h => head = h, cancellationToken).ConfigureAwait(false))
         {
-            events.WriteEvent(row.Sequence, "existing", row.Key, Origins.VisibleTo(clientId, row.ClientId, row.OriginOptimisticKey), clientId, row.Version, row.Json);
+            events.WriteEvent(row.Sequence, "existing", row.Key, row.Origin, scope.ClientId, row.Version, row.Json);
             if (events.PendingBytes >= FlushThreshold)
             {
                 await FlushAsync(response, events, cancellationToken).ConfigureAwait(false);
@@ -90,33 +89,27 @@ internal sealed class FeedEndpoint
         return head;
     }
 
-    /// <summary>A position before the retained log (or after its head: another database) cannot be caught up: say so.</summary>
-    private long CheckResume(SseEventWriter events, long after)
-    {
-        long head = _state.Store.Head;
-        if (after < _state.Store.PrunedThrough || after > head)
-        {
-            events.WriteEvent(head, "invalidate", key: null, origin: null, originClientId: null, version: null, data: null);
-            return head;
-        }
-
-        return after;
-    }
-
-    private async Task FollowAsync(HttpResponse response, SseEventWriter events, SqliteConnection connection, string? clientId, long position, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends the log after <paramref name="position"/> page by page, then waits for the next commit. Each
+    /// page is read with the log's bounds in one snapshot: a position the log no longer covers (retention
+    /// removed what follows it, at the start or overtaking a slow reader; or a position of another
+    /// database) gets <c>invalidate</c> at the head instead of a silent gap.
+    /// </summary>
+    private async Task FollowAsync(HttpResponse response, SseEventWriter events, ReadScope scope, long position, CancellationToken cancellationToken)
     {
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             Task nextCommit = _state.Notifier.NextCommit;
-            if (position < _state.Store.PrunedThrough)
+            ChangePage page = await _state.ChangeReads.ReadAsync(_resource, position, PageSize, cancellationToken).ConfigureAwait(false);
+            if (!page.Covers(position))
             {
-                // Retention overtook a slow reader.
-                position = CheckResume(events, position);
+                events.WriteEvent(page.Head, "invalidate", key: null, origin: null, originClientId: null, version: null, data: null);
+                position = page.Head;
+                continue;
             }
 
-            List<StoredChange> changes = SyncReads.ChangesAfter(connection, _resource, position, PageSize);
-            foreach (StoredChange change in changes)
+            foreach (StoredChange change in page.Changes)
             {
                 string kind = change.Kind switch
                 {
@@ -124,11 +117,11 @@ internal sealed class FeedEndpoint
                     StoredChangeKind.Changed => "changed",
                     _ => "removed",
                 };
-                events.WriteEvent(change.Sequence, kind, change.Key, Origins.VisibleTo(clientId, change.ClientId, change.OriginOptimisticKey), clientId, change.Version, change.Json);
+                events.WriteEvent(change.Sequence, kind, change.Key, scope.OriginOf(change.ClientId, change.OriginOptimisticKey), scope.ClientId, change.Version, change.Json);
                 position = change.Sequence;
             }
 
-            if (changes.Count == PageSize)
+            if (page.Changes.Count == PageSize)
             {
                 if (events.PendingBytes >= FlushThreshold)
                 {

@@ -14,13 +14,13 @@ internal sealed class MutationProcessor
 
     public MutationProcessor(SyncServerOptions options) => _options = options;
 
-    public MutationOutcome Apply(WriteSession session, SyncResource resource, in MutationRequest request, BatchScope? scope)
+    public async ValueTask<MutationOutcome> ApplyAsync(IWriteSession session, SyncResource resource, MutationRequest request, BatchScope? scope)
     {
         byte[]? fingerprint = null;
         if (request.IdempotencyKey is { } idempotencyKey)
         {
             fingerprint = RequestFingerprint.Of(request.ClientId, resource.Name, request);
-            if (session.GetIdempotency(request.ClientId, idempotencyKey) is { } stored)
+            if (await session.GetIdempotencyAsync(request.ClientId, idempotencyKey).ConfigureAwait(false) is { } stored)
             {
                 if (!stored.RequestHash.AsSpan().SequenceEqual(fingerprint))
                 {
@@ -40,7 +40,7 @@ internal sealed class MutationProcessor
             }
         }
 
-        MutationOutcome outcome = resource.Apply(session, request, scope, _options.TimeProvider);
+        MutationOutcome outcome = await resource.ApplyAsync(session, request, scope, _options.TimeProvider).ConfigureAwait(false);
         if (outcome.IsSuccess)
         {
             Remember(resource, request, outcome, scope);
@@ -54,7 +54,7 @@ internal sealed class MutationProcessor
         return outcome;
     }
 
-    private static void Remember(SyncResource resource, in MutationRequest request, MutationOutcome outcome, BatchScope? scope)
+    private static void Remember(SyncResource resource, MutationRequest request, MutationOutcome outcome, BatchScope? scope)
     {
         if (scope is not null && request.Kind == MutationKind.Create && outcome.OptimisticKey is { } sent && outcome.Key is { } serverKey)
         {

@@ -10,12 +10,12 @@ namespace OfflineSync.Server.Resources;
 internal static class ServerKeys
 {
     /// <summary>Returns the key to store, or <see langword="null"/> when the key space of the resource is exhausted.</summary>
-    public static string? Assign(WriteSession session, string resource, SyncKeyKind kind, string proposed, bool proposedIsOptimistic, TimeProvider time)
+    public static async ValueTask<string?> AssignAsync(IWriteSession session, string resource, SyncKeyKind kind, string proposed, bool proposedIsOptimistic, TimeProvider time)
     {
         switch (kind)
         {
             case SyncKeyKind.String:
-                if (proposed.Length > 0 && !proposedIsOptimistic && IsFree(session, resource, proposed))
+                if (proposed.Length > 0 && !proposedIsOptimistic && await IsFreeAsync(session, resource, proposed).ConfigureAwait(false))
                 {
                     return proposed;
                 }
@@ -26,14 +26,14 @@ internal static class ServerKeys
                     // A ULID without the optimistic prefix: compact and ordered by creation time.
                     id = OptimisticKeys.NewString(time)[OptimisticKeys.StringPrefix.Length..];
                 }
-                while (!IsFree(session, resource, id));
+                while (!await session.IsGeneratedKeyFreeAsync(resource, id).ConfigureAwait(false));
                 return id;
 
             case SyncKeyKind.Guid:
                 if (Guid.TryParse(proposed, out Guid guid) && guid != Guid.Empty)
                 {
                     string canonical = SyncKeys.Format(guid);
-                    if (IsFree(session, resource, canonical))
+                    if (await IsFreeAsync(session, resource, canonical).ConfigureAwait(false))
                     {
                         return canonical;
                     }
@@ -44,7 +44,7 @@ internal static class ServerKeys
                 {
                     fresh = SyncKeys.Format(Guid.CreateVersion7(time.GetUtcNow()));
                 }
-                while (!IsFree(session, resource, fresh));
+                while (!await session.IsGeneratedKeyFreeAsync(resource, fresh).ConfigureAwait(false));
                 return fresh;
 
             case SyncKeyKind.Int64:
@@ -53,22 +53,22 @@ internal static class ServerKeys
                 if (!proposedIsOptimistic
                     && long.TryParse(proposed, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long number)
                     && number > 0 && number <= max
-                    && IsFree(session, resource, SyncKeys.Format(number)))
+                    && await IsFreeAsync(session, resource, SyncKeys.Format(number)).ConfigureAwait(false))
                 {
-                    session.RaiseKey(resource, number);
+                    await session.RaiseKeyAsync(resource, number).ConfigureAwait(false);
                     return SyncKeys.Format(number);
                 }
 
                 while (true)
                 {
-                    long next = session.NextKey(resource);
+                    long next = await session.NextKeyAsync(resource).ConfigureAwait(false);
                     if (next > max)
                     {
                         return null;
                     }
 
                     string text = SyncKeys.Format(next);
-                    if (IsFree(session, resource, text))
+                    if (await IsFreeAsync(session, resource, text).ConfigureAwait(false))
                     {
                         return text;
                     }
@@ -79,5 +79,5 @@ internal static class ServerKeys
         }
     }
 
-    private static bool IsFree(WriteSession session, string resource, string key) => session.GetRow(resource, key) is null;
+    private static async ValueTask<bool> IsFreeAsync(IWriteSession session, string resource, string key) => await session.GetRowAsync(resource, key).ConfigureAwait(false) is null;
 }

@@ -16,17 +16,17 @@ internal abstract class SyncResource
     public IReadOnlyList<object> EndpointMetadata { get; set; } = [];
 
     /// <summary>Applies a create, update or delete inside the caller's write transaction.</summary>
-    public MutationOutcome Apply(WriteSession session, in MutationRequest request, BatchScope? scope, TimeProvider time) => request.Kind switch
+    public ValueTask<MutationOutcome> ApplyAsync(IWriteSession session, MutationRequest request, BatchScope? scope, TimeProvider time) => request.Kind switch
     {
-        MutationKind.Create => Create(session, request, scope, time),
-        MutationKind.Update => Update(session, request, scope),
-        MutationKind.Delete => Delete(session, request, scope),
+        MutationKind.Create => CreateAsync(session, request, scope, time),
+        MutationKind.Update => UpdateAsync(session, request, scope),
+        MutationKind.Delete => DeleteAsync(session, request, scope),
         _ => throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown mutation kind."),
     };
 
-    protected abstract MutationOutcome Create(WriteSession session, in MutationRequest request, BatchScope? scope, TimeProvider time);
+    protected abstract ValueTask<MutationOutcome> CreateAsync(IWriteSession session, MutationRequest request, BatchScope? scope, TimeProvider time);
 
-    protected abstract MutationOutcome Update(WriteSession session, in MutationRequest request, BatchScope? scope);
+    protected abstract ValueTask<MutationOutcome> UpdateAsync(IWriteSession session, MutationRequest request, BatchScope? scope);
 
-    protected abstract MutationOutcome Delete(WriteSession session, in MutationRequest request, BatchScope? scope);
+    protected abstract ValueTask<MutationOutcome> DeleteAsync(IWriteSession session, MutationRequest request, BatchScope? scope);
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
 using OfflineSync.Server.Storage;
@@ -12,7 +13,7 @@ internal sealed class SyncResource<T> : SyncResource
 
     public override SyncKeyKind KeyKind => T.KeyKind;
 
-    protected override MutationOutcome Create(WriteSession session, in MutationRequest request, BatchScope? scope, TimeProvider time)
+    protected override async ValueTask<MutationOutcome> CreateAsync(IWriteSession session, MutationRequest request, BatchScope? scope, TimeProvider time)
     {
         T? entity;
         try
@@ -49,7 +50,7 @@ internal sealed class SyncResource<T> : SyncResource
         }
 
         bool proposedIsOptimistic = proposed.Length > 0 && T.IsOptimisticKey(proposed);
-        string? key = ServerKeys.Assign(session, Name, KeyKind, proposed, proposedIsOptimistic, time);
+        string? key = await ServerKeys.AssignAsync(session, Name, KeyKind, proposed, proposedIsOptimistic, time).ConfigureAwait(false);
         if (key is null)
         {
             return MutationOutcome.Fail(SyncProblem.KeySpaceExhausted(Name));
@@ -64,10 +65,10 @@ internal sealed class SyncResource<T> : SyncResource
         return new MutationOutcome(201) { Key = key, OptimisticKey = sent, Version = version, Body = json };
     }
 
-    protected override MutationOutcome Update(WriteSession session, in MutationRequest request, BatchScope? scope)
+    protected override async ValueTask<MutationOutcome> UpdateAsync(IWriteSession session, MutationRequest request, BatchScope? scope)
     {
         string key = ResolveTarget(request, scope);
-        StoredRow? row = session.GetRow(Name, key);
+        StoredRow? row = await session.GetRowAsync(Name, key).ConfigureAwait(false);
         if (row is null)
         {
             return MutationOutcome.Fail(SyncProblem.NotFound(Name, key));
@@ -83,15 +84,9 @@ internal sealed class SyncResource<T> : SyncResource
             return MutationOutcome.Fail(SyncProblem.VersionConflict(Name, key, expected, new StoredRowView(row.Json, row.Version)));
         }
 
-        ISyncPatch<T> patch;
-        try
+        if (!TryReadPatch(request.Body, out ISyncPatch<T>? patch, out SyncProblem? invalid))
         {
-            var reader = new Utf8JsonReader(request.Body.Span);
-            patch = T.ReadPatch(ref reader);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            return MutationOutcome.Fail(SyncProblem.InvalidBody(e.Message));
+            return MutationOutcome.Fail(invalid);
         }
 
         var guard = new ReferenceGuard(scope);
@@ -121,10 +116,10 @@ internal sealed class SyncResource<T> : SyncResource
         return new MutationOutcome(200) { Key = key, OptimisticKey = origin, Version = version, Body = json };
     }
 
-    protected override MutationOutcome Delete(WriteSession session, in MutationRequest request, BatchScope? scope)
+    protected override async ValueTask<MutationOutcome> DeleteAsync(IWriteSession session, MutationRequest request, BatchScope? scope)
     {
         string key = ResolveTarget(request, scope);
-        StoredRow? row = session.GetRow(Name, key);
+        StoredRow? row = await session.GetRowAsync(Name, key).ConfigureAwait(false);
         string? origin = row is null ? null : Origins.VisibleTo(request.ClientId, row.ClientId, row.OriginOptimisticKey);
         if (row is null || row.Deleted)
         {
@@ -145,7 +140,7 @@ internal sealed class SyncResource<T> : SyncResource
     /// An update or delete may target a row created earlier in the same batch by the key the client
     /// gave it: an optimistic key, or a proposed key the server replaced because it was taken.
     /// </summary>
-    private string ResolveTarget(in MutationRequest request, BatchScope? scope)
+    private string ResolveTarget(MutationRequest request, BatchScope? scope)
     {
         string key = request.Key ?? "";
         if (scope is not null && scope.TryResolve(Name, key, out string serverKey))
@@ -154,6 +149,23 @@ internal sealed class SyncResource<T> : SyncResource
         }
 
         return key;
+    }
+
+    private static bool TryReadPatch(ReadOnlyMemory<byte> body, [NotNullWhen(true)] out ISyncPatch<T>? patch, [NotNullWhen(false)] out SyncProblem? problem)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(body.Span);
+            patch = T.ReadPatch(ref reader);
+            problem = null;
+            return true;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            patch = null;
+            problem = SyncProblem.InvalidBody(e.Message);
+            return false;
+        }
     }
 
     private static byte[] Serialize(T entity, string key, long version)

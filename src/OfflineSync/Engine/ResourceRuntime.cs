@@ -53,7 +53,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
     {
         LocalView = new LocalView<TEntity>(engine.ClientId, engine.Notifications);
         LocalView.MappingLearned += engine.OnMappingLearned;
-        Follower = new FeedFollower<TEntity>(engine.Transport, LocalView, engine.TimeProvider, engine.LoggerFactory.CreateLogger<FeedFollower<TEntity>>(), engine.Options.MaxListBytes);
+        Follower = new FeedFollower<TEntity>(engine.Transport, LocalView, engine.Store, FeedSettings.From(engine.Options), engine.LoggerFactory.CreateLogger<FeedFollower<TEntity>>());
     }
 
     public LocalView<TEntity> LocalView { get; }

@@ -22,6 +22,26 @@ public static class SyncLimits
     /// <summary>The longest idempotency key, in characters: 1,024 (resource, kind, key, client id, sequence and a re-send suffix fit).</summary>
     public const int MaxIdempotencyKeyLength = 1024;
 
+    /// <summary>
+    /// The largest row a server may store, in bytes of its JSON as the server serializes it (escapes included): 16 MiB.
+    /// A row travels whole in every feed event about it, so a server that stored a larger one could not deliver it
+    /// to any client: a server refuses such a write (413) before anything is stored.
+    /// </summary>
+    public const int MaxRowBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// What one feed event may add around its row, in bytes: the <c>id</c>, <c>event</c> and <c>data:</c> lines and
+    /// the JSON envelope with the key, the origin, the origin's client id and the version, each escaped at worst: 16 KiB.
+    /// </summary>
+    public const int MaxEventEnvelopeBytes = 16 * 1024;
+
+    /// <summary>
+    /// The largest change-feed event a client reads, in bytes between two event boundaries: <see cref="MaxRowBytes"/>
+    /// plus <see cref="MaxEventEnvelopeBytes"/>, so every row a server accepts reaches every client. A longer event ends
+    /// the feed with an error before it is buffered whole.
+    /// </summary>
+    public const int MaxEventBytes = MaxRowBytes + MaxEventEnvelopeBytes;
+
     /// <summary>Returns whether <paramref name="value"/> is 1 to <paramref name="maxLength"/> printable ASCII characters without spaces.</summary>
     /// <param name="value">The text to check.</param>
     /// <param name="maxLength">The longest allowed value.</param>

@@ -1,12 +1,14 @@
 namespace OfflineSync;
 
 /// <summary>
-/// Persists the mutation queue, the ID map, the client sequence and the optimistic-key counters.
+/// Persists the mutation queue, the ID map, the client sequence and the optimistic-key counters, and keeps a copy
+/// of each resource's server rows with the feed position they are consistent with (<see cref="FeedCheckpoint"/>).
 /// </summary>
 /// <remarks>
 /// Methods are synchronous on purpose: <c>Create</c>/<c>Update</c>/<c>Delete</c> return only after the
 /// enqueue is durable (S4), and a local embedded database answers without a thread hop. The engine
-/// calls a store from one thread at a time. Implementations: <see cref="InMemoryMutationStore"/>
+/// calls the queue members from one thread at a time; the feed's <see cref="WriteFeedCheckpoint"/> may run
+/// beside them. Implementations: <see cref="InMemoryMutationStore"/>
 /// (loses everything when the process exits) and <c>SqliteMutationStore</c> (OfflineSync.Sqlite).
 /// </remarks>
 public interface IMutationStore : IDisposable
@@ -42,6 +44,31 @@ public interface IMutationStore : IDisposable
     /// <summary>Returns the next value (1, 2, 3, …) of the optimistic-key counter of <paramref name="resource"/>, durably.</summary>
     long NextOptimisticCounter(string resource);
 
-    /// <summary>Removes every queued mutation; keeps the ID map, the counters and the last sequence.</summary>
+    /// <summary>Removes every queued mutation; keeps the ID map, the counters, the last sequence and the feed checkpoints.</summary>
     void Clear();
+
+    /// <summary>
+    /// Loads the server rows kept for <paramref name="resource"/> and the feed position they are consistent with (S15);
+    /// called once per resource, when the engine starts.
+    /// </summary>
+    /// <param name="resource">The resource name.</param>
+    /// <returns>The checkpoint, or <see langword="null"/> when the store keeps none: the set then lists the resource.</returns>
+    /// <remarks>The default keeps nothing, so a store that does not implement checkpoints makes every set list again after a restart.</remarks>
+    /// <exception cref="SyncStoreException">The store cannot be read.</exception>
+    FeedCheckpoint? LoadFeedCheckpoint(string resource) => null;
+
+    /// <summary>Applies one change to the rows kept for a resource, in one transaction (S15).</summary>
+    /// <param name="write">The change.</param>
+    /// <remarks>
+    /// <para>
+    /// Called from a set's feed loop, so possibly at the same time as the queue members above (unlike them):
+    /// an implementation must be thread-safe. Writes of one resource come in order, from one thread at a time.
+    /// A checkpoint is a cache: losing the last writes (a crash) only makes the set replay more of the feed.
+    /// </para>
+    /// <para>The default does nothing.</para>
+    /// </remarks>
+    /// <exception cref="SyncStoreException">The write failed; nothing of it was stored.</exception>
+    void WriteFeedCheckpoint(FeedCheckpointWrite write)
+    {
+    }
 }

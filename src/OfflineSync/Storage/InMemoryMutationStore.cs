@@ -5,6 +5,11 @@ namespace OfflineSync;
 /// exits: use it for tests and for apps whose pending changes may be lost; use
 /// <c>SqliteMutationStore</c> to survive restarts (S4).
 /// </summary>
+/// <remarks>
+/// It keeps the feed checkpoints too (<see cref="FeedCheckpoint"/>, a copy of each resource's server rows as JSON),
+/// so a new client over the same store object resumes the feeds as after a restart; they cost that memory for the
+/// life of the store. A new store holds none: its sets list their resources.
+/// </remarks>
 public sealed class InMemoryMutationStore : IMutationStore
 {
     private readonly object _gate = new();
@@ -12,6 +17,7 @@ public sealed class InMemoryMutationStore : IMutationStore
     private readonly List<IdMapping> _mappings = new();
     private readonly HashSet<(string Resource, string OptimisticKey)> _mapped = new();
     private readonly Dictionary<string, long> _counters = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, FeedRows> _feeds = new(StringComparer.Ordinal);
     private readonly string _clientId = Guid.NewGuid().ToString("N");
     private long _lastSequence;
 
@@ -109,6 +115,50 @@ public sealed class InMemoryMutationStore : IMutationStore
         }
     }
 
+    /// <inheritdoc/>
+    public FeedCheckpoint? LoadFeedCheckpoint(string resource)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        lock (_gate)
+        {
+            return _feeds.TryGetValue(resource, out FeedRows? feed) && feed.Sequence is long sequence
+                ? new FeedCheckpoint(sequence, feed.Contract, feed.Rows.Values.ToArray())
+                : null;
+        }
+    }
+
+    /// <inheritdoc/>
+    public void WriteFeedCheckpoint(FeedCheckpointWrite write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        lock (_gate)
+        {
+            if (!_feeds.TryGetValue(write.Resource, out FeedRows? feed))
+            {
+                _feeds[write.Resource] = feed = new FeedRows();
+            }
+
+            if (write.Reset)
+            {
+                feed.Rows.Clear();
+            }
+
+            foreach (string key in write.RemovedKeys)
+            {
+                feed.Rows.Remove(key);
+            }
+
+            foreach (ListItem row in write.Rows)
+            {
+                // The store keeps its own copy: the caller may reuse the buffer.
+                feed.Rows[row.Key] = row with { Data = row.Data.ToArray() };
+            }
+
+            feed.Sequence = write.Sequence;
+            feed.Contract = write.Contract;
+        }
+    }
+
     // The first mapping of an optimistic key wins: the push answer and the feed event (S3, S15)
     // carry the same mapping, and whichever arrives second is a no-op.
     private void AddMappingLocked(IdMapping mapping)
@@ -122,5 +172,14 @@ public sealed class InMemoryMutationStore : IMutationStore
     /// <inheritdoc/>
     public void Dispose()
     {
+    }
+
+    private sealed class FeedRows
+    {
+        public SortedDictionary<string, ListItem> Rows { get; } = new(StringComparer.Ordinal);
+
+        public long? Sequence { get; set; }
+
+        public string Contract { get; set; } = "";
     }
 }

@@ -1,25 +1,26 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
 namespace OfflineSync;
 
 /// <summary>
-/// Keeps a <see cref="LocalView{TEntity}"/> in step with the server: lists the resource, then
-/// follows its change feed from the list's sequence; after a disconnect it lists again (rows
-/// deleted meanwhile disappear) and resumes, with exponential backoff between failed attempts (S15,
-/// S19, F4). The overlay of pending changes is never touched here.
+/// Keeps a <see cref="LocalView{TEntity}"/> in step with the server (S15, S19, F4): follows the resource's change feed
+/// from the last sequence the view applied, so a dropped stream, going online again or a restart costs the changes
+/// missed and nothing more. It lists the resource only when it has no position (a fresh start), on <c>invalidate</c>
+/// (the position is past the server's retention), and when the view asks for it. Failed attempts back off like the
+/// drain (<see cref="SyncRetryOptions"/>). The overlay of pending changes is never touched here.
 /// </summary>
+/// <remarks>
+/// The position and the rows it goes with are kept in the store (<see cref="FeedCheckpointWriter{TEntity}"/>) and
+/// restored when the follower is made, so after a restart the view shows the rows it last held, before the engine
+/// restores its queue on top, and the feed resumes after them.
+/// </remarks>
 /// <typeparam name="TEntity">The entity type.</typeparam>
 internal sealed class FeedFollower<TEntity>
     where TEntity : class, ISyncEntity<TEntity>
 {
     /// <summary>Rows per list page.</summary>
     internal const int PageSize = 500;
-
-    /// <summary>Consecutive failures after which the status is <see cref="SyncSetStatus.Offline"/> rather than <see cref="SyncSetStatus.Reconnecting"/>.</summary>
-    internal const int OfflineAfterFailures = 3;
-
-    private static readonly TimeSpan BaseDelay = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaxDelay = TimeSpan.FromSeconds(60);
 
     /// <summary>
     /// The shortest time between two refetches that confirmed creates ask for. A reconnecting client
@@ -30,9 +31,10 @@ internal sealed class FeedFollower<TEntity>
 
     private readonly ISyncTransport _transport;
     private readonly LocalView<TEntity> _view;
+    private readonly FeedSettings _settings;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
-    private readonly long _maxListBytes;
+    private readonly FeedCheckpointWriter<TEntity> _checkpoint;
     private readonly Lock _gate = new();
     private CancellationTokenSource? _stop;
     private CancellationTokenSource? _connection;
@@ -42,24 +44,27 @@ internal sealed class FeedFollower<TEntity>
     private long? _lastRequestedRefetch;
     private ITimer? _refetchTimer;
 
-    /// <summary>Creates a follower; nothing happens until <see cref="Start"/>.</summary>
+    /// <summary>Creates a follower and restores the view's rows from the store's checkpoint; nothing is requested until <see cref="Start"/>.</summary>
     /// <param name="transport">The transport; lists and feeds are requested for the view's client (<see cref="LocalView{TEntity}.ClientId"/>).</param>
-    /// <param name="view">The view to fill.</param>
-    /// <param name="timeProvider">The clock of the backoff and refetch timers.</param>
+    /// <param name="view">The view to fill; it holds no row yet.</param>
+    /// <param name="store">The store that keeps the feed checkpoint between runs.</param>
+    /// <param name="settings">The clock, the backoff and the list limit, shared with the engine.</param>
     /// <param name="logger">The logger.</param>
-    /// <param name="maxListBytes">The most row data one list of the resource may bring, all pages together (<see cref="SyncOptions.MaxListBytes"/>).</param>
-    public FeedFollower(ISyncTransport transport, LocalView<TEntity> view, TimeProvider timeProvider, ILogger logger, long maxListBytes = SyncOptions.DefaultMaxListBytes)
+    public FeedFollower(ISyncTransport transport, LocalView<TEntity> view, IMutationStore store, FeedSettings settings, ILogger logger)
     {
         ArgumentNullException.ThrowIfNull(transport);
         ArgumentNullException.ThrowIfNull(view);
-        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(logger);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxListBytes, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.MaxListBytes, 1);
         _transport = transport;
         _view = view;
-        _timeProvider = timeProvider;
+        _settings = settings;
+        _timeProvider = settings.TimeProvider;
         _logger = logger;
-        _maxListBytes = maxListBytes;
+        _checkpoint = new FeedCheckpointWriter<TEntity>(store, _timeProvider, logger);
+        Restore(store);
         _view.RefetchRequested += RequestRefetch;
     }
 
@@ -73,7 +78,7 @@ internal sealed class FeedFollower<TEntity>
     /// <summary>Gets the state of the feed; the view carries it so sets can show it.</summary>
     public SyncSetStatus Status => _view.Status;
 
-    /// <summary>Gets the sequence of the last event applied (or of the last list); the feed resumes after it.</summary>
+    /// <summary>Gets the sequence of the last event applied (or of the last list); the feed resumes after it, 0 when there is none.</summary>
     public long LastSequence => Interlocked.Read(ref _lastSequence);
 
     /// <summary>Gets whether the follower is running.</summary>
@@ -110,7 +115,10 @@ internal sealed class FeedFollower<TEntity>
         }
     }
 
-    /// <summary>Stops following and waits for the loop to end; the status becomes <see cref="SyncSetStatus.Offline"/>.</summary>
+    /// <summary>
+    /// Stops following, waits for the loop to end and writes the checkpoint; the status becomes <see cref="SyncSetStatus.Offline"/>.
+    /// The position stays: the next <see cref="Start"/> resumes from it.
+    /// </summary>
     public async Task StopAsync()
     {
         CancellationTokenSource? stop;
@@ -121,9 +129,13 @@ internal sealed class FeedFollower<TEntity>
             _stop = null;
             loop = _loop;
 
-            // The next start lists anyway.
-            _refetchTimer?.Dispose();
-            _refetchTimer = null;
+            // A refetch asked for meanwhile is still owed: the next start lists.
+            if (_refetchTimer is not null)
+            {
+                _refetchTimer.Dispose();
+                _refetchTimer = null;
+                Volatile.Write(ref _refetchRequested, 1);
+            }
         }
 
         if (stop is null)
@@ -139,8 +151,51 @@ internal sealed class FeedFollower<TEntity>
         finally
         {
             stop.Dispose();
+            _checkpoint.Flush();
         }
 
+        _view.SetStatus(SyncSetStatus.Offline);
+    }
+
+    /// <summary>Shows the rows the store kept and takes their position, when the checkpoint was written for this model.</summary>
+    private void Restore(IMutationStore store)
+    {
+        FeedCheckpoint? checkpoint;
+        try
+        {
+            checkpoint = store.LoadFeedCheckpoint(TEntity.ResourceName);
+        }
+        catch (SyncStoreException e)
+        {
+            _logger.LogWarning(e, "The kept {Resource} rows cannot be read; the set lists the resource.", TEntity.ResourceName);
+            return;
+        }
+
+        if (checkpoint is null)
+        {
+            return;
+        }
+
+        if (checkpoint.Contract != EntityContract<TEntity>.Fingerprint)
+        {
+            // Rows kept by another version of the model may lack what this one reads, and the feed would never bring it.
+            _logger.LogInformation("The kept {Resource} rows were written for another model; the set lists the resource.", TEntity.ResourceName);
+            return;
+        }
+
+        try
+        {
+            _view.RestoreServerRows(checkpoint.Rows);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or NotSupportedException)
+        {
+            _logger.LogWarning(e, "The kept {Resource} rows cannot be read as {Type}; the set lists the resource.", TEntity.ResourceName, typeof(TEntity).Name);
+            return;
+        }
+
+        Interlocked.Exchange(ref _lastSequence, checkpoint.Sequence);
+
+        // Not Loading: the view shows what it last knew, as offline, until the feed is back.
         _view.SetStatus(SyncSetStatus.Offline);
     }
 
@@ -189,38 +244,70 @@ internal sealed class FeedFollower<TEntity>
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
+        SyncRetryOptions retry = _settings.Retry;
         int failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
-            bool sawEvent = false;
             using var connection = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             lock (_gate)
             {
                 _connection = connection;
             }
 
+            bool sawEvent = false;
+            TimeSpan? retryAfter = null;
             try
             {
-                // Every (re)connection starts from a fresh list: rows that vanished while the client was
-                // away disappear, and the feed resumes from the point the list is consistent with.
-                Volatile.Write(ref _refetchRequested, 0);
-                await RefetchAsync(connection.Token).ConfigureAwait(false);
-                failures = 0;
-                _view.SetStatus(SyncSetStatus.Live);
-                await foreach (ChangeEvent change in _transport.FollowAsync(TEntity.ResourceName, LastSequence, _view.ClientId, connection.Token).ConfigureAwait(false))
+                // A position of 0 cannot be resumed from: the protocol takes it for a fresh start.
+                if (Interlocked.Exchange(ref _refetchRequested, 0) == 1 || LastSequence == 0)
                 {
-                    sawEvent = true;
+                    await ListAsync(connection.Token).ConfigureAwait(false);
+                    failures = 0;
+                    _view.SetStatus(SyncSetStatus.Live);
+                }
+                else if (failures == 0 && _transport is not IFeedConnectionSignal)
+                {
+                    // Resuming after a success over a transport that cannot say when it connected: live unless this attempt fails.
+                    _view.SetStatus(SyncSetStatus.Live);
+                }
+
+                // The server accepted the feed: live, and a later drop is a first failure again.
+                Action connected = () =>
+                {
+                    failures = 0;
+                    _view.SetStatus(SyncSetStatus.Live);
+                };
+                await foreach (ChangeEvent change in FollowAsync(connected, connection.Token).ConfigureAwait(false))
+                {
+                    if (!sawEvent)
+                    {
+                        sawEvent = true;
+                        failures = 0;
+                        _view.SetStatus(SyncSetStatus.Live);
+                    }
+
                     if (change.Kind == ChangeKind.Invalidate)
                     {
-                        // Past the server's retention (S19): relist, then follow from the event's sequence.
-                        _logger.LogInformation("The {Resource} feed was invalidated at {Sequence}; refetching.", TEntity.ResourceName, change.Sequence);
-                        await RefetchAsync(connection.Token).ConfigureAwait(false);
-                        Interlocked.Exchange(ref _lastSequence, Math.Max(change.Sequence, LastSequence));
+                        // Past the server's retention (S19): list, then follow on from the event's sequence.
+                        _logger.LogInformation("The {Resource} feed was invalidated at {Sequence}; listing the resource again.", TEntity.ResourceName, change.Sequence);
+                        Volatile.Write(ref _refetchRequested, 1); // owed until a list succeeds
+                        await ListAsync(connection.Token).ConfigureAwait(false);
+                        Volatile.Write(ref _refetchRequested, 0);
+                        Advance(change.Sequence);
                         continue;
                     }
 
-                    _view.ApplyEvent(change);
-                    Interlocked.Exchange(ref _lastSequence, change.Sequence);
+                    if (change.Sequence <= LastSequence)
+                    {
+                        continue; // Already in the list the view holds (pages read at different moments).
+                    }
+
+                    ServerRow<TEntity>? row = _view.ApplyEvent(change);
+                    Advance(change.Sequence);
+                    if (change.Key is not null)
+                    {
+                        _checkpoint.RowChanged(change.Key, row, change.Sequence);
+                    }
                 }
 
                 // The server closed the stream: reconnect at once after a live connection, back off after an empty one.
@@ -229,7 +316,7 @@ internal sealed class FeedFollower<TEntity>
                     failures++;
                 }
 
-                _view.SetStatus(failures >= OfflineAfterFailures ? SyncSetStatus.Offline : SyncSetStatus.Reconnecting);
+                _view.SetStatus(failures >= retry.OfflineAfterFailures ? SyncSetStatus.Offline : SyncSetStatus.Reconnecting);
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -241,15 +328,16 @@ internal sealed class FeedFollower<TEntity>
             }
             catch (Exception exception)
             {
-                failures++;
+                failures = sawEvent ? 1 : failures + 1;
                 bool transient = TransientErrors.IsTransient(exception);
+                retryAfter = RetryAfterException.Find(exception);
                 _logger.LogWarning(exception, "Following the {Resource} feed failed (attempt {Failures}).", TEntity.ResourceName, failures);
                 _view.SetStatus(!transient ? SyncSetStatus.Error
-                    : failures >= OfflineAfterFailures ? SyncSetStatus.Offline
+                    : failures >= retry.OfflineAfterFailures ? SyncSetStatus.Offline
                     : SyncSetStatus.Reconnecting);
                 if (!transient)
                 {
-                    failures = Math.Max(failures, 30); // straight to the longest delay
+                    retryAfter = retry.MaxDelay; // the longest delay: retrying soon is unlikely to help
                 }
             }
             finally
@@ -260,11 +348,12 @@ internal sealed class FeedFollower<TEntity>
                 }
             }
 
-            if (failures > 0)
+            if (failures > 0 || retryAfter is not null)
             {
                 try
                 {
-                    await Task.Delay(Backoff(failures), _timeProvider, cancellationToken).ConfigureAwait(false);
+                    TimeSpan delay = Backoff.Delay(retry, Math.Max(failures, 1), retryAfter, _settings.Jitter());
+                    await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)
                 {
@@ -274,12 +363,25 @@ internal sealed class FeedFollower<TEntity>
         }
     }
 
+    private IAsyncEnumerable<ChangeEvent> FollowAsync(Action connected, CancellationToken cancellationToken) =>
+        _transport is IFeedConnectionSignal signal
+            ? signal.FollowAsync(TEntity.ResourceName, LastSequence, _view.ClientId, connected, cancellationToken)
+            : _transport.FollowAsync(TEntity.ResourceName, LastSequence, _view.ClientId, cancellationToken);
+
+    private void Advance(long sequence)
+    {
+        if (sequence > LastSequence)
+        {
+            Interlocked.Exchange(ref _lastSequence, sequence);
+        }
+    }
+
     /// <summary>
-    /// Lists every page and replaces the view's server rows; the feed then resumes from the oldest page's sequence.
-    /// A server that pages without advancing, or lists more than <see cref="SyncOptions.MaxListBytes"/>, fails the
-    /// list with a <see cref="ListRefusedException"/> (the set shows <see cref="SyncSetStatus.Error"/>) and the rows stay.
+    /// Lists every page and replaces the view's server rows and the checkpoint; the feed then resumes from the oldest
+    /// page's sequence. A server that pages without advancing, or lists more than <see cref="SyncOptions.MaxListBytes"/>,
+    /// fails the list with a <see cref="ListRefusedException"/> (the set shows <see cref="SyncSetStatus.Error"/>) and the rows stay.
     /// </summary>
-    private async Task RefetchAsync(CancellationToken cancellationToken)
+    private async Task ListAsync(CancellationToken cancellationToken)
     {
         var rows = new List<ListItem>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
@@ -295,9 +397,9 @@ internal sealed class FeedFollower<TEntity>
                 bytes += item.Data.Length + item.Key.Length;
             }
 
-            if (bytes > _maxListBytes)
+            if (bytes > _settings.MaxListBytes)
             {
-                throw new ListRefusedException($"Listing '{TEntity.ResourceName}' brought more than SyncOptions.MaxListBytes ({_maxListBytes} bytes) of rows; raise the limit if the resource is that large.");
+                throw new ListRefusedException($"Listing '{TEntity.ResourceName}' brought more than SyncOptions.MaxListBytes ({_settings.MaxListBytes} bytes) of rows; raise the limit if the resource is that large.");
             }
 
             int added = 0;
@@ -327,12 +429,6 @@ internal sealed class FeedFollower<TEntity>
 
         _view.ReplaceServerRows(rows);
         Interlocked.Exchange(ref _lastSequence, sequence);
-    }
-
-    /// <summary>The delay before attempt <paramref name="failures"/> + 1: base 1 s doubling to 60 s, lowered by up to 20 % of jitter so clients spread out.</summary>
-    internal static TimeSpan Backoff(int failures)
-    {
-        double seconds = Math.Min(MaxDelay.TotalSeconds, BaseDelay.TotalSeconds * Math.Pow(2, Math.Min(failures - 1, 16)));
-        return TimeSpan.FromSeconds(seconds * (1 - (Random.Shared.NextDouble() * 0.2)));
+        _checkpoint.ListReplaced(sequence, rows);
     }
 }

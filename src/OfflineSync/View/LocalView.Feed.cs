@@ -5,15 +5,17 @@ internal sealed partial class LocalView<TEntity>
 {
     /// <summary>Applies one feed event to the server rows; the overlay stays on top (S16, S17).</summary>
     /// <remarks><see cref="ChangeKind.Invalidate"/> carries no row: the follower refetches and calls <see cref="ReplaceServerRows"/>.</remarks>
-    internal void ApplyEvent(ChangeEvent change)
+    /// <returns>The server row the view holds for the event's key afterwards, or <see langword="null"/> when it holds none: what a feed checkpoint keeps.</returns>
+    internal ServerRow<TEntity>? ApplyEvent(ChangeEvent change)
     {
         ArgumentNullException.ThrowIfNull(change);
         if (change.Kind == ChangeKind.Invalidate || change.Key is null)
         {
-            return;
+            return null;
         }
 
         IdMapping? learned = null;
+        ServerRow<TEntity>? held;
         lock (_gate)
         {
             string key = change.Key;
@@ -22,7 +24,7 @@ internal sealed partial class LocalView<TEntity>
                 case ChangeKind.Existing or ChangeKind.Added:
                     if (_tombstones.Contains(key))
                     {
-                        return;
+                        return null;
                     }
 
                     learned = Acknowledge(change.OriginOptimisticKey, change.OriginClientId, key);
@@ -31,15 +33,15 @@ internal sealed partial class LocalView<TEntity>
                 case ChangeKind.Changed:
                     if (_tombstones.Contains(key))
                     {
-                        return;
+                        return null;
                     }
 
                     learned = Acknowledge(change.OriginOptimisticKey, change.OriginClientId, key);
-                    ServerRow<TEntity>? held = _rows.GetValueOrDefault(key);
-                    TEntity entity = held is null
+                    ServerRow<TEntity>? before = _rows.GetValueOrDefault(key);
+                    TEntity entity = before is null
                         ? EntityJson<TEntity>.ReadRow(change.Data, key, change.Version)
-                        : ChangeMerger.Merge(held.Entity, change.Data, key, change.Version);
-                    PutRow(key, new ServerRow<TEntity>(entity, change.Version, change.OriginOptimisticKey ?? held?.OriginOptimisticKey), ordered: true);
+                        : ChangeMerger.Merge(before.Entity, change.Data, key, change.Version);
+                    PutRow(key, new ServerRow<TEntity>(entity, change.Version, change.OriginOptimisticKey ?? before?.OriginOptimisticKey), ordered: true);
                     break;
                 case ChangeKind.Removed:
                     // The removal this client's confirmed delete left a tombstone for: later events are news again.
@@ -48,12 +50,42 @@ internal sealed partial class LocalView<TEntity>
                     break;
             }
 
+            held = _rows.GetValueOrDefault(key);
             _snapshot = null;
         }
 
         if (learned is not null)
         {
             MappingLearned?.Invoke(learned);
+        }
+
+        NotifyChanged();
+        return held;
+    }
+
+    /// <summary>
+    /// Fills the server rows from a feed checkpoint the store kept (S15): what the view held when the client last ran,
+    /// consistent with the checkpoint's position, before the feed resumes after it. Called once, before the engine
+    /// restores its queue, on a view that holds nothing yet.
+    /// </summary>
+    /// <exception cref="System.Text.Json.JsonException">A row cannot be read as <typeparamref name="TEntity"/>; the view holds no row then.</exception>
+    internal void RestoreServerRows(IReadOnlyList<ListItem> rows)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var restored = new List<KeyValuePair<string, ServerRow<TEntity>>>(rows.Count);
+        foreach (ListItem row in rows)
+        {
+            restored.Add(new(row.Key, new ServerRow<TEntity>(EntityJson<TEntity>.ReadRow(row.Data, row.Key, row.Version), row.Version, row.OriginOptimisticKey)));
+        }
+
+        lock (_gate)
+        {
+            foreach ((string key, ServerRow<TEntity> row) in restored)
+            {
+                _rows[key] = row;
+            }
+
+            _snapshot = null;
         }
 
         NotifyChanged();

@@ -128,9 +128,11 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
             string origin = TEntity.GetKey(owned);
 
             // A create restored after its mapping (the feed confirmed it, the push answer was lost with the
-            // process) is keyed as LearnMapping would have re-keyed it, so both keys still find it (S3).
+            // process) is keyed as LearnMapping would have re-keyed it, so both keys still find it (S3). The feed or a
+            // list saw its row then, so they are its truth, as before the restart: the replayed push answer must not
+            // bring back a row the feed removed since (S16), whether the set lists again or resumes (S15).
             string key = Resolve(origin);
-            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Create, key, WithKey(owned, key), null) { Origin = origin });
+            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Create, key, WithKey(owned, key), null) { Origin = origin, Acknowledged = key != origin });
             _snapshot = null;
         }
 

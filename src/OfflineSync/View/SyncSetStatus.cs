@@ -12,7 +12,10 @@ public enum SyncSetStatus
     /// <summary>The feed connection dropped; the view keeps its items and reconnects with backoff.</summary>
     Reconnecting,
 
-    /// <summary>Reconnecting failed repeatedly, or the client is offline: the view shows what it last knew plus pending changes.</summary>
+    /// <summary>
+    /// Reconnecting failed repeatedly, or the client is offline, or it has just started with the rows its store kept
+    /// and has not reached the feed yet: the view shows what it last knew plus pending changes.
+    /// </summary>
     Offline,
 
     /// <summary>The feed failed in a way retrying is unlikely to fix (for example rows the model cannot read); retries continue at the longest backoff.</summary>

@@ -168,8 +168,13 @@ internal static class AotApp
                 return Task.FromResult<IReadOnlyList<PushResult>>(results);
             }
 
-            public Task<ListPage> ListAsync(string resource, string? after, int limit, string clientId, CancellationToken cancellationToken) =>
-                Task.FromResult(new ListPage([], 0, false));
+            // Lists nothing it applied, so it never answers: an empty list after a push confirmed rows would say that
+            // those rows are gone, and the view would drop them (it lists again after confirmed creates).
+            public async Task<ListPage> ListAsync(string resource, string? after, int limit, string clientId, CancellationToken cancellationToken)
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                throw new OperationCanceledException(cancellationToken);
+            }
 
             public async IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, [EnumeratorCancellation] CancellationToken cancellationToken)
             {

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 
 namespace OfflineSync.Server.Tests.Infrastructure;
 
@@ -104,13 +103,6 @@ public static class Raw
         return detail;
     }
 
-    /// <summary>Counts the rows of a table of the server's database file, read beside the running server.</summary>
-    public static long Count(TestServer server, string table)
-    {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = server.DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        connection.Open();
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM {table};";
-        return (long)command.ExecuteScalar()!;
-    }
+    /// <summary>Counts the rows of a table of the server's store, read beside the running server.</summary>
+    public static long Count(TestServer server, string table) => server.Count(table);
 }

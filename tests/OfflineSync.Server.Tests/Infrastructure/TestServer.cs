@@ -5,21 +5,27 @@ using OfflineSync.Server.Tests.Model;
 namespace OfflineSync.Server.Tests.Infrastructure;
 
 /// <summary>
-/// A real Kestrel server on 127.0.0.1 with a temporary SQLite file, a real <see cref="HttpSyncTransport"/> to it
+/// A real Kestrel server on 127.0.0.1 over a store of its own, a real <see cref="HttpSyncTransport"/> to it
 /// (lists and feeds speak for <see cref="ClientId"/>, the default of <see cref="Mutations"/>), and a raw <see cref="HttpClient"/>
 /// that sends only what a test puts in its requests.
 /// </summary>
-public sealed class TestServer : IAsyncDisposable
+/// <remarks>
+/// The store is the nested <c>Store</c> of the other part of this class: a temporary SQLite file here
+/// (TestServer.Sqlite.cs); OfflineSync.Server.PostgreSql.Tests compiles these tests again with a PostgreSQL
+/// schema instead, so what a test reads or plants in the store directly goes through <see cref="Count"/> and
+/// <see cref="Execute"/>, in SQL both stores understand.
+/// </remarks>
+public sealed partial class TestServer : IAsyncDisposable
 {
     /// <summary>The client id of <see cref="Transport"/>.</summary>
     public const string ClientId = "client-a";
 
-    private readonly string _directory;
+    private readonly Store _store;
     private readonly List<IDisposable> _clients = [];
 
-    private TestServer(string directory, SyncServerHost host)
+    private TestServer(Store store, SyncServerHost host)
     {
-        _directory = directory;
+        _store = store;
         Host = host;
         Transport = CreateTransport();
         Http = new HttpClient { BaseAddress = host.Address };
@@ -31,22 +37,18 @@ public sealed class TestServer : IAsyncDisposable
 
     public HttpClient Http { get; private set; }
 
-    public string DatabasePath => Path.Combine(_directory, "server.db");
-
     public static async Task<TestServer> StartAsync(Action<SyncServerOptions>? configure = null)
     {
-        string directory = Path.Combine(Path.GetTempPath(), "offlinesync-server-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        SyncServerHost host = await SyncServerHost.StartAsync(Path.Combine(directory, "server.db"), MapAll, configure);
-        return new TestServer(directory, host);
+        var store = new Store();
+        return new TestServer(store, await StartHostAsync(store, configure));
     }
 
-    /// <summary>Stops the server and starts a new one on the same file (another port).</summary>
+    /// <summary>Stops the server and starts a new one on the same store (another port).</summary>
     public async Task RestartAsync(Action<SyncServerOptions>? configure = null)
     {
         await Host.StopAsync();
         Http.Dispose();
-        Host = await SyncServerHost.StartAsync(DatabasePath, MapAll, configure);
+        Host = await StartHostAsync(_store, configure);
         Transport = CreateTransport();
         Http = new HttpClient { BaseAddress = Host.Address };
     }
@@ -61,20 +63,27 @@ public sealed class TestServer : IAsyncDisposable
         return transport;
     }
 
+    /// <summary>Counts the rows of a table of the server's store (<c>"rows WHERE resource = 'folders'"</c>), read beside the running server.</summary>
+    public long Count(string tableAndCondition) => _store.Count(tableAndCondition);
+
+    /// <summary>Runs one statement on the (stopped) server's store, with <paramref name="value"/> as <c>@value</c>; returns the rows it changed.</summary>
+    public int Execute(string sql, string value) => _store.Execute(sql, value);
+
     public async ValueTask DisposeAsync()
     {
         _clients.ForEach(static c => c.Dispose());
         Http.Dispose();
         await Host.DisposeAsync();
-        try
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file still held by the OS is left for the temp cleaner.
-        }
+        _store.Delete();
     }
+
+    private static Task<SyncServerHost> StartHostAsync(Store store, Action<SyncServerOptions>? configure) => SyncServerHost.StartAsync(
+        options =>
+        {
+            store.Configure(options);
+            configure?.Invoke(options);
+        },
+        MapAll);
 
     private static void MapAll(Microsoft.AspNetCore.Routing.IEndpointRouteBuilder app)
     {

@@ -14,6 +14,8 @@ internal sealed class ScriptedFeed : ISyncTransport
     private readonly Dictionary<string, SortedDictionary<string, ListItem>> _rows = new(StringComparer.Ordinal);
     private readonly List<ChangeEvent> _log = new();
     private readonly List<long> _followCalls = new();
+    private readonly List<(string Resource, long After)> _follows = new();
+    private readonly Dictionary<string, int> _listsByResource = new(StringComparer.Ordinal);
     private CancellationTokenSource _connection = new();
     private TaskCompletionSource _appended = NewSignal();
     private bool _connected = true;
@@ -33,6 +35,24 @@ internal sealed class ScriptedFeed : ISyncTransport
             {
                 return _followCalls.ToArray();
             }
+        }
+    }
+
+    /// <summary>Gets how many list pages of <paramref name="resource"/> were requested.</summary>
+    public int ListCallsOf(string resource)
+    {
+        lock (_gate)
+        {
+            return _listsByResource.GetValueOrDefault(resource);
+        }
+    }
+
+    /// <summary>Gets the sequence each <see cref="FollowAsync"/> call of <paramref name="resource"/> resumed after, in order.</summary>
+    public IReadOnlyList<long> FollowCallsOf(string resource)
+    {
+        lock (_gate)
+        {
+            return _follows.Where(f => f.Resource == resource).Select(static f => f.After).ToArray();
         }
     }
 
@@ -154,6 +174,7 @@ internal sealed class ScriptedFeed : ISyncTransport
         Interlocked.Increment(ref _listCalls);
         lock (_gate)
         {
+            _listsByResource[resource] = _listsByResource.GetValueOrDefault(resource) + 1;
             if (!_connected)
             {
                 throw new IOException("Scripted disconnect.");
@@ -176,6 +197,7 @@ internal sealed class ScriptedFeed : ISyncTransport
         lock (_gate)
         {
             _followCalls.Add(afterSequence);
+            _follows.Add((resource, afterSequence));
             if (!_connected)
             {
                 throw new IOException("Scripted disconnect.");

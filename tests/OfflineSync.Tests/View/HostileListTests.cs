@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OfflineSync.Tests.Support;
 using OfflineSync.Tests.View.Model;
@@ -87,7 +86,7 @@ public sealed class HostileListTests : IAsyncDisposable
 
     private void Start(Pages server, long maxListBytes = SyncOptions.DefaultMaxListBytes)
     {
-        _follower = new FeedFollower<ViewTodo>(server, _view, _time, NullLogger.Instance, maxListBytes);
+        _follower = Followers.Create(server, _view, _time, maxListBytes: maxListBytes);
         _follower.Start();
     }
 

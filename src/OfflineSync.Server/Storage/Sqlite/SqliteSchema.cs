@@ -1,12 +1,12 @@
-namespace OfflineSync.Server.Storage;
+namespace OfflineSync.Server.Storage.Sqlite;
 
 /// <summary>
 /// The generic SQLite layout: one table of rows for every resource, the change log, the idempotency
 /// store, key sequences and a little metadata. Documented in docs/protocol.md ("Server storage").
-/// The file's <c>PRAGMA user_version</c> is its layout version; <see cref="SchemaMigrator"/> brings older
+/// The file's <c>PRAGMA user_version</c> is its layout version; <see cref="SqliteSchemaMigrator"/> brings older
 /// files forward when the server opens them.
 /// </summary>
-internal static class SyncSchema
+internal static class SqliteSchema
 {
     /// <summary>
     /// The layout this server writes. 0: the first layout (idempotency records keyed by key alone).
@@ -59,15 +59,4 @@ internal static class SyncSchema
 
     /// <summary>The meta row holding the highest change sequence removed by retention.</summary>
     public const string PrunedThrough = "pruned_through";
-
-    /// <summary>The <c>idempotency.client_id</c> of a request without <c>X-Client-Id</c> (valid client ids are never empty).</summary>
-    public const string AnonymousClient = "";
-}
-
-/// <summary>The kinds of change-log entries, as stored in <c>changes.kind</c>.</summary>
-internal enum StoredChangeKind
-{
-    Added = 1,
-    Changed = 2,
-    Removed = 3,
 }

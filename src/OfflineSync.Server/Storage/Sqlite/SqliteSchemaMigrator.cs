@@ -2,20 +2,20 @@ using Microsoft.Data.Sqlite;
 using OfflineSync.Protocol;
 using OfflineSync.Server.Resources;
 
-namespace OfflineSync.Server.Storage;
+namespace OfflineSync.Server.Storage.Sqlite;
 
 /// <summary>
-/// Opens a database file at the current <see cref="SyncSchema.Version"/>: creates a new file, migrates an
+/// Opens a database file at the current <see cref="SqliteSchema.Version"/>: creates a new file, migrates an
 /// older one in one transaction (a crash midway leaves it as it was), and refuses a newer one.
 /// </summary>
-internal static class SchemaMigrator
+internal static class SqliteSchemaMigrator
 {
     public static void Open(SqliteConnection connection)
     {
         long version = Scalar(connection, null, "PRAGMA user_version;");
-        if (version > SyncSchema.Version)
+        if (version > SqliteSchema.Version)
         {
-            throw new InvalidOperationException($"The database was written by a newer OfflineSync server (layout {version}; this server knows up to {SyncSchema.Version}).");
+            throw new InvalidOperationException($"The database was written by a newer OfflineSync server (layout {version}; this server knows up to {SqliteSchema.Version}).");
         }
 
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: false);
@@ -24,8 +24,8 @@ internal static class SchemaMigrator
             MigrateIdempotencyFrom0(connection, transaction);
         }
 
-        Execute(connection, transaction, SyncSchema.Create);
-        Execute(connection, transaction, $"PRAGMA user_version = {SyncSchema.Version};");
+        Execute(connection, transaction, SqliteSchema.Create);
+        Execute(connection, transaction, $"PRAGMA user_version = {SqliteSchema.Version};");
         transaction.Commit();
     }
 
@@ -39,7 +39,7 @@ internal static class SchemaMigrator
     private static void MigrateIdempotencyFrom0(SqliteConnection connection, SqliteTransaction transaction)
     {
         Execute(connection, transaction, "ALTER TABLE idempotency RENAME TO idempotency_layout0;");
-        Execute(connection, transaction, SyncSchema.Create);
+        Execute(connection, transaction, SqliteSchema.Create);
         using (SqliteCommand read = Command(connection, transaction, "SELECT key, request_hash, status, entity_key, optimistic_key, version, body, expires_at FROM idempotency_layout0;"))
         using (SqliteCommand insert = Command(connection, transaction, "INSERT OR IGNORE INTO idempotency (client_id, key, request_hash, status, entity_key, optimistic_key, version, body, expires_at) VALUES ($client, $key, $hash, $status, $entity, $optimistic, $version, $body, $expires);"))
         {
@@ -52,7 +52,7 @@ internal static class SchemaMigrator
             while (reader.Read())
             {
                 string key = reader.GetString(0);
-                string client = ClientNamedBy(key) ?? SyncSchema.AnonymousClient;
+                string client = ClientNamedBy(key) ?? IdempotencyRecord.AnonymousClient;
                 insert.Parameters[0].Value = client;
                 insert.Parameters[1].Value = key;
                 insert.Parameters[2].Value = RequestFingerprint.Bind(client, (byte[])reader.GetValue(1));

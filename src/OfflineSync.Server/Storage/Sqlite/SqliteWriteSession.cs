@@ -1,16 +1,14 @@
 using Microsoft.Data.Sqlite;
 
-namespace OfflineSync.Server.Storage;
+namespace OfflineSync.Server.Storage.Sqlite;
 
 /// <summary>
-/// The statements of one write transaction. The commands are prepared once for the writer
-/// connection and reused by every transaction, which is most of what makes a batch cheap.
+/// The statements of one SQLite write transaction. The commands are prepared once for the writer connection
+/// and reused by every transaction, which is most of what makes a batch cheap. Every statement runs at once:
+/// SQLite has one writer, so nothing here waits for another.
 /// </summary>
-internal sealed class WriteSession : IDisposable
+internal sealed class SqliteWriteSession : IWriteSession, IDisposable
 {
-    private static readonly TimeSpan TimePruneInterval = TimeSpan.FromMinutes(1);
-
-    private readonly SqliteSyncStore _store;
     private readonly SqliteCommand _getRow;
     private readonly SqliteCommand _insertRow;
     private readonly SqliteCommand _updateRow;
@@ -20,11 +18,9 @@ internal sealed class WriteSession : IDisposable
     private readonly SqliteCommand _nextKey;
     private readonly SqliteCommand _raiseKey;
     private readonly SqliteCommand[] _all;
-    private long _lastTimePrune;
 
-    public WriteSession(SqliteConnection connection, SqliteSyncStore store)
+    public SqliteWriteSession(SqliteConnection connection)
     {
-        _store = store;
         _getRow = Prepare(connection, "SELECT json, version, seq, client_id, origin_optimistic_key, deleted FROM rows WHERE resource = $resource AND key = $key;", "$resource", "$key");
         _insertRow = Prepare(connection, "INSERT INTO rows (resource, key, json, version, seq, client_id, origin_optimistic_key, deleted) VALUES ($resource, $key, $json, $version, $seq, $client, $origin, 0);", "$resource", "$key", "$json", "$version", "$seq", "$client", "$origin");
         _updateRow = Prepare(connection, "UPDATE rows SET json = $json, version = $version, seq = $seq, deleted = $deleted WHERE resource = $resource AND key = $key;", "$resource", "$key", "$json", "$version", "$seq", "$deleted");
@@ -34,7 +30,6 @@ internal sealed class WriteSession : IDisposable
         _nextKey = Prepare(connection, "INSERT INTO key_sequences (resource, last) VALUES ($resource, 1) ON CONFLICT (resource) DO UPDATE SET last = last + 1 RETURNING last;", "$resource");
         _raiseKey = Prepare(connection, "INSERT INTO key_sequences (resource, last) VALUES ($resource, $value) ON CONFLICT (resource) DO UPDATE SET last = max(last, $value);", "$resource", "$value");
         _all = [_getRow, _insertRow, _updateRow, _appendChange, _getIdempotency, _putIdempotency, _nextKey, _raiseKey];
-        _lastTimePrune = long.MinValue;
     }
 
     /// <summary>Gets the head sequence including the changes of this transaction.</summary>
@@ -43,10 +38,9 @@ internal sealed class WriteSession : IDisposable
     /// <summary>Gets the highest pruned sequence including this transaction's pruning.</summary>
     public long PrunedThrough { get; private set; }
 
-    /// <summary>Gets the current time in Unix milliseconds.</summary>
     public long Now { get; private set; }
 
-    public void Begin(SqliteTransaction transaction, long head, long prunedThrough)
+    public void Begin(SqliteTransaction transaction, long head, long prunedThrough, long now)
     {
         foreach (SqliteCommand command in _all)
         {
@@ -55,7 +49,7 @@ internal sealed class WriteSession : IDisposable
 
         Head = head;
         PrunedThrough = prunedThrough;
-        Now = _store.Options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+        Now = now;
     }
 
     public void End()
@@ -66,52 +60,52 @@ internal sealed class WriteSession : IDisposable
         }
     }
 
-    public StoredRow? GetRow(string resource, string key)
+    public ValueTask<StoredRow?> GetRowAsync(string resource, string key)
     {
         _getRow.Parameters[0].Value = resource;
         _getRow.Parameters[1].Value = key;
         using SqliteDataReader reader = _getRow.ExecuteReader();
         if (!reader.Read())
         {
-            return null;
+            return ValueTask.FromResult<StoredRow?>(null);
         }
 
-        return new StoredRow(
+        return ValueTask.FromResult<StoredRow?>(new StoredRow(
             reader.IsDBNull(0) ? null : (byte[])reader.GetValue(0),
             reader.GetInt64(1),
             reader.GetInt64(2),
             reader.IsDBNull(3) ? null : reader.GetString(3),
             reader.IsDBNull(4) ? null : reader.GetString(4),
-            reader.GetInt64(5) != 0);
+            reader.GetInt64(5) != 0));
     }
 
-    /// <summary>Inserts a new row and appends its <c>added</c> change; returns the change's sequence.</summary>
-    public long InsertRow(string resource, string key, byte[] json, long version, string? clientId, string? origin)
+    public async ValueTask<bool> IsGeneratedKeyFreeAsync(string resource, string key) => await GetRowAsync(resource, key).ConfigureAwait(false) is null;
+
+    /// <summary>Nothing to gain: every read is a local call.</summary>
+    public ValueTask PrefetchAsync(IReadOnlyCollection<(string Resource, string Key)> rows, IReadOnlyCollection<(string? ClientId, string Key)> idempotencyKeys) => ValueTask.CompletedTask;
+
+    public void InsertRow(string resource, string key, byte[] json, long version, string? clientId, string? origin)
     {
         long seq = AppendChange(resource, key, StoredChangeKind.Added, version, origin, json);
         SetParameters(_insertRow, resource, key, json, version, seq, clientId, origin);
         _insertRow.ExecuteNonQuery();
-        return seq;
     }
 
-    /// <summary>Replaces a row (or marks it deleted) and appends the matching change; returns the change's sequence.</summary>
-    public long UpdateRow(string resource, string key, byte[]? json, long version, string? origin, bool deleted)
+    public void UpdateRow(string resource, string key, byte[]? json, long version, string? origin, bool deleted)
     {
         long seq = AppendChange(resource, key, deleted ? StoredChangeKind.Removed : StoredChangeKind.Changed, version, origin, json);
         SetParameters(_updateRow, resource, key, json, version, seq, deleted ? 1L : 0L);
         _updateRow.ExecuteNonQuery();
-        return seq;
     }
 
-    /// <summary>Finds the unexpired record of <paramref name="clientId"/>'s idempotency key; another client's record with the same key is not seen.</summary>
-    public IdempotencyRecord? GetIdempotency(string? clientId, string key)
+    public ValueTask<IdempotencyRecord?> GetIdempotencyAsync(string? clientId, string key)
     {
-        _getIdempotency.Parameters[0].Value = clientId ?? SyncSchema.AnonymousClient;
+        _getIdempotency.Parameters[0].Value = clientId ?? IdempotencyRecord.AnonymousClient;
         _getIdempotency.Parameters[1].Value = key;
         using SqliteDataReader reader = _getIdempotency.ExecuteReader();
         if (!reader.Read())
         {
-            return null;
+            return ValueTask.FromResult<IdempotencyRecord?>(null);
         }
 
         var record = new IdempotencyRecord(
@@ -122,44 +116,35 @@ internal sealed class WriteSession : IDisposable
             reader.IsDBNull(4) ? null : reader.GetInt64(4),
             reader.IsDBNull(5) ? null : (byte[])reader.GetValue(5),
             reader.GetInt64(6));
-        return record.ExpiresAt > Now ? record : null;
+        return ValueTask.FromResult(record.ExpiresAt > Now ? record : null);
     }
 
     public void PutIdempotency(string? clientId, string key, IdempotencyRecord record)
     {
-        SetParameters(_putIdempotency, clientId ?? SyncSchema.AnonymousClient, key, record.RequestHash, record.Status, record.EntityKey, record.OptimisticKey, record.Version, record.Body, record.ExpiresAt);
+        SetParameters(_putIdempotency, clientId ?? IdempotencyRecord.AnonymousClient, key, record.RequestHash, record.Status, record.EntityKey, record.OptimisticKey, record.Version, record.Body, record.ExpiresAt);
         _putIdempotency.ExecuteNonQuery();
     }
 
-    /// <summary>Returns the next number of the resource's key sequence.</summary>
-    public long NextKey(string resource)
+    public ValueTask<long> NextKeyAsync(string resource)
     {
         _nextKey.Parameters[0].Value = resource;
-        return (long)_nextKey.ExecuteScalar()!;
+        return ValueTask.FromResult((long)_nextKey.ExecuteScalar()!);
     }
 
-    /// <summary>Makes the resource's key sequence continue above a kept proposed key.</summary>
-    public void RaiseKey(string resource, long value)
+    public ValueTask RaiseKeyAsync(string resource, long value)
     {
         SetParameters(_raiseKey, resource, value);
         _raiseKey.ExecuteNonQuery();
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>Drops change-log entries past retention and expired idempotency records.</summary>
-    public void PruneIfDue(SyncServerOptions options)
+    public void Prune(Retention retention)
     {
-        long cut = PrunedThrough;
-        if (options.MaxRetainedChanges is long max && Head - cut > max)
+        long cut = retention.CountCut(Head, PrunedThrough);
+        if (retention.TakeAgePrune(Now))
         {
-            cut = Head - max;
-        }
-
-        bool timeDue = Now - _lastTimePrune >= (long)TimePruneInterval.TotalMilliseconds || options.ChangeRetention < TimePruneInterval;
-        if (timeDue)
-        {
-            _lastTimePrune = Now;
-            long cutoff = Now - (long)options.ChangeRetention.TotalMilliseconds;
-            long byAge = ScalarInt64("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE seq > $after AND created_at < $cutoff;", ("$after", cut), ("$cutoff", cutoff));
+            long byAge = ScalarInt64("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE seq > $after AND created_at < $cutoff;", ("$after", cut), ("$cutoff", retention.AgeCutoff(Now)));
             cut = Math.Max(cut, byAge);
             Execute("DELETE FROM idempotency WHERE expires_at <= $now;", ("$now", Now));
         }
@@ -167,7 +152,7 @@ internal sealed class WriteSession : IDisposable
         if (cut > PrunedThrough)
         {
             Execute("DELETE FROM changes WHERE seq <= $cut;", ("$cut", cut));
-            Execute($"INSERT INTO meta (name, value) VALUES ('{SyncSchema.PrunedThrough}', $cut) ON CONFLICT (name) DO UPDATE SET value = $cut;", ("$cut", cut));
+            Execute($"INSERT INTO meta (name, value) VALUES ('{SqliteSchema.PrunedThrough}', $cut) ON CONFLICT (name) DO UPDATE SET value = $cut;", ("$cut", cut));
             PrunedThrough = cut;
         }
     }

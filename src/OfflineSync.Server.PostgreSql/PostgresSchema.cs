@@ -1,0 +1,62 @@
+namespace OfflineSync.Server.PostgreSql;
+
+/// <summary>
+/// The PostgreSQL layout: the same tables as the SQLite file (docs/protocol.md, "Server storage") in one
+/// schema, plus the change log's sequence. <c>schema_version</c> holds the layout version;
+/// <see cref="PostgresSchemaMigrator"/> applies the steps a database is missing, under an advisory lock.
+/// </summary>
+internal static class PostgresSchema
+{
+    /// <summary>The migration steps, in order; step <c>n</c> brings a database from layout <c>n</c> to <c>n + 1</c>. Never edit a shipped step: add one.</summary>
+    public static readonly string[] Steps =
+    [
+        // Layout 1: keys compare byte by byte (COLLATE "C"), as lists are ordered on every store.
+        """
+        CREATE TABLE {0}.rows (
+            resource text COLLATE "C" NOT NULL,
+            key text COLLATE "C" NOT NULL,
+            json bytea,
+            version bigint NOT NULL,
+            seq bigint NOT NULL,
+            client_id text COLLATE "C",
+            origin_optimistic_key text COLLATE "C",
+            deleted boolean NOT NULL DEFAULT false,
+            PRIMARY KEY (resource, key));
+        CREATE INDEX rows_by_seq ON {0}.rows (resource, seq);
+        CREATE SEQUENCE {0}.changes_seq AS bigint;
+        CREATE TABLE {0}.changes (
+            seq bigint PRIMARY KEY,
+            resource text COLLATE "C" NOT NULL,
+            key text COLLATE "C" NOT NULL,
+            kind smallint NOT NULL,
+            version bigint NOT NULL,
+            origin_optimistic_key text COLLATE "C",
+            json bytea,
+            created_at bigint NOT NULL);
+        CREATE INDEX changes_by_resource ON {0}.changes (resource, seq);
+        CREATE INDEX changes_by_time ON {0}.changes (created_at);
+        CREATE TABLE {0}.idempotency (
+            client_id text COLLATE "C" NOT NULL,
+            key text COLLATE "C" NOT NULL,
+            request_hash bytea NOT NULL,
+            status integer NOT NULL,
+            entity_key text COLLATE "C",
+            optimistic_key text COLLATE "C",
+            version bigint,
+            body bytea,
+            expires_at bigint NOT NULL,
+            PRIMARY KEY (client_id, key));
+        CREATE INDEX idempotency_by_expiry ON {0}.idempotency (expires_at);
+        CREATE TABLE {0}.key_sequences (
+            resource text COLLATE "C" PRIMARY KEY,
+            last bigint NOT NULL);
+        CREATE TABLE {0}.meta (
+            name text COLLATE "C" PRIMARY KEY,
+            value bigint NOT NULL);
+        INSERT INTO {0}.meta (name, value) VALUES ('pruned_through', 0);
+        """,
+    ];
+
+    /// <summary>Gets the layout this server writes.</summary>
+    public static int Version => Steps.Length;
+}
