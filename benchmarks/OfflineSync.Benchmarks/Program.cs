@@ -15,6 +15,13 @@ if (args is ["reconnect", ..])
     return await ReconnectBenchmark.RunAsync(args[1..]);
 }
 
+// Not BenchmarkDotNet: what one request may cost the server (docs/benchmarks.md, "What one request costs"):
+//   dotnet run -c Release --project benchmarks/OfflineSync.Benchmarks -- request-cost [--postgres CONN]
+if (args is ["request-cost", ..])
+{
+    return await RequestCostBenchmark.RunAsync(args[1..]);
+}
+
 // One server instance on PostgreSQL (docs/benchmarks.md, "PostgreSQL"):
 //   dotnet run -c Release --project benchmarks/OfflineSync.Benchmarks -- postgres [--postgres CONN]
 if (args is ["postgres", ..])

@@ -77,8 +77,8 @@ public sealed partial class SyncGenerator
 
         /// <summary>
         /// The entities of the referenced assemblies, from their <c>[assembly: SyncableType(typeof(X))]</c> listings.
-        /// Runs on every compilation but reads only assembly attributes, and its model compares equal as long
-        /// as the references do, so nothing after it re-runs.
+        /// Reads only assembly attributes, and only when the references or the declarations changed (<see cref="ParseCache"/>);
+        /// its model compares equal as long as the references do, so nothing after it re-runs.
         /// </summary>
         public static EquatableArray<ClientEntityModel> ParseReferencedEntities(Compilation compilation, CancellationToken cancellationToken)
         {

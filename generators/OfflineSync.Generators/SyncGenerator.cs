@@ -11,9 +11,13 @@ public sealed partial class SyncGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        // 0. Roslyn runs every transform below again for each new compilation: after an edit that changes
+        //    no declaration (a method body), they return the models already parsed instead of binding again.
+        var parsed = new ParseCache();
+
         // 1. One model per [Syncable] type; invalid types (reported by the analyzers) yield none.
         IncrementalValuesProvider<EntityModel> entities = context.SyntaxProvider
-            .ForAttributeWithMetadataName(SyncSymbols.SyncableAttributeName, Parser.IsCandidateType, Parser.ParseEntity)
+            .ForAttributeWithMetadataName(SyncSymbols.SyncableAttributeName, Parser.IsCandidateType, parsed.Cached<EntityModel?>(Parser.ParseEntity))
             .WithTrackingName(TrackingNames.SyncableModels)
             .Where(static model => model is not null)
             .Select(static (model, _) => model!)
@@ -22,7 +26,7 @@ public sealed partial class SyncGenerator : IIncrementalGenerator
         // 2. The JsonSerializerContexts of the compilation: an entity one of them lists takes its JSON
         //    metadata from it (no reflection: trimming and Native AOT work); the others use reflection.
         IncrementalValueProvider<EquatableArray<JsonContextModel>> jsonContexts = context.SyntaxProvider
-            .ForAttributeWithMetadataName(SyncSymbols.JsonSerializableAttributeName, Parser.IsCandidateType, Parser.ParseJsonContext)
+            .ForAttributeWithMetadataName(SyncSymbols.JsonSerializableAttributeName, Parser.IsCandidateType, parsed.Cached<JsonContextModel?>(Parser.ParseJsonContext))
             .WithTrackingName(TrackingNames.JsonContexts)
             .Where(static model => model is not null)
             .Select(static (model, _) => model!)
@@ -41,7 +45,8 @@ public sealed partial class SyncGenerator : IIncrementalGenerator
 
         // 4. The [SyncClient] needs every entity of the compilation and of the referenced assemblies,
         //    projected to what it uses. References are read from their assembly attributes into a value
-        //    model: the whole Compilation never enters the pipeline past this Select.
+        //    model, again only when the references or the declarations change: the whole Compilation
+        //    never enters the pipeline past this Select.
         IncrementalValueProvider<ImmutableArray<ClientEntityModel>> clientEntities = entities
             .Select(static (model, _) => Parser.ToClientEntity(model))
             .WithTrackingName(TrackingNames.ClientEntities)
@@ -49,11 +54,11 @@ public sealed partial class SyncGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.CollectedClientEntities);
 
         IncrementalValueProvider<EquatableArray<ClientEntityModel>> referencedEntities = context.CompilationProvider
-            .Select(Parser.ParseReferencedEntities)
+            .Select(parsed.Cached<EquatableArray<ClientEntityModel>>(Parser.ParseReferencedEntities))
             .WithTrackingName(TrackingNames.ReferencedClientEntities);
 
         IncrementalValuesProvider<ClientWithEntitiesModel> clients = context.SyntaxProvider
-            .ForAttributeWithMetadataName(SyncSymbols.SyncClientAttributeName, Parser.IsCandidateType, Parser.ParseClient)
+            .ForAttributeWithMetadataName(SyncSymbols.SyncClientAttributeName, Parser.IsCandidateType, parsed.Cached<ClientModel?>(Parser.ParseClient))
             .WithTrackingName(TrackingNames.SyncClientModels)
             .Where(static model => model is not null)
             .Select(static (model, _) => model!)

@@ -55,6 +55,22 @@ internal static class PostgresSchema
             value bigint NOT NULL);
         INSERT INTO {0}.meta (name, value) VALUES ('pruned_through', 0);
         """,
+
+        // Layout 2: the change log keeps one entry per row (its last change, weighed in bytes) and no copy of the row, which
+        // the row holds; retention's bound per resource; the log's size for retention by count and by size.
+        """
+        DELETE FROM {0}.changes c WHERE NOT EXISTS (SELECT 1 FROM {0}.rows r WHERE r.resource = c.resource AND r.key = c.key AND r.seq = c.seq);
+        ALTER TABLE {0}.changes ADD COLUMN bytes bigint NOT NULL DEFAULT 0;
+        UPDATE {0}.changes c SET bytes = length(c.key) + COALESCE(octet_length(r.json), 0) FROM {0}.rows r WHERE r.resource = c.resource AND r.key = c.key;
+        ALTER TABLE {0}.changes ALTER COLUMN bytes DROP DEFAULT, DROP COLUMN json, DROP COLUMN origin_optimistic_key, DROP COLUMN version;
+        CREATE TABLE {0}.prune_points (
+            resource text COLLATE "C" PRIMARY KEY,
+            through bigint NOT NULL);
+        INSERT INTO {0}.prune_points (resource, through)
+            SELECT DISTINCT r.resource, m.value FROM {0}.rows r JOIN {0}.meta m ON m.name = 'pruned_through' AND m.value > 0;
+        INSERT INTO {0}.meta (name, value) SELECT 'retained_changes', count(*) FROM {0}.changes;
+        INSERT INTO {0}.meta (name, value) SELECT 'retained_bytes', COALESCE(sum(bytes), 0) FROM {0}.changes;
+        """,
     ];
 
     /// <summary>Gets the layout this server writes.</summary>

@@ -1,3 +1,5 @@
+using OfflineSync.Server.Storage;
+
 namespace OfflineSync.Server.PostgreSql;
 
 /// <summary>The store's statements for one schema, built once. All values travel as parameters.</summary>
@@ -10,7 +12,7 @@ internal sealed class PostgresSql
         string s = schema;
         Channel = s + "_changes";
         AdvisoryLocks locks = AdvisoryLocks.For(schema);
-        string head = $"GREATEST(COALESCE((SELECT max(seq) FROM {s}.changes), 0), (SELECT value FROM {s}.meta WHERE name = 'pruned_through'))";
+        string head = $"GREATEST(COALESCE((SELECT max(seq) FROM {s}.changes), 0), (SELECT value FROM {s}.meta WHERE name = '{MetaNames.PrunedThrough}'))";
         Head = $"SELECT {head};";
 
         GetRowForUpdate = $"SELECT json, version, seq, client_id, origin_optimistic_key, deleted FROM {s}.rows WHERE resource = $1 AND key = $2 FOR UPDATE;";
@@ -31,26 +33,34 @@ internal sealed class PostgresSql
         // at a time, so sequences commit in the order they were drawn and a reader never sees n + 1 before n.
         LockChangeLog = $"SELECT pg_advisory_xact_lock({locks.ChangeLog}, {locks.Schema});";
 
-        // The transaction's changes in order, each drawing the next sequence (volatile target-list functions run
-        // after ORDER BY); new rows and updated rows take the sequence of their last change of the transaction.
+        // The transaction's changes in order, each drawing the next sequence (volatile target-list functions run after
+        // ORDER BY): one per row, its last of the transaction, in place of the row's entry from before (ChangeLog). New
+        // rows and updated rows take the sequence of their change; the log's size follows.
         AppendChanges = $"""
             WITH input AS MATERIALIZED (
-                SELECT nextval('{s}.changes_seq') AS seq, t.ord, t.resource, t.key, t.kind, t.version, t.origin, t.json
-                FROM unnest($1::text[], $2::text[], $3::smallint[], $4::bigint[], $5::text[], $6::bytea[]) WITH ORDINALITY AS t(resource, key, kind, version, origin, json, ord)
+                SELECT nextval('{s}.changes_seq') AS seq, t.ord, t.resource, t.key, t.kind, t.bytes
+                FROM unnest($1::text[], $2::text[], $3::smallint[], $4::bigint[]) WITH ORDINALITY AS t(resource, key, kind, bytes, ord)
                 ORDER BY t.ord),
+            replaced AS (
+                DELETE FROM {s}.changes c WHERE c.seq = ANY($20::bigint[]) RETURNING c.bytes),
             appended AS (
-                INSERT INTO {s}.changes (seq, resource, key, kind, version, origin_optimistic_key, json, created_at)
-                SELECT seq, resource, key, kind, version, origin, json, $7 FROM input),
+                INSERT INTO {s}.changes (seq, resource, key, kind, bytes, created_at)
+                SELECT seq, resource, key, kind, bytes, $5 FROM input),
             inserted AS (
                 INSERT INTO {s}.rows (resource, key, json, version, seq, client_id, origin_optimistic_key, deleted)
                 SELECT n.resource, n.key, n.json, n.version, i.seq, n.client, n.origin, n.deleted
-                FROM unnest($8::text[], $9::text[], $10::bytea[], $11::bigint[], $12::text[], $13::text[], $14::boolean[], $15::bigint[]) AS n(resource, key, json, version, client, origin, deleted, change)
+                FROM unnest($6::text[], $7::text[], $8::bytea[], $9::bigint[], $10::text[], $11::text[], $12::boolean[], $13::bigint[]) AS n(resource, key, json, version, client, origin, deleted, change)
                 JOIN input i ON i.ord = n.change),
             updated AS (
                 UPDATE {s}.rows AS w SET json = u.json, version = u.version, seq = i.seq, deleted = u.deleted
-                FROM unnest($16::text[], $17::text[], $18::bytea[], $19::bigint[], $20::boolean[], $21::bigint[]) AS u(resource, key, json, version, deleted, change)
+                FROM unnest($14::text[], $15::text[], $16::bytea[], $17::bigint[], $18::boolean[], $19::bigint[]) AS u(resource, key, json, version, deleted, change)
                 JOIN input i ON i.ord = u.change
-                WHERE w.resource = u.resource AND w.key = u.key)
+                WHERE w.resource = u.resource AND w.key = u.key),
+            sized AS (
+                UPDATE {s}.meta SET value = value + CASE name
+                    WHEN '{MetaNames.RetainedChanges}' THEN (SELECT count(*) FROM input) - (SELECT count(*) FROM replaced)
+                    ELSE (SELECT COALESCE(sum(bytes), 0) FROM input) - (SELECT COALESCE(sum(bytes), 0) FROM replaced) END
+                WHERE name IN ('{MetaNames.RetainedChanges}', '{MetaNames.RetainedBytes}'))
             SELECT max(seq) FROM input;
             """;
 
@@ -66,45 +76,36 @@ internal sealed class PostgresSql
 
         Notify = $"SELECT pg_notify('{Channel}', (SELECT max(seq) FROM {s}.changes)::text);";
 
-        PruneByCount = $"""
-            WITH cut AS (SELECT (SELECT max(seq) FROM {s}.changes) - $1 AS through),
-            gone AS (DELETE FROM {s}.changes WHERE seq <= (SELECT through FROM cut))
-            UPDATE {s}.meta SET value = (SELECT through FROM cut) WHERE name = 'pruned_through' AND value < (SELECT through FROM cut);
-            """;
-        PruneByAge = $"""
-            WITH cut AS (SELECT max(seq) AS through FROM {s}.changes WHERE created_at < $1),
-            gone AS (DELETE FROM {s}.changes WHERE seq <= (SELECT through FROM cut))
-            UPDATE {s}.meta SET value = (SELECT through FROM cut) WHERE name = 'pruned_through' AND value < (SELECT through FROM cut);
-            """;
+        // Retention: each rule gives the sequence through which it removes the oldest entries (none: NULL), and one
+        // statement removes them, raises the prune point of each resource they were of, and counts the log down.
+        string retained = $"(SELECT value FROM {s}.meta WHERE name = '{MetaNames.RetainedChanges}')";
+        string weighed = $"(SELECT value FROM {s}.meta WHERE name = '{MetaNames.RetainedBytes}')";
+        PruneByCount = Prune(s, $"SELECT max(seq) FROM (SELECT seq FROM {s}.changes ORDER BY seq LIMIT GREATEST({retained} - $1, 0)) oldest");
+        PruneBySize = Prune(s, $"""
+            SELECT w.seq FROM (SELECT seq, sum(bytes) OVER (ORDER BY seq) AS upto FROM {s}.changes) w
+            WHERE {weighed} > $1 AND w.upto >= {weighed} - $1 ORDER BY w.seq LIMIT 1
+            """);
+        PruneByAge = Prune(s, $"SELECT max(seq) FROM {s}.changes WHERE created_at < $1");
         PruneIdempotency = $"DELETE FROM {s}.idempotency WHERE expires_at <= $1;";
 
-        // Reads: one statement each, so the bounds and the rows come from one snapshot without a transaction.
+        // Reads: one statement each, so the bounds and the rows come from one snapshot without a transaction. Pages are
+        // cut by size (PageQuery) before the rows that fit are read.
         GetRow = $"SELECT {RowColumns} FROM {s}.rows r WHERE r.resource = $1 AND r.key = $2 AND NOT r.deleted;";
-        ListFirstPage = $"""
-            SELECT b.head, {RowColumns} FROM (SELECT {head} AS head) b
-            LEFT JOIN LATERAL (SELECT * FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted ORDER BY r.key LIMIT $2) r ON true
-            ORDER BY r.key;
-            """;
-        ListPageAfter = $"""
-            SELECT b.head, {RowColumns} FROM (SELECT {head} AS head) b
-            LEFT JOIN LATERAL (SELECT * FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted AND r.key > $3 ORDER BY r.key LIMIT $2) r ON true
-            ORDER BY r.key;
-            """;
-        Snapshot = $"""
-            SELECT b.head, {RowColumns} FROM (SELECT {head} AS head) b
-            LEFT JOIN LATERAL (SELECT * FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted ORDER BY r.seq) r ON true
-            ORDER BY r.seq;
-            """;
+        ListFirstPage = RowPage(s, head, "key", $"SELECT r.key, octet_length(r.key) + octet_length(r.json) AS size FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted ORDER BY r.key LIMIT $2");
+        ListPageAfter = RowPage(s, head, "key", $"SELECT r.key, octet_length(r.key) + octet_length(r.json) AS size FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted AND r.key > $5 ORDER BY r.key LIMIT $2");
 
-        // A row's creating client never changes, so the change log does not repeat it: the row's primary key finds it.
+        // A snapshot's first page takes the head of its own snapshot as the bound ($6 NULL), later pages the bound given.
+        SnapshotPage = RowPage(s, $"COALESCE($6::bigint, {head})", "seq", $"SELECT r.key, r.seq, octet_length(r.key) + octet_length(r.json) AS size FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted AND r.seq > $5 AND r.seq <= b.head ORDER BY r.seq LIMIT $2");
+
+        // Each entry is its row's last change (ChangeLog): the row holds the data, the version and the creating client.
         ChangesAfter = $"""
-            SELECT b.head, b.pruned, c.seq, c.key, c.kind, c.version, c.origin_optimistic_key, c.json, c.client_id
-            FROM (SELECT {head} AS head, (SELECT value FROM {s}.meta WHERE name = 'pruned_through') AS pruned) b
+            SELECT b.head, b.pruned, p.total, p.seq, p.key, p.kind, r.version, r.origin_optimistic_key, r.json, r.client_id
+            FROM (SELECT {head} AS head, COALESCE((SELECT through FROM {s}.prune_points WHERE resource = $1), 0) AS pruned) b
             LEFT JOIN LATERAL (
-                SELECT c.seq, c.key, c.kind, c.version, c.origin_optimistic_key, c.json, r.client_id
-                FROM {s}.changes c LEFT JOIN {s}.rows r ON r.resource = c.resource AND r.key = c.key
-                WHERE c.resource = $1 AND c.seq > $2 ORDER BY c.seq LIMIT $3) c ON true
-            ORDER BY c.seq;
+                SELECT w.* FROM ({PageQuery.Budgeted("seq", $"SELECT c.seq, c.key, c.kind, c.bytes AS size FROM {s}.changes c WHERE c.resource = $1 AND c.seq > $2 ORDER BY c.seq LIMIT $3")}) w
+                WHERE w.before < $5 AND w.n <= $4) p ON true
+            LEFT JOIN {s}.rows r ON r.resource = $1 AND r.key = p.key
+            ORDER BY p.seq;
             """;
     }
 
@@ -135,6 +136,8 @@ internal sealed class PostgresSql
 
     public string PruneByCount { get; }
 
+    public string PruneBySize { get; }
+
     public string PruneByAge { get; }
 
     public string PruneIdempotency { get; }
@@ -145,7 +148,33 @@ internal sealed class PostgresSql
 
     public string ListPageAfter { get; }
 
-    public string Snapshot { get; }
+    public string SnapshotPage { get; }
 
     public string ChangesAfter { get; }
+
+    /// <summary>Removes the entries through the sequence <paramref name="cut"/> selects, as <see cref="Storage.Retention"/> says.</summary>
+    private static string Prune(string s, string cut) => $"""
+        WITH cut AS (SELECT ({cut}) AS through),
+        gone AS (DELETE FROM {s}.changes c WHERE c.seq <= (SELECT through FROM cut) RETURNING c.resource, c.seq, c.bytes),
+        points AS (
+            INSERT INTO {s}.prune_points AS p (resource, through) SELECT resource, max(seq) FROM gone GROUP BY resource
+            ON CONFLICT (resource) DO UPDATE SET through = GREATEST(p.through, EXCLUDED.through)),
+        sized AS (
+            UPDATE {s}.meta SET value = value - CASE name WHEN '{MetaNames.RetainedChanges}' THEN (SELECT count(*) FROM gone) ELSE (SELECT COALESCE(sum(bytes), 0) FROM gone) END
+            WHERE name IN ('{MetaNames.RetainedChanges}', '{MetaNames.RetainedBytes}'))
+        UPDATE {s}.meta SET value = (SELECT through FROM cut) WHERE name = '{MetaNames.PrunedThrough}' AND value < (SELECT through FROM cut);
+        """;
+
+    /// <summary>
+    /// A page of rows within a budget ($2 candidates, $3 rows, $4 bytes) and the sequence <paramref name="sequence"/> it
+    /// goes with, from one snapshot; a page without rows still brings the sequence.
+    /// </summary>
+    private static string RowPage(string s, string sequence, string order, string candidates) => $"""
+        SELECT b.head, p.total, {RowColumns} FROM (SELECT {sequence} AS head) b
+        LEFT JOIN LATERAL (
+            SELECT w.* FROM ({PageQuery.Budgeted(order, candidates)}) w
+            WHERE w.before < $4 AND w.n <= $3) p ON true
+        LEFT JOIN {s}.rows r ON r.resource = $1 AND r.key = p.key
+        ORDER BY p.{order};
+        """;
 }

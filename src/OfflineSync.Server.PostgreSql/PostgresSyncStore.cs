@@ -1,5 +1,4 @@
 using System.Data;
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using OfflineSync.Server.Storage;
@@ -83,7 +82,7 @@ internal sealed partial class PostgresSyncStore : ISyncStore
             try
             {
                 T result = await work(session).ConfigureAwait(false);
-                long? head = await session.FlushAsync(_retention, _options).ConfigureAwait(false);
+                long? head = await session.FlushAsync(_retention).ConfigureAwait(false);
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
                 if (head is long appended)
                 {
@@ -109,92 +108,62 @@ internal sealed partial class PostgresSyncStore : ISyncStore
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRow(reader, scope, 0) : null;
     }
 
-    public async Task<RowPage> ListPageAsync(ReadScope scope, string? after, int limit, CancellationToken cancellationToken)
+    public async Task<RowPage> ListPageAsync(ReadScope scope, string? after, PageBudget budget, CancellationToken cancellationToken)
     {
         await using NpgsqlCommand command = _dataSource.CreateCommand(after is null ? _sql.ListFirstPage : _sql.ListPageAfter);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scope.Resource });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
+        AddPage(command, scope.Resource, budget);
         if (after is not null)
         {
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after });
         }
 
-        long head = 0;
-        var items = new List<RowItem>(Math.Min(limit + 1, 256));
-        await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
-        {
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                head = reader.GetInt64(0);
-                if (!reader.IsDBNull(1))
-                {
-                    items.Add(ReadRow(reader, scope, 1));
-                }
-            }
-        }
-
-        bool hasMore = items.Count > limit;
-        if (hasMore)
-        {
-            items.RemoveAt(items.Count - 1);
-        }
-
-        return new RowPage(items, head, hasMore);
+        return await ReadRowPageAsync(command, scope, budget, cancellationToken).ConfigureAwait(false);
     }
 
-    public async IAsyncEnumerable<RowItem> ReadSnapshotAsync(ReadScope scope, Action<long> head, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async Task<RowPage> ReadSnapshotPageAsync(ReadScope scope, long after, long? through, PageBudget budget, CancellationToken cancellationToken)
     {
-        await using NpgsqlCommand command = _dataSource.CreateCommand(_sql.Snapshot);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scope.Resource });
-        await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        bool first = true;
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            if (first)
-            {
-                head(reader.GetInt64(0));
-                first = false;
-            }
-
-            if (!reader.IsDBNull(1))
-            {
-                yield return ReadRow(reader, scope, 1);
-            }
-        }
+        await using NpgsqlCommand command = _dataSource.CreateCommand(_sql.SnapshotPage);
+        AddPage(command, scope.Resource, budget);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
+        command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint, Value = through is long bound ? bound : DBNull.Value });
+        return await ReadRowPageAsync(command, scope, budget, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<ChangePage> ReadChangesAsync(string resource, long after, int limit, CancellationToken cancellationToken)
+    public async Task<ChangePage> ReadChangesAsync(string resource, long after, PageBudget budget, CancellationToken cancellationToken)
     {
         await using NpgsqlCommand command = _dataSource.CreateCommand(_sql.ChangesAfter);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = resource });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit });
-        long head = 0, pruned = 0;
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = budget.MaxRows + 1 });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = budget.MaxRows });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = budget.MaxBytes });
+        long head = 0, pruned = 0, candidates = 0;
         var changes = new List<StoredChange>();
         await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
                 (head, pruned) = (reader.GetInt64(0), reader.GetInt64(1));
-                if (reader.IsDBNull(2))
+                if (reader.IsDBNull(3))
                 {
                     continue;
                 }
 
+                candidates = reader.GetInt64(2);
                 changes.Add(new StoredChange(
-                    reader.GetInt64(2),
-                    reader.GetString(3),
-                    (StoredChangeKind)reader.GetInt16(4),
-                    reader.GetInt64(5),
-                    reader.IsDBNull(8) ? null : reader.GetString(8),
-                    reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetFieldValue<byte[]>(7)));
+                    reader.GetInt64(3),
+                    reader.GetString(4),
+                    (StoredChangeKind)reader.GetInt16(5),
+                    reader.GetInt64(6),
+                    reader.IsDBNull(9) ? null : reader.GetString(9),
+                    reader.IsDBNull(7) ? null : reader.GetString(7),
+                    reader.IsDBNull(8) ? null : reader.GetFieldValue<byte[]>(8)));
             }
         }
 
         // Another instance's commit read here may be newer than any notification so far: wake the other feeds too.
         Advance(head);
-        return new ChangePage(changes, head, pruned);
+        return new ChangePage(changes, head, pruned, candidates > changes.Count);
     }
 
     public async ValueTask DisposeAsync()
@@ -234,6 +203,36 @@ internal sealed partial class PostgresSyncStore : ISyncStore
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure } => true,
         _ => false,
     };
+
+    /// <summary>Adds the parameters every page has: $1 the resource, $2 the candidates, $3 the rows and $4 the bytes of the budget.</summary>
+    private static void AddPage(NpgsqlCommand command, string resource, PageBudget budget)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = resource });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = budget.MaxRows + 1 });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = budget.MaxRows });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = budget.MaxBytes });
+    }
+
+    /// <summary>Reads a page of <see cref="PostgresSql.RowPage"/>'s shape: the sequence and the candidates' count on every row, no row for an empty page.</summary>
+    private static async Task<RowPage> ReadRowPageAsync(NpgsqlCommand command, ReadScope scope, PageBudget budget, CancellationToken cancellationToken)
+    {
+        long sequence = 0, candidates = 0;
+        var items = new List<RowItem>(Math.Min(budget.MaxRows, 256));
+        await using (NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                sequence = reader.GetInt64(0);
+                if (!reader.IsDBNull(2))
+                {
+                    candidates = reader.GetInt64(1);
+                    items.Add(ReadRow(reader, scope, 2));
+                }
+            }
+        }
+
+        return new RowPage(items, sequence, candidates > items.Count);
+    }
 
     private static RowItem ReadRow(NpgsqlDataReader reader, ReadScope scope, int first) => new(
         reader.GetString(first),

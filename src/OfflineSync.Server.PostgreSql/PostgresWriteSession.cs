@@ -103,13 +103,13 @@ internal sealed class PostgresWriteSession : IWriteSession
 
     public void InsertRow(string resource, string key, byte[] json, long version, string? clientId, string? origin)
     {
-        _changes.Add(new PendingChange(resource, key, StoredChangeKind.Added, version, origin, json));
+        _changes.Add(new PendingChange(resource, key, StoredChangeKind.Added, ChangeLog.Weight(key, json)));
         _rows[(resource, key)] = new PendingRow(new StoredRow(json, version, 0, clientId, origin, Deleted: false), IsNew: true, _changes.Count);
     }
 
     public void UpdateRow(string resource, string key, byte[]? json, long version, string? origin, bool deleted)
     {
-        _changes.Add(new PendingChange(resource, key, deleted ? StoredChangeKind.Removed : StoredChangeKind.Changed, version, origin, json));
+        _changes.Add(new PendingChange(resource, key, deleted ? StoredChangeKind.Removed : StoredChangeKind.Changed, ChangeLog.Weight(key, json)));
         bool isNew = _rows.TryGetValue((resource, key), out PendingRow? pending) && pending.IsNew;
         StoredRow before = pending?.Row ?? _read[(resource, key)] ?? throw new InvalidOperationException($"'{resource}/{key}' is updated without being read.");
         _rows[(resource, key)] = new PendingRow(before with { Json = json, Version = version, Deleted = deleted }, isNew, _changes.Count);
@@ -165,7 +165,7 @@ internal sealed class PostgresWriteSession : IWriteSession
     /// <see langword="null"/> when nothing was appended.
     /// </summary>
     /// <exception cref="WriteConflictException">A concurrent request stored a record for one of this transaction's idempotency keys first.</exception>
-    public async Task<long?> FlushAsync(Retention retention, SyncServerOptions options)
+    public async Task<long?> FlushAsync(Retention retention)
     {
         if (_changes.Count == 0 && _idempotency.Count == 0)
         {
@@ -190,23 +190,22 @@ internal sealed class PostgresWriteSession : IWriteSession
 
         if (retention.TakeAgePrune(Now))
         {
-            var prune = new NpgsqlBatchCommand(_sql.PruneByAge);
-            prune.Parameters.Add(new NpgsqlParameter<long> { TypedValue = retention.AgeCutoff(Now) });
-            batch.BatchCommands.Add(prune);
-            var expired = new NpgsqlBatchCommand(_sql.PruneIdempotency);
-            expired.Parameters.Add(new NpgsqlParameter<long> { TypedValue = Now });
-            batch.BatchCommands.Add(expired);
+            batch.BatchCommands.Add(Command(_sql.PruneByAge, retention.AgeCutoff(Now)));
+            batch.BatchCommands.Add(Command(_sql.PruneIdempotency, Now));
         }
 
         if (append is not null)
         {
-            // Statements of a batch see the ones before them: the head is this transaction's last change.
+            // Statements of a batch see the ones before them: the head is this transaction's last change, the log's size includes it.
             batch.BatchCommands.Add(new NpgsqlBatchCommand(_sql.Notify));
-            if (options.MaxRetainedChanges is long max)
+            if (retention.MaxChanges is long maxChanges)
             {
-                var prune = new NpgsqlBatchCommand(_sql.PruneByCount);
-                prune.Parameters.Add(new NpgsqlParameter<long> { TypedValue = max });
-                batch.BatchCommands.Add(prune);
+                batch.BatchCommands.Add(Command(_sql.PruneByCount, maxChanges));
+            }
+
+            if (retention.MaxBytes is long maxBytes)
+            {
+                batch.BatchCommands.Add(Command(_sql.PruneBySize, maxBytes));
             }
         }
 
@@ -234,19 +233,23 @@ internal sealed class PostgresWriteSession : IWriteSession
         return head;
     }
 
+    /// <summary>
+    /// The transaction's changes, one per row (its last, <see cref="ChangeLog"/>), with the rows they leave and the
+    /// sequences of the entries they replace.
+    /// </summary>
     private NpgsqlBatchCommand AppendChanges()
     {
-        int count = _changes.Count;
-        var resource = new string[count];
-        var key = new string[count];
-        var kind = new short[count];
-        var version = new long[count];
-        var origin = new string?[count];
-        var json = new byte[]?[count];
-        for (int i = 0; i < count; i++)
+        // The 1-based position, among the changes sent, of each row's last change of the transaction.
+        var kept = new List<PendingChange>(_changes.Count);
+        var position = new Dictionary<(string Resource, string Key), long>(_rows.Count);
+        for (int i = 0; i < _changes.Count; i++)
         {
             PendingChange change = _changes[i];
-            (resource[i], key[i], kind[i], version[i], origin[i], json[i]) = (change.Resource, change.Key, (short)change.Kind, change.Version, change.Origin, change.Json);
+            if (_rows[(change.Resource, change.Key)].LastChange == i + 1)
+            {
+                kept.Add(change);
+                position[(change.Resource, change.Key)] = kept.Count;
+            }
         }
 
         List<KeyValuePair<(string Resource, string Key), PendingRow>> inserted = [], updated = [];
@@ -257,12 +260,10 @@ internal sealed class PostgresWriteSession : IWriteSession
 
         var command = new NpgsqlBatchCommand(_sql.AppendChanges);
         NpgsqlParameterCollection p = command.Parameters;
-        p.Add(Array(resource, NpgsqlDbType.Text));
-        p.Add(Array(key, NpgsqlDbType.Text));
-        p.Add(Array(kind, NpgsqlDbType.Smallint));
-        p.Add(Array(version, NpgsqlDbType.Bigint));
-        p.Add(Array(origin, NpgsqlDbType.Text));
-        p.Add(Array(json, NpgsqlDbType.Bytea));
+        p.Add(Array(kept.Select(static c => c.Resource).ToArray(), NpgsqlDbType.Text));
+        p.Add(Array(kept.Select(static c => c.Key).ToArray(), NpgsqlDbType.Text));
+        p.Add(Array(kept.Select(static c => (short)c.Kind).ToArray(), NpgsqlDbType.Smallint));
+        p.Add(Array(kept.Select(static c => c.Weight).ToArray(), NpgsqlDbType.Bigint));
         p.Add(new NpgsqlParameter<long> { TypedValue = Now });
         p.Add(Array(inserted.Select(static r => r.Key.Resource).ToArray(), NpgsqlDbType.Text));
         p.Add(Array(inserted.Select(static r => r.Key.Key).ToArray(), NpgsqlDbType.Text));
@@ -271,13 +272,16 @@ internal sealed class PostgresWriteSession : IWriteSession
         p.Add(Array(inserted.Select(static r => r.Value.Row.ClientId).ToArray(), NpgsqlDbType.Text));
         p.Add(Array(inserted.Select(static r => r.Value.Row.OriginOptimisticKey).ToArray(), NpgsqlDbType.Text));
         p.Add(Array(inserted.Select(static r => r.Value.Row.Deleted).ToArray(), NpgsqlDbType.Boolean));
-        p.Add(Array(inserted.Select(static r => (long)r.Value.LastChange).ToArray(), NpgsqlDbType.Bigint));
+        p.Add(Array(inserted.Select(r => position[r.Key]).ToArray(), NpgsqlDbType.Bigint));
         p.Add(Array(updated.Select(static r => r.Key.Resource).ToArray(), NpgsqlDbType.Text));
         p.Add(Array(updated.Select(static r => r.Key.Key).ToArray(), NpgsqlDbType.Text));
         p.Add(Array(updated.Select(static r => r.Value.Row.Json).ToArray(), NpgsqlDbType.Bytea));
         p.Add(Array(updated.Select(static r => r.Value.Row.Version).ToArray(), NpgsqlDbType.Bigint));
         p.Add(Array(updated.Select(static r => r.Value.Row.Deleted).ToArray(), NpgsqlDbType.Boolean));
-        p.Add(Array(updated.Select(static r => (long)r.Value.LastChange).ToArray(), NpgsqlDbType.Bigint));
+        p.Add(Array(updated.Select(r => position[r.Key]).ToArray(), NpgsqlDbType.Bigint));
+
+        // An updated row was read before this transaction changed it: its sequence then is its entry in the log.
+        p.Add(Array(updated.Select(static r => r.Value.Row.Sequence).ToArray(), NpgsqlDbType.Bigint));
         return command;
     }
 
@@ -319,7 +323,14 @@ internal sealed class PostgresWriteSession : IWriteSession
     private static NpgsqlParameter Array<T>(T[] values, NpgsqlDbType elementType) =>
         new() { NpgsqlDbType = NpgsqlDbType.Array | elementType, Value = values };
 
-    private sealed record PendingChange(string Resource, string Key, StoredChangeKind Kind, long Version, string? Origin, byte[]? Json);
+    private static NpgsqlBatchCommand Command(string sql, long value)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = value });
+        return command;
+    }
+
+    private sealed record PendingChange(string Resource, string Key, StoredChangeKind Kind, long Weight);
 
     /// <summary>A row as this transaction leaves it; <see cref="LastChange"/> is the 1-based position of its last change in the transaction's changes.</summary>
     private sealed record PendingRow(StoredRow Row, bool IsNew, int LastChange);

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OfflineSync;
+using OfflineSync.Protocol;
 using OfflineSync.Server;
 using OfflineSync.Server.Endpoints;
 using OfflineSync.Server.Feed;
@@ -29,7 +30,7 @@ public static class SyncEndpointRouteBuilderExtensions
         SyncServerState state = endpoints.ServiceProvider.GetService<SyncServerState>()
             ?? throw new InvalidOperationException("Call builder.Services.AddOfflineSyncServer(...) before MapSyncResource<T>().");
         string name = T.ResourceName;
-        if (string.IsNullOrEmpty(name) || name == "batch" || name.Contains('/', StringComparison.Ordinal))
+        if (string.IsNullOrEmpty(name) || name == SyncRoutes.Batch || name.Contains('/', StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"'{name}' cannot be a resource name: it must be non-empty, contain no '/', and not be 'batch'.");
         }
@@ -40,16 +41,16 @@ public static class SyncEndpointRouteBuilderExtensions
         {
             state.BatchMapped = true;
             var batch = new BatchEndpoint(state);
-            endpoints.MapPost("/sync/batch", batch.HandleAsync).WithDisplayName("OfflineSync batch");
+            endpoints.MapPost($"/{SyncRoutes.Root}/{SyncRoutes.Batch}", batch.HandleAsync).WithDisplayName("OfflineSync batch");
         }
 
         var handlers = new ResourceEndpoints(state, resource);
         var feed = new FeedEndpoint(state, name);
-        RouteGroupBuilder group = endpoints.MapGroup("/sync/" + name);
+        RouteGroupBuilder group = endpoints.MapGroup($"/{SyncRoutes.Root}/{name}");
         group.MapPost("/", handlers.CreateAsync).WithDisplayName($"OfflineSync create {name}")
             .Finally(builder => resource.EndpointMetadata = builder.Metadata.ToArray());
         group.MapGet("/", handlers.ListAsync).WithDisplayName($"OfflineSync list {name}");
-        group.MapGet("/events", feed.HandleAsync).WithDisplayName($"OfflineSync feed {name}");
+        group.MapGet("/" + SyncRoutes.Events, feed.HandleAsync).WithDisplayName($"OfflineSync feed {name}");
         group.MapGet("/{key}", handlers.GetAsync).WithDisplayName($"OfflineSync get {name}");
         group.MapPatch("/{key}", handlers.UpdateAsync).WithDisplayName($"OfflineSync update {name}");
         group.MapDelete("/{key}", handlers.DeleteAsync).WithDisplayName($"OfflineSync delete {name}");

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using OfflineSync.Protocol;
 using OfflineSync.Server.Storage;
 using OfflineSync.Server.Storage.Sqlite;
 
@@ -25,17 +26,75 @@ public sealed class SyncServerOptions
     /// <value>The default is 7 days.</value>
     public TimeSpan ChangeRetention { get; set; } = TimeSpan.FromDays(7);
 
-    /// <summary>Gets or sets the largest number of change-log entries kept, whatever their age; <see langword="null"/> for no limit.</summary>
+    /// <summary>
+    /// Gets or sets the largest number of change-log entries kept, whatever their age; <see langword="null"/> for no
+    /// limit. The log keeps one entry per row (its last change), so this is at most the number of rows changed within
+    /// <see cref="ChangeRetention"/>.
+    /// </summary>
     /// <value>The default is <see langword="null"/>.</value>
     public long? MaxRetainedChanges { get; set; }
+
+    /// <summary>
+    /// Gets or sets the largest size of the change log, whatever its age, in bytes of the events its entries stand for
+    /// (each entry weighs its row's JSON and key as they were at the change): what a feed resuming from the oldest kept
+    /// position may have to read. A client further behind gets <c>invalidate</c> and lists, which then costs about as
+    /// much. <see langword="null"/> for no limit; otherwise at least 1 MiB.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>.</value>
+    public long? MaxRetainedChangeBytes { get; set; }
 
     /// <summary>Gets or sets the interval of heartbeat comments on an idle change feed.</summary>
     /// <value>The default is 15 seconds.</value>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Gets or sets the largest accepted body of a single create or update, in bytes.</summary>
+    /// <summary>Gets or sets the largest accepted body of a single create or update, and of each batch item's <c>data</c>, in bytes; at most <see cref="MaxRowBytes"/>.</summary>
     /// <value>The default is 1 MiB.</value>
     public long MaxRequestBodySize { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the largest row the server stores, in bytes of its JSON as the server writes it: a create or update
+    /// that would store a larger row is refused with 413 <c>too_large</c> before anything is committed. A row travels
+    /// whole in the feed, so this may not exceed the limit every client reads, <see cref="SyncLimits.MaxRowBytes"/>.
+    /// </summary>
+    /// <value>The default is <see cref="SyncLimits.MaxRowBytes"/>, 16 MiB; at least 1 KiB.</value>
+    public int MaxRowBytes { get; set; } = SyncLimits.MaxRowBytes;
+
+    /// <summary>
+    /// Gets or sets how many bytes of rows one read brings into memory: a list page, a page of a feed's snapshot, a page of
+    /// the change log a feed sends. A list page ends early when its rows reach this size (<c>hasMore</c> is then true);
+    /// a page always holds at least one row, so it holds at most this plus one row (<see cref="MaxRowBytes"/>).
+    /// </summary>
+    /// <value>The default is 1 MiB; at least 4 KiB, at most 256 MiB.</value>
+    public int MaxPageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets how large the answer of one <c>POST /sync/batch</c> may grow before the server stops applying its
+    /// items: once the results written reach this size, the items left are not applied (the answer holds fewer results;
+    /// the client sends them again in its next batch). The first item is always applied, so an answer holds at most this
+    /// plus one row. This also bounds what one batch stores in idempotency records.
+    /// </summary>
+    /// <value>The default is 4 MiB; at least 64 KiB.</value>
+    public long MaxBatchAnswerBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Gets or sets the largest number of change feeds one client (its <c>X-Client-Id</c>, or its address when it sends
+    /// none) may have open at once; one more is refused with 503 <c>too_many_feeds</c> and <c>Retry-After</c>.
+    /// </summary>
+    /// <value>The default is 32: one feed per resource of an app with many, and room for connections the server has not yet seen close.</value>
+    public int MaxFeedsPerClient { get; set; } = 32;
+
+    /// <summary>Gets or sets the largest number of change feeds open at once on this server instance; one more is refused with 503 <c>too_many_feeds</c> and <c>Retry-After</c>.</summary>
+    /// <value>The default is 10,000; at least <see cref="MaxFeedsPerClient"/>.</value>
+    public int MaxFeeds { get; set; } = 10_000;
+
+    /// <summary>
+    /// Gets or sets how large the SQLite write-ahead log may grow: SQLite checkpoints it once it holds this much
+    /// (<c>PRAGMA wal_autocheckpoint</c>) and cuts the file back to it when it starts the log over
+    /// (<c>PRAGMA journal_size_limit</c>). No read holds a transaction while a client reads, so checkpoints complete and
+    /// the log stays within about this size plus one write transaction. SQLite store only.
+    /// </summary>
+    /// <value>The default is 4 MiB (SQLite's own checkpoint interval of 1,000 pages); at least 64 KiB.</value>
+    public long WalSizeLimit { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>Gets or sets the largest accepted body of <c>POST /sync/batch</c>, in bytes.</summary>
     /// <value>The default is 16 MiB.</value>
@@ -102,7 +161,16 @@ public sealed class SyncServerOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(IdempotencyRetention, TimeSpan.Zero, nameof(IdempotencyRetention));
         ArgumentOutOfRangeException.ThrowIfLessThan(ChangeRetention, TimeSpan.Zero, nameof(ChangeRetention));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(HeartbeatInterval, TimeSpan.Zero, nameof(HeartbeatInterval));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxRowBytes, 1024, nameof(MaxRowBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxRowBytes, SyncLimits.MaxRowBytes, nameof(MaxRowBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRequestBodySize, 1, nameof(MaxRequestBodySize));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxRequestBodySize, MaxRowBytes, nameof(MaxRequestBodySize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxPageBytes, 4 * 1024, nameof(MaxPageBytes));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxPageBytes, 256 * 1024 * 1024, nameof(MaxPageBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchAnswerBytes, 64 * 1024, nameof(MaxBatchAnswerBytes));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxFeedsPerClient, 1, nameof(MaxFeedsPerClient));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaxFeeds, MaxFeedsPerClient, nameof(MaxFeeds));
+        ArgumentOutOfRangeException.ThrowIfLessThan(WalSizeLimit, 64 * 1024, nameof(WalSizeLimit));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchBodySize, 1, nameof(MaxBatchBodySize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBatchSize, 1, nameof(MaxBatchSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxPageSize, 1, nameof(MaxPageSize));
@@ -113,6 +181,11 @@ public sealed class SyncServerOptions
         if (MaxRetainedChanges is < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxRetainedChanges), MaxRetainedChanges, "MaxRetainedChanges must be null or at least 0.");
+        }
+
+        if (MaxRetainedChangeBytes is < 1024 * 1024)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRetainedChangeBytes), MaxRetainedChangeBytes, "MaxRetainedChangeBytes must be null or at least 1 MiB.");
         }
     }
 }

@@ -21,6 +21,7 @@ internal sealed class SyncServerState : IAsyncDisposable, IDisposable
         Processor = new MutationProcessor(Options);
         Store.Committed += _ => Notifier.Notify();
         ChangeReads = new ChangeReads(Store);
+        Feeds = new FeedAdmission(Options);
     }
 
     public SyncServerOptions Options { get; }
@@ -32,6 +33,9 @@ internal sealed class SyncServerState : IAsyncDisposable, IDisposable
     public ChangeNotifier Notifier { get; } = new();
 
     public ChangeReads ChangeReads { get; }
+
+    /// <summary>Gets the open change feeds, admitted under the options' caps.</summary>
+    public FeedAdmission Feeds { get; }
 
     public ILogger Logger { get; }
 

@@ -42,13 +42,13 @@ internal static class ColumnCodes
         _ => throw Unknown("mutation status", code),
     };
 
-    public static object FromReason(FailureReason? reason) => reason switch
+    public static long? FromReason(FailureReason? reason) => reason switch
     {
-        null => DBNull.Value,
-        FailureReason.Exhausted => 1L,
-        FailureReason.Rejected => 2L,
-        FailureReason.DependencyFailed => 3L,
-        FailureReason.Conflict => 4L,
+        null => null,
+        FailureReason.Exhausted => 1,
+        FailureReason.Rejected => 2,
+        FailureReason.DependencyFailed => 3,
+        FailureReason.Conflict => 4,
         _ => throw new ArgumentOutOfRangeException(nameof(reason), reason, "Unknown failure reason."),
     };
 

@@ -7,8 +7,12 @@ namespace OfflineSync.Sqlite;
 internal static class SchemaMigrator
 {
     /// <summary>Applies the migrations the file lacks; a crash midway leaves the file as it was.</summary>
+    /// <param name="connection">The open connection to the file.</param>
+    /// <param name="path">The file, for messages.</param>
+    /// <param name="migrations">Every migration, oldest first.</param>
+    /// <param name="time">The store's clock: each applied migration records when.</param>
     /// <returns>The schema version of the file afterwards.</returns>
-    public static int Migrate(SqliteConnection connection, string path, IReadOnlyList<SchemaMigration> migrations)
+    public static int Migrate(SqliteConnection connection, string path, IReadOnlyList<SchemaMigration> migrations, TimeProvider time)
     {
         int latest = migrations[^1].Version;
         if (ReadVersion(connection) == latest)
@@ -33,7 +37,7 @@ internal static class SchemaMigrator
             {
                 if (migration.Version > current)
                 {
-                    Apply(connection, migration);
+                    Apply(connection, migration, time);
                 }
             }
 
@@ -52,14 +56,14 @@ internal static class SchemaMigrator
         }
     }
 
-    private static void Apply(SqliteConnection connection, SchemaMigration migration)
+    private static void Apply(SqliteConnection connection, SchemaMigration migration, TimeProvider time)
     {
         Execute(connection, migration.Sql);
         using SqliteCommand record = connection.CreateCommand();
         record.CommandText = "INSERT INTO schema_version (version, description, applied_at) VALUES ($version, $description, $at)";
         record.Parameters.AddWithValue("$version", migration.Version);
         record.Parameters.AddWithValue("$description", migration.Description);
-        record.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        record.Parameters.AddWithValue("$at", time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
         record.ExecuteNonQuery();
     }
 

@@ -4,7 +4,7 @@ using OfflineSync.Sqlite;
 namespace OfflineSync;
 
 /// <summary>
-/// A durable mutation store in one SQLite file (WAL journal, <c>synchronous=FULL</c>): the queue,
+/// A durable mutation store in one SQLite file (WAL journal): the queue,
 /// the ID map, the client id and sequence, and the optimistic-key counters survive restarts and
 /// crashes (S4); so do the sets' server rows and feed positions (<see cref="FeedCheckpoint"/>, S15).
 /// </summary>
@@ -17,16 +17,28 @@ namespace OfflineSync;
 /// With <see cref="Durability.Batched"/> writes join an open transaction that is committed when
 /// <see cref="SqliteMutationStoreOptions.BatchWindow"/> (10 ms by default) has passed since its
 /// first write, by the next write or by a timer, and when <see cref="Flush"/> or
-/// <see cref="Dispose"/> is called. If the process is killed or the machine loses power, exactly
-/// this is lost: every append, update, removal, completion, mapping and counter step made since
-/// the last commit — at most one batch window of writes, plus those of a commit that was under way.
-/// The batch is lost as a whole: the file reopens in the state of its last commit, so a
-/// completion's removal and mapping (S3) are never split and the queue keeps its order. Such a
-/// mutation may already have been pushed (the engine drains while the batch is open): the server
-/// then holds a change the client has forgotten, which comes back through the change feed.
-/// Sequence numbers and optimistic-key counters are never reused even then: they are reserved on
-/// disk ahead of use, so a crash leaves a gap, never a repeat; a clean <see cref="Dispose"/> stores
-/// the exact values.
+/// <see cref="Dispose"/> is called. A commit goes into the WAL without waiting for the disk; a second
+/// connection then syncs it to disk at once, on a background thread, so the writer never waits for an
+/// fsync. What a failure loses:
+/// </para>
+/// <list type="bullet">
+/// <item><description>
+/// The process is killed (or crashes): the writes of the open batch, made since the last commit — at
+/// most one batch window of writes. Committed batches are in the operating system's cache and survive.
+/// </description></item>
+/// <item><description>
+/// The machine loses power (or the operating system crashes): also the batches committed but not yet
+/// synced — in practice the last window, plus the duration of one sync.
+/// </description></item>
+/// </list>
+/// <para>
+/// Either way a batch is lost as a whole: the file reopens in the state of a commit, so a completion's
+/// removal and mapping (S3) are never split and the queue keeps its order. Such a mutation may already
+/// have been pushed (the engine drains while the batch is open): the server then holds a change the
+/// client has forgotten, which comes back through the change feed. Sequence numbers and optimistic-key
+/// counters are never reused even then: they are reserved ahead and synced to disk before any value
+/// under the reservation is handed out, so a crash leaves a gap, never a repeat; a clean
+/// <see cref="Dispose"/> stores the exact values. <see cref="Flush"/> makes everything durable.
 /// </para>
 /// <para>
 /// Thread safety: every member takes the store's lock, so the engine's calls and the batch timer
@@ -51,6 +63,7 @@ public sealed class SqliteMutationStore : IMutationStore
     private readonly SqliteConnection _connection;
     private readonly StoreCommands _commands;
     private readonly WriteBatch _batch;
+    private readonly WalSyncer? _syncer;
     private readonly bool _batched;
     private readonly string _clientId;
     private readonly Dictionary<string, CounterState> _counters = new(StringComparer.Ordinal);
@@ -58,14 +71,15 @@ public sealed class SqliteMutationStore : IMutationStore
     private long _storedLastSequence;
     private bool _disposed;
 
-    private SqliteMutationStore(string path, SqliteConnection connection, Durability durability, TimeSpan batchWindow)
+    private SqliteMutationStore(string path, SqliteConnection connection, WalSyncer? syncer, SqliteMutationStoreOptions options)
     {
         Path = path;
-        Durability = durability;
+        Durability = options.Durability;
         _connection = connection;
-        _batched = durability == Durability.Batched;
+        _syncer = syncer;
+        _batched = syncer is not null;
         _commands = new StoreCommands(connection);
-        _batch = new WriteBatch(_gate, _commands, durability, batchWindow);
+        _batch = new WriteBatch(_gate, _commands, syncer, options.BatchWindow, options.TimeProvider);
         (_clientId, _lastSequence) = StoreReader.ReadMeta(connection);
         _storedLastSequence = _lastSequence;
     }
@@ -108,23 +122,29 @@ public sealed class SqliteMutationStore : IMutationStore
         string fullPath = System.IO.Path.GetFullPath(path);
         StoreFileInspector.EnsureOpenable(fullPath, migrations[^1].Version);
 
-        var builder = new SqliteConnectionStringBuilder
-        {
-            DataSource = fullPath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false, // Dispose must really close the file.
-            DefaultTimeout = 5,
-        };
-        var connection = new SqliteConnection(builder.ToString());
+        string connectionString = SqliteStoreConnection.ConnectionString(fullPath);
+        var connection = new SqliteConnection(connectionString);
+        WalSyncer? syncer = null;
         try
         {
             connection.Open();
             UseWal(connection, fullPath);
-            SchemaMigrator.Migrate(connection, fullPath, migrations);
-            return new SqliteMutationStore(fullPath, connection, options.Durability, options.BatchWindow);
+            bool batched = options.Durability == Durability.Batched;
+
+            // Batched commits do not wait for the disk: the syncer makes them durable, and copies the WAL
+            // into the main file itself, so that no commit on the caller's thread does it either.
+            SqliteStoreConnection.Configure(connection, synchronous: batched ? "NORMAL" : "FULL", autoCheckpoint: !batched);
+            SchemaMigrator.Migrate(connection, fullPath, migrations, options.TimeProvider);
+            if (batched)
+            {
+                syncer = new WalSyncer(connectionString);
+            }
+
+            return new SqliteMutationStore(fullPath, connection, syncer, options);
         }
         catch (SqliteException e)
         {
+            syncer?.Dispose();
             connection.Dispose();
             throw new SyncStoreException(
                 $"'{fullPath}' cannot be opened as an OfflineSync store: {e.Message}. Check that the folder is writable and that no other process is using the file.",
@@ -132,6 +152,7 @@ public sealed class SqliteMutationStore : IMutationStore
         }
         catch
         {
+            syncer?.Dispose();
             connection.Dispose();
             throw;
         }
@@ -190,7 +211,7 @@ public sealed class SqliteMutationStore : IMutationStore
             bool reserved = storedLast != _storedLastSequence;
             _storedLastSequence = storedLast;
             _lastSequence = Math.Max(_lastSequence, mutation.Sequence);
-            _batch.EndOperation(commitNow: reserved);
+            _batch.EndOperation(durableNow: reserved);
         }
     }
 
@@ -290,18 +311,21 @@ public sealed class SqliteMutationStore : IMutationStore
         Write(write, static (commands, w) => commands.WriteFeed(w), "write a feed checkpoint");
     }
 
-    /// <summary>Commits the open batch now (<see cref="Durability.Batched"/>); does nothing with <see cref="Durability.Full"/>.</summary>
-    /// <exception cref="SyncStoreException">The commit failed.</exception>
+    /// <summary>
+    /// Commits the open batch now and syncs every committed batch to disk before returning
+    /// (<see cref="Durability.Batched"/>); does nothing with <see cref="Durability.Full"/>, where every write already is.
+    /// </summary>
+    /// <exception cref="SyncStoreException">The commit or the sync failed.</exception>
     public void Flush()
     {
         lock (_gate)
         {
             ThrowIfUnusable();
-            _batch.Commit();
+            _batch.CommitDurably();
         }
     }
 
-    /// <summary>Commits the open batch, with the exact last sequence and counters, and closes the file.</summary>
+    /// <summary>Commits the open batch, with the exact last sequence and counters, syncs it to disk and closes the file.</summary>
     /// <exception cref="SyncStoreException">The last commit failed; the file is closed anyway.</exception>
     public void Dispose()
     {
@@ -318,12 +342,13 @@ public sealed class SqliteMutationStore : IMutationStore
                 if (_batch.Failure is null)
                 {
                     ReleaseReservations();
-                    _batch.Commit();
+                    _batch.CommitDurably();
                 }
             }
             finally
             {
                 _batch.Dispose();
+                _syncer?.Dispose();
                 _commands.Dispose();
                 _connection.Dispose();
             }
@@ -355,7 +380,7 @@ public sealed class SqliteMutationStore : IMutationStore
             }
 
             // Commit at once: the reservation must be on disk before any key under it is handed out.
-            _batch.EndOperation(commitNow: true);
+            _batch.EndOperation(durableNow: true);
             counter.Stored = reserve;
         }
 
@@ -388,7 +413,7 @@ public sealed class SqliteMutationStore : IMutationStore
             }
         }
 
-        _batch.EndOperation(commitNow: true);
+        _batch.EndOperation(durableNow: true);
     }
 
     private void Write<TState>(TState state, Action<StoreCommands, TState> operation, string what) =>
@@ -418,7 +443,7 @@ public sealed class SqliteMutationStore : IMutationStore
                 throw WriteFailed(what, e);
             }
 
-            _batch.EndOperation(commitNow: false);
+            _batch.EndOperation(durableNow: false);
             return result;
         }
     }
@@ -443,9 +468,6 @@ public sealed class SqliteMutationStore : IMutationStore
         {
             throw new SyncStoreException($"'{path}' cannot use SQLite's WAL journal (is it on a network file system?). Put the store on a local disk.");
         }
-
-        command.CommandText = "PRAGMA synchronous = FULL";
-        command.ExecuteNonQuery();
     }
 
     private sealed class CounterState

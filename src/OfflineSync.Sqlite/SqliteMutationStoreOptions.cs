@@ -18,6 +18,10 @@ public sealed class SqliteMutationStoreOptions
     /// <value>The default is 10 ms. Must be greater than zero and at most <see cref="MaxBatchWindow"/>. Ignored with <see cref="OfflineSync.Durability.Full"/>.</value>
     public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>Gets or sets the clock of the store: the batch window and its timer, and the times the schema history records.</summary>
+    /// <value>The default is <see cref="TimeProvider.System"/>. Pass the engine's (<c>SyncOptions.TimeProvider</c>) so that one clock drives both.</value>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
     internal void Validate()
     {
         if (!Enum.IsDefined(Durability))
@@ -25,6 +29,7 @@ public sealed class SqliteMutationStoreOptions
             throw new ArgumentOutOfRangeException(nameof(Durability), Durability, "Unknown durability.");
         }
 
+        ArgumentNullException.ThrowIfNull(TimeProvider);
         if (BatchWindow <= TimeSpan.Zero || BatchWindow > MaxBatchWindow)
         {
             throw new ArgumentOutOfRangeException(

@@ -1,34 +1,33 @@
-using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 
 namespace OfflineSync.Sqlite;
 
 /// <summary>
-/// Every statement the store runs after opening, prepared once and reused (SQLite keeps the
-/// compiled statement per command); every value travels as a parameter. Not thread-safe: the
-/// store calls it under its lock.
+/// Every statement the store runs after opening, compiled once and reused (<see cref="RawStatement"/>);
+/// every value travels as a parameter, bound by position in the order of the SQL text. Not thread-safe:
+/// the store calls it under its lock.
 /// </summary>
 internal sealed class StoreCommands : IDisposable
 {
     private const string MutationColumns =
         "seq, resource, kind, entity_key, payload, idempotency_key, app_idempotency_key, base_version, status, attempts, last_error, failure_reason, resends, enqueued_at";
 
-    private readonly List<SqliteCommand> _all = [];
-    private readonly SqliteCommand _begin;
-    private readonly SqliteCommand _commit;
-    private readonly SqliteCommand _rollback;
-    private readonly SqliteCommand _savepoint;
-    private readonly SqliteCommand _release;
-    private readonly SqliteCommand _rollbackToSavepoint;
-    private readonly SqliteCommand _insertMutation;
-    private readonly SqliteCommand _updateMutation;
-    private readonly SqliteCommand _deleteMutation;
-    private readonly SqliteCommand _deleteAllMutations;
-    private readonly SqliteCommand _insertMapping;
-    private readonly SqliteCommand _setLastSequence;
-    private readonly SqliteCommand _incrementCounter;
-    private readonly SqliteCommand _readCounter;
-    private readonly SqliteCommand _setCounter;
+    private readonly List<RawStatement> _all = [];
+    private readonly RawStatement _begin;
+    private readonly RawStatement _commit;
+    private readonly RawStatement _rollback;
+    private readonly RawStatement _savepoint;
+    private readonly RawStatement _release;
+    private readonly RawStatement _rollbackToSavepoint;
+    private readonly RawStatement _insertMutation;
+    private readonly RawStatement _updateMutation;
+    private readonly RawStatement _deleteMutation;
+    private readonly RawStatement _deleteAllMutations;
+    private readonly RawStatement _insertMapping;
+    private readonly RawStatement _setLastSequence;
+    private readonly RawStatement _incrementCounter;
+    private readonly RawStatement _readCounter;
+    private readonly RawStatement _setCounter;
     private FeedCommands? _feed;
 
     public StoreCommands(SqliteConnection connection)
@@ -42,97 +41,89 @@ internal sealed class StoreCommands : IDisposable
         _savepoint = Prepare("SAVEPOINT operation");
         _release = Prepare("RELEASE operation");
         _rollbackToSavepoint = Prepare("ROLLBACK TO operation");
-        _insertMutation = PrepareMutation(
-            $"INSERT INTO mutations ({MutationColumns}) VALUES ($seq, $resource, $kind, $key, $payload, $idem, $appIdem, $base, $status, $attempts, $error, $reason, $resends, $enqueued)");
-        _updateMutation = PrepareMutation(
-            "UPDATE mutations SET resource = $resource, kind = $kind, entity_key = $key, payload = $payload, idempotency_key = $idem, " +
-            "app_idempotency_key = $appIdem, base_version = $base, status = $status, attempts = $attempts, last_error = $error, " +
-            "failure_reason = $reason, resends = $resends, enqueued_at = $enqueued WHERE seq = $seq");
-        _deleteMutation = Prepare("DELETE FROM mutations WHERE seq = $seq", ("$seq", SqliteType.Integer));
+
+        // Both bind the columns in the order of MutationColumns (BindMutation): seq is ?1 in each.
+        _insertMutation = Prepare($"INSERT INTO mutations ({MutationColumns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)");
+        _updateMutation = Prepare(
+            "UPDATE mutations SET resource = ?2, kind = ?3, entity_key = ?4, payload = ?5, idempotency_key = ?6, " +
+            "app_idempotency_key = ?7, base_version = ?8, status = ?9, attempts = ?10, last_error = ?11, " +
+            "failure_reason = ?12, resends = ?13, enqueued_at = ?14 WHERE seq = ?1");
+        _deleteMutation = Prepare("DELETE FROM mutations WHERE seq = ?1");
         _deleteAllMutations = Prepare("DELETE FROM mutations");
         // The first mapping of an optimistic key wins: the push answer and the feed event (S3, S15)
         // carry the same mapping, and whichever arrives second is a no-op.
-        _insertMapping = Prepare(
-            "INSERT INTO id_map (resource, optimistic_key, server_key) VALUES ($resource, $optimistic, $server) ON CONFLICT (resource, optimistic_key) DO NOTHING",
-            ("$resource", SqliteType.Text),
-            ("$optimistic", SqliteType.Text),
-            ("$server", SqliteType.Text));
-        _setLastSequence = Prepare("UPDATE client_meta SET last_sequence = $seq WHERE id = 1", ("$seq", SqliteType.Integer));
-        _incrementCounter = Prepare(
-            "INSERT INTO optimistic_counters (resource, value) VALUES ($resource, 1) ON CONFLICT (resource) DO UPDATE SET value = value + 1 RETURNING value",
-            ("$resource", SqliteType.Text));
-        _readCounter = Prepare("SELECT value FROM optimistic_counters WHERE resource = $resource", ("$resource", SqliteType.Text));
-        _setCounter = Prepare(
-            "INSERT INTO optimistic_counters (resource, value) VALUES ($resource, $value) ON CONFLICT (resource) DO UPDATE SET value = excluded.value",
-            ("$resource", SqliteType.Text),
-            ("$value", SqliteType.Integer));
+        _insertMapping = Prepare("INSERT INTO id_map (resource, optimistic_key, server_key) VALUES (?1, ?2, ?3) ON CONFLICT (resource, optimistic_key) DO NOTHING");
+        _setLastSequence = Prepare("UPDATE client_meta SET last_sequence = ?1 WHERE id = 1");
+        _incrementCounter = Prepare("INSERT INTO optimistic_counters (resource, value) VALUES (?1, 1) ON CONFLICT (resource) DO UPDATE SET value = value + 1 RETURNING value");
+        _readCounter = Prepare("SELECT value FROM optimistic_counters WHERE resource = ?1");
+        _setCounter = Prepare("INSERT INTO optimistic_counters (resource, value) VALUES (?1, ?2) ON CONFLICT (resource) DO UPDATE SET value = excluded.value");
     }
 
     public SqliteConnection Connection { get; }
 
-    public void Begin() => _begin.ExecuteNonQuery();
+    public void Begin() => _begin.Execute();
 
-    public void Commit() => _commit.ExecuteNonQuery();
+    public void Commit() => _commit.Execute();
 
-    public void Rollback() => _rollback.ExecuteNonQuery();
+    public void Rollback() => _rollback.Execute();
 
-    public void Savepoint() => _savepoint.ExecuteNonQuery();
+    public void Savepoint() => _savepoint.Execute();
 
-    public void Release() => _release.ExecuteNonQuery();
+    public void Release() => _release.Execute();
 
-    public void RollbackToSavepoint() => _rollbackToSavepoint.ExecuteNonQuery();
+    public void RollbackToSavepoint() => _rollbackToSavepoint.Execute();
 
     public void InsertMutation(StoredMutation mutation)
     {
         BindMutation(_insertMutation, mutation);
-        _insertMutation.ExecuteNonQuery();
+        _insertMutation.Execute();
     }
 
     public void UpdateMutation(StoredMutation mutation)
     {
         BindMutation(_updateMutation, mutation);
-        _updateMutation.ExecuteNonQuery();
+        _updateMutation.Execute();
     }
 
     public void DeleteMutation(long sequence)
     {
-        _deleteMutation.Parameters[0].Value = sequence;
-        _deleteMutation.ExecuteNonQuery();
+        _deleteMutation.Bind(1, sequence);
+        _deleteMutation.Execute();
     }
 
-    public void DeleteAllMutations() => _deleteAllMutations.ExecuteNonQuery();
+    public void DeleteAllMutations() => _deleteAllMutations.Execute();
 
     public void InsertMapping(IdMapping mapping)
     {
-        _insertMapping.Parameters[0].Value = mapping.Resource;
-        _insertMapping.Parameters[1].Value = mapping.OptimisticKey;
-        _insertMapping.Parameters[2].Value = mapping.ServerKey;
-        _insertMapping.ExecuteNonQuery();
+        _insertMapping.Bind(1, mapping.Resource);
+        _insertMapping.Bind(2, mapping.OptimisticKey);
+        _insertMapping.Bind(3, mapping.ServerKey);
+        _insertMapping.Execute();
     }
 
     public void SetLastSequence(long sequence)
     {
-        _setLastSequence.Parameters[0].Value = sequence;
-        _setLastSequence.ExecuteNonQuery();
+        _setLastSequence.Bind(1, sequence);
+        _setLastSequence.Execute();
     }
 
     public long IncrementCounter(string resource)
     {
-        _incrementCounter.Parameters[0].Value = resource;
-        return (long)_incrementCounter.ExecuteScalar()!;
+        _incrementCounter.Bind(1, resource);
+        return _incrementCounter.ExecuteScalar(none: 0);
     }
 
     public long ReadCounter(string resource)
     {
-        _readCounter.Parameters[0].Value = resource;
-        return _readCounter.ExecuteScalar() is long value ? value : 0;
+        _readCounter.Bind(1, resource);
+        return _readCounter.ExecuteScalar(none: 0);
     }
 
     public void SetCounter(string resource, long value)
     {
-        _setCounter.Parameters[0].Value = resource;
-        _setCounter.Parameters[1].Value = value;
-        _setCounter.ExecuteNonQuery();
+        _setCounter.Bind(1, resource);
+        _setCounter.Bind(2, value);
+        _setCounter.Execute();
     }
 
     /// <summary>Applies one checkpoint write: reset, removals, rows, position.</summary>
@@ -142,130 +133,89 @@ internal sealed class StoreCommands : IDisposable
         FeedCommands feed = _feed ??= new FeedCommands(this);
         if (write.Reset)
         {
-            feed.DeleteRows.Parameters[0].Value = write.Resource;
-            feed.DeleteRows.ExecuteNonQuery();
+            feed.DeleteRows.Bind(1, write.Resource);
+            feed.DeleteRows.Execute();
         }
 
-        feed.DeleteRow.Parameters[0].Value = write.Resource;
+        feed.DeleteRow.Bind(1, write.Resource);
         foreach (string key in write.RemovedKeys)
         {
-            feed.DeleteRow.Parameters[1].Value = key;
-            feed.DeleteRow.ExecuteNonQuery();
+            feed.DeleteRow.Bind(2, key);
+            feed.DeleteRow.Execute();
         }
 
-        SqliteParameterCollection p = feed.UpsertRow.Parameters;
-        p[0].Value = write.Resource;
+        RawStatement upsert = feed.UpsertRow;
+        upsert.Bind(1, write.Resource);
         foreach (ListItem row in write.Rows)
         {
-            p[1].Value = row.Key;
-            p[2].Value = (object?)row.Version ?? DBNull.Value;
-            p[3].Value = (object?)row.OriginOptimisticKey ?? DBNull.Value;
-            p[4].Value = (object?)row.OriginClientId ?? DBNull.Value;
-            p[5].Value = AsArray(row.Data);
-            feed.UpsertRow.ExecuteNonQuery();
+            upsert.Bind(2, row.Key);
+            upsert.Bind(3, row.Version);
+            upsert.Bind(4, row.OriginOptimisticKey);
+            upsert.Bind(5, row.OriginClientId);
+            upsert.Bind(6, row.Data.Span);
+            upsert.Execute();
         }
 
-        SqliteCommand position = write.Sequence is null ? feed.DeletePosition : feed.SetPosition;
-        position.Parameters[0].Value = write.Resource;
         if (write.Sequence is long sequence)
         {
-            position.Parameters[1].Value = sequence;
-            position.Parameters[2].Value = write.Contract;
+            feed.SetPosition.Bind(1, write.Resource);
+            feed.SetPosition.Bind(2, sequence);
+            feed.SetPosition.Bind(3, write.Contract);
+            feed.SetPosition.Execute();
         }
-
-        position.ExecuteNonQuery();
+        else
+        {
+            feed.DeletePosition.Bind(1, write.Resource);
+            feed.DeletePosition.Execute();
+        }
     }
 
     public void Dispose()
     {
-        foreach (SqliteCommand command in _all)
+        foreach (RawStatement statement in _all)
         {
-            command.Dispose();
+            statement.Dispose();
         }
     }
 
-    private static void BindMutation(SqliteCommand command, StoredMutation m)
+    private static void BindMutation(RawStatement statement, StoredMutation m)
     {
-        SqliteParameterCollection p = command.Parameters;
-        p[0].Value = m.Sequence;
-        p[1].Value = m.Resource;
-        p[2].Value = ColumnCodes.FromKind(m.Kind);
-        p[3].Value = m.Key;
-        p[4].Value = AsArray(m.Payload);
-        p[5].Value = m.IdempotencyKey;
-        p[6].Value = (object?)m.AppIdempotencyKey ?? DBNull.Value;
-        p[7].Value = (object?)m.BaseVersion ?? DBNull.Value;
-        p[8].Value = ColumnCodes.FromStatus(m.Status);
-        p[9].Value = (long)m.Attempts;
-        p[10].Value = (object?)m.LastError ?? DBNull.Value;
-        p[11].Value = ColumnCodes.FromReason(m.FailureReason);
-        p[12].Value = (long)m.Resends;
-        p[13].Value = m.EnqueuedAt.UtcTicks;
+        statement.Bind(1, m.Sequence);
+        statement.Bind(2, m.Resource);
+        statement.Bind(3, ColumnCodes.FromKind(m.Kind));
+        statement.Bind(4, m.Key);
+        statement.Bind(5, m.Payload.Span);
+        statement.Bind(6, m.IdempotencyKey);
+        statement.Bind(7, m.AppIdempotencyKey);
+        statement.Bind(8, m.BaseVersion);
+        statement.Bind(9, ColumnCodes.FromStatus(m.Status));
+        statement.Bind(10, (long)m.Attempts);
+        statement.Bind(11, m.LastError);
+        statement.Bind(12, ColumnCodes.FromReason(m.FailureReason));
+        statement.Bind(13, (long)m.Resends);
+        statement.Bind(14, m.EnqueuedAt.UtcTicks);
     }
-
-    // SQLite binds whole arrays; a payload that owns its whole array is bound without a copy.
-    private static byte[] AsArray(ReadOnlyMemory<byte> payload) =>
-        MemoryMarshal.TryGetArray(payload, out ArraySegment<byte> segment)
-            && segment.Array is { } array && segment.Offset == 0 && segment.Count == array.Length
-            ? array
-            : payload.ToArray();
 
     private sealed class FeedCommands(StoreCommands commands)
     {
-        public SqliteCommand DeleteRows { get; } = commands.Prepare("DELETE FROM feed_rows WHERE resource = $resource", ("$resource", SqliteType.Text));
+        public RawStatement DeleteRows { get; } = commands.Prepare("DELETE FROM feed_rows WHERE resource = ?1");
 
-        public SqliteCommand DeleteRow { get; } = commands.Prepare(
-            "DELETE FROM feed_rows WHERE resource = $resource AND row_key = $key",
-            ("$resource", SqliteType.Text),
-            ("$key", SqliteType.Text));
+        public RawStatement DeleteRow { get; } = commands.Prepare("DELETE FROM feed_rows WHERE resource = ?1 AND row_key = ?2");
 
-        public SqliteCommand UpsertRow { get; } = commands.Prepare(
-            "INSERT INTO feed_rows (resource, row_key, version, origin_key, origin_client_id, data) VALUES ($resource, $key, $version, $origin, $originClient, $data) " +
-            "ON CONFLICT (resource, row_key) DO UPDATE SET version = excluded.version, origin_key = excluded.origin_key, origin_client_id = excluded.origin_client_id, data = excluded.data",
-            ("$resource", SqliteType.Text),
-            ("$key", SqliteType.Text),
-            ("$version", SqliteType.Text),
-            ("$origin", SqliteType.Text),
-            ("$originClient", SqliteType.Text),
-            ("$data", SqliteType.Blob));
+        public RawStatement UpsertRow { get; } = commands.Prepare(
+            "INSERT INTO feed_rows (resource, row_key, version, origin_key, origin_client_id, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6) " +
+            "ON CONFLICT (resource, row_key) DO UPDATE SET version = excluded.version, origin_key = excluded.origin_key, origin_client_id = excluded.origin_client_id, data = excluded.data");
 
-        public SqliteCommand SetPosition { get; } = commands.Prepare(
-            "INSERT INTO feed_position (resource, sequence, contract) VALUES ($resource, $seq, $contract) ON CONFLICT (resource) DO UPDATE SET sequence = excluded.sequence, contract = excluded.contract",
-            ("$resource", SqliteType.Text),
-            ("$seq", SqliteType.Integer),
-            ("$contract", SqliteType.Text));
+        public RawStatement SetPosition { get; } = commands.Prepare(
+            "INSERT INTO feed_position (resource, sequence, contract) VALUES (?1, ?2, ?3) ON CONFLICT (resource) DO UPDATE SET sequence = excluded.sequence, contract = excluded.contract");
 
-        public SqliteCommand DeletePosition { get; } = commands.Prepare("DELETE FROM feed_position WHERE resource = $resource", ("$resource", SqliteType.Text));
+        public RawStatement DeletePosition { get; } = commands.Prepare("DELETE FROM feed_position WHERE resource = ?1");
     }
 
-    private SqliteCommand PrepareMutation(string sql) => Prepare(
-        sql,
-        ("$seq", SqliteType.Integer),
-        ("$resource", SqliteType.Text),
-        ("$kind", SqliteType.Integer),
-        ("$key", SqliteType.Text),
-        ("$payload", SqliteType.Blob),
-        ("$idem", SqliteType.Text),
-        ("$appIdem", SqliteType.Text),
-        ("$base", SqliteType.Text),
-        ("$status", SqliteType.Integer),
-        ("$attempts", SqliteType.Integer),
-        ("$error", SqliteType.Text),
-        ("$reason", SqliteType.Integer),
-        ("$resends", SqliteType.Integer),
-        ("$enqueued", SqliteType.Integer));
-
-    private SqliteCommand Prepare(string sql, params (string Name, SqliteType Type)[] parameters)
+    private RawStatement Prepare(string sql)
     {
-        SqliteCommand command = Connection.CreateCommand();
-        command.CommandText = sql;
-        foreach ((string name, SqliteType type) in parameters)
-        {
-            command.Parameters.Add(name, type);
-        }
-
-        command.Prepare();
-        _all.Add(command);
-        return command;
+        var statement = new RawStatement(Connection.Handle!, sql);
+        _all.Add(statement);
+        return statement;
     }
 }

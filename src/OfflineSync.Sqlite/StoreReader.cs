@@ -2,7 +2,11 @@ using Microsoft.Data.Sqlite;
 
 namespace OfflineSync.Sqlite;
 
-/// <summary>Reads the queue, the ID map and the feed checkpoints in one pass each; runs once per engine start.</summary>
+/// <summary>
+/// Reads the queue, the ID map and the feed checkpoints in one pass each; runs once per engine start. The queue and
+/// the map — up to hundreds of thousands of rows — are read through <see cref="RawQuery"/>, without a data reader's
+/// per-value checks.
+/// </summary>
 internal static class StoreReader
 {
     public static (string ClientId, long LastSequence) ReadMeta(SqliteConnection connection)
@@ -20,36 +24,34 @@ internal static class StoreReader
 
     public static List<StoredMutation> ReadMutations(SqliteConnection connection)
     {
-        using SqliteCommand count = connection.CreateCommand();
-        count.CommandText = "SELECT count(*) FROM mutations";
-        var pending = new List<StoredMutation>(checked((int)(long)count.ExecuteScalar()!));
+        // No count(*) first: it would walk every page of the table once more just to size the list.
+        var pending = new List<StoredMutation>();
 
         // Resource names repeat on every row: keep one string per name, not one per row.
         var resources = new Dictionary<string, string>(StringComparer.Ordinal);
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText =
+        using var rows = new RawQuery(
+            connection,
             "SELECT seq, resource, kind, entity_key, payload, idempotency_key, app_idempotency_key, base_version, " +
-            "status, attempts, last_error, failure_reason, resends, enqueued_at FROM mutations ORDER BY seq";
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
+            "status, attempts, last_error, failure_reason, resends, enqueued_at FROM mutations ORDER BY seq");
+        while (rows.Read())
         {
-            byte[] payload = reader.GetFieldValue<byte[]>(4);
+            ReadOnlySpan<byte> payload = rows.Blob(4);
             pending.Add(new StoredMutation
             {
-                Sequence = reader.GetInt64(0),
-                Resource = Dedupe(resources, reader.GetString(1)),
-                Kind = ColumnCodes.ToKind(reader.GetInt64(2)),
-                Key = reader.GetString(3),
-                Payload = payload.Length == 0 ? ReadOnlyMemory<byte>.Empty : payload,
-                IdempotencyKey = reader.GetString(5),
-                AppIdempotencyKey = reader.IsDBNull(6) ? null : reader.GetString(6),
-                BaseVersion = reader.IsDBNull(7) ? null : reader.GetString(7),
-                Status = ColumnCodes.ToStatus(reader.GetInt64(8)),
-                Attempts = checked((int)reader.GetInt64(9)),
-                LastError = reader.IsDBNull(10) ? null : reader.GetString(10),
-                FailureReason = reader.IsDBNull(11) ? null : ColumnCodes.ToReason(reader.GetInt64(11)),
-                Resends = checked((int)reader.GetInt64(12)),
-                EnqueuedAt = new DateTimeOffset(reader.GetInt64(13), TimeSpan.Zero),
+                Sequence = rows.Int64(0),
+                Resource = Dedupe(resources, rows.Text(1)!),
+                Kind = ColumnCodes.ToKind(rows.Int64(2)),
+                Key = rows.Text(3)!,
+                Payload = payload.IsEmpty ? ReadOnlyMemory<byte>.Empty : payload.ToArray(),
+                IdempotencyKey = rows.Text(5)!,
+                AppIdempotencyKey = rows.Text(6),
+                BaseVersion = rows.Text(7),
+                Status = ColumnCodes.ToStatus(rows.Int64(8)),
+                Attempts = checked((int)rows.Int64(9)),
+                LastError = rows.Text(10),
+                FailureReason = rows.IsNull(11) ? null : ColumnCodes.ToReason(rows.Int64(11)),
+                Resends = checked((int)rows.Int64(12)),
+                EnqueuedAt = new DateTimeOffset(rows.Int64(13), TimeSpan.Zero),
             });
         }
 
@@ -60,12 +62,10 @@ internal static class StoreReader
     {
         var resources = new Dictionary<string, string>(StringComparer.Ordinal);
         var mappings = new List<IdMapping>();
-        using SqliteCommand command = connection.CreateCommand();
-        command.CommandText = "SELECT resource, optimistic_key, server_key FROM id_map";
-        using SqliteDataReader reader = command.ExecuteReader();
-        while (reader.Read())
+        using var rows = new RawQuery(connection, "SELECT resource, optimistic_key, server_key FROM id_map");
+        while (rows.Read())
         {
-            mappings.Add(new IdMapping(Dedupe(resources, reader.GetString(0)), reader.GetString(1), reader.GetString(2)));
+            mappings.Add(new IdMapping(Dedupe(resources, rows.Text(0)!), rows.Text(1)!, rows.Text(2)!));
         }
 
         return mappings;

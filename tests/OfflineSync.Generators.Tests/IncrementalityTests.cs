@@ -11,12 +11,67 @@ public sealed class IncrementalityTests
 {
     private const string UnrelatedPath = "Unrelated.cs";
 
+    private const string Unrelated = """
+        namespace Elsewhere;
+
+        public sealed class Calculator
+        {
+            public int Compute() => 1;
+        }
+        """;
+
+    private const string CardPath = "Card.cs";
+    private const string CardDetailsPath = "CardDetails.cs";
+    private const string CardNamesPath = "CardNames.cs";
+
+    // An entity whose model reads declarations of two other files: a nested type and a constant.
+    private const string Card = """
+        using OfflineSync;
+
+        namespace OfflineSync.Generators.Tests.Models;
+
+        [Syncable(CardNames.Resource)]
+        public partial class Card
+        {
+            public string Id { get; set; } = "";
+
+            public string Title { get; set; } = "";
+
+            public CardDetails? Details { get; set; }
+
+            public int Weight() => Title.Length * 2;
+        }
+        """;
+
+    private const string CardDetails = """
+        using OfflineSync;
+
+        namespace OfflineSync.Generators.Tests.Models;
+
+        public class CardDetails
+        {
+            [References(typeof(User))]
+            public string? OwnerId { get; set; }
+
+            public string? Note { get; set; }
+        }
+        """;
+
+    private const string CardNames = """
+        namespace OfflineSync.Generators.Tests.Models;
+
+        public static class CardNames
+        {
+            public const string Resource = "cards";
+        }
+        """;
+
     private static readonly IncrementalStepRunReason[] s_reused = [IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged];
 
     [Fact]
     public void Rerun_OnAClonedCompilation_EveryStepIsCachedAndNoOutputIsRegenerated()
     {
-        CSharpCompilation compilation = CreateCompilation("1");
+        CSharpCompilation compilation = CreateCompilation();
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
 
         driver = driver.RunGenerators(compilation.Clone());
@@ -27,42 +82,62 @@ public sealed class IncrementalityTests
     [Fact]
     public void Rerun_AfterAnUnrelatedMethodBodyEdit_EveryStepIsCachedAndNoOutputIsRegenerated()
     {
-        CSharpCompilation compilation = CreateCompilation("1");
+        CSharpCompilation compilation = CreateCompilation();
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
 
-        SyntaxTree unrelated = compilation.SyntaxTrees.Single(static t => t.FilePath == UnrelatedPath);
-        CSharpCompilation edited = compilation.ReplaceSyntaxTree(unrelated, Parse(UnrelatedSource("2"), UnrelatedPath));
-        driver = driver.RunGenerators(edited);
+        driver = driver.RunGenerators(GeneratorHarness.Edit(compilation, UnrelatedPath, "=> 1;", "=> 2;"));
 
         AssertNothingReran(driver);
     }
 
     [Fact]
-    public void Rerun_AfterAnEntityEdit_RegeneratesThatEntity()
+    public void Rerun_AfterAnEntityEdit_RegeneratesExactlyThatEntitysOutput()
     {
         // The close case: the tests above would also pass if the driver never re-ran anything.
-        CSharpCompilation compilation = CreateCompilation("1");
+        CSharpCompilation compilation = CreateCompilation();
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
-        SyntaxTree model = compilation.SyntaxTrees.First(static t => t.FilePath == "Entities.cs");
-        string text = model.ToString().Replace("public int Priority { get; set; }", "public int Priority { get; set; }\n\n    public int Effort { get; set; }", StringComparison.Ordinal);
+        Dictionary<string, string> before = Assert.Single(driver.GetRunResult().Results).GeneratedSources
+            .ToDictionary(static s => s.HintName, static s => s.SourceText.ToString(), StringComparer.Ordinal);
 
-        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(model, Parse(text, "Entities.cs")));
+        driver = driver.RunGenerators(GeneratorHarness.Edit(compilation, "Entities.cs", "public int Priority { get; set; }", "public int Priority { get; set; }\n\n    public int Effort { get; set; }"));
 
         GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
-        Assert.Contains(result.TrackedSteps[TrackingNames.ValidSyncableModels].SelectMany(static s => s.Outputs), static o => o.Reason == IncrementalStepRunReason.Modified);
-        Assert.Contains("Effort", result.GeneratedSources.Single(static s => s.HintName.EndsWith(".Todo.Sync.g.cs", StringComparison.Ordinal)).SourceText.ToString(), StringComparison.Ordinal);
+        Assert.Equal("Todo", ModifiedEntity(result.TrackedSteps[TrackingNames.ValidSyncableModels]));
+        IncrementalGeneratorRunStep[] outputSteps = result.TrackedOutputSteps.SelectMany(static s => s.Value).ToArray();
+        Assert.All(outputSteps.SelectMany(static s => s.Outputs).Where(static o => o.Reason != IncrementalStepRunReason.Modified), static o => Assert.Contains(o.Reason, s_reused));
+        IncrementalGeneratorRunStep rerun = Assert.Single(outputSteps, static s => s.Outputs.Any(static o => o.Reason == IncrementalStepRunReason.Modified));
+        (IncrementalGeneratorRunStep input, int index) = Assert.Single(rerun.Inputs);
+        Assert.Equal("Todo", Assert.IsType<Model.EntityModel>(input.Outputs[index].Value).Type.Name);
+        Assert.Equal(before.Keys.Order(StringComparer.Ordinal), result.GeneratedSources.Select(static s => s.HintName).Order(StringComparer.Ordinal));
+        foreach (GeneratedSourceResult source in result.GeneratedSources)
+        {
+            if (source.HintName.EndsWith(".Todo.Sync.g.cs", StringComparison.Ordinal))
+            {
+                Assert.Contains("Effort", source.SourceText.ToString(), StringComparison.Ordinal);
+            }
+            else
+            {
+                Assert.Equal(before[source.HintName], source.SourceText.ToString());
+            }
+        }
+
+        // Every output but one was reused; the one the driver ran again is the edited entity's.
+        static string ModifiedEntity(IEnumerable<IncrementalGeneratorRunStep> steps)
+        {
+            (object Value, IncrementalStepRunReason Reason)[] outputs = steps.SelectMany(static s => s.Outputs).ToArray();
+            Assert.All(outputs.Where(static o => o.Reason != IncrementalStepRunReason.Modified), static o => Assert.Contains(o.Reason, s_reused));
+            return Assert.IsType<Model.EntityModel>(Assert.Single(outputs, static o => o.Reason == IncrementalStepRunReason.Modified).Value).Type.Name;
+        }
     }
 
     [Fact]
     public void Rerun_AfterTheJsonContextListsAnotherEntity_RegeneratesThatEntityOnly()
     {
         // The close case for the JSON step: a context edit reaches exactly the entities it adds or drops.
-        CSharpCompilation compilation = CreateCompilation("1");
+        CSharpCompilation compilation = CreateCompilation();
         GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
-        SyntaxTree context = compilation.SyntaxTrees.Single(static t => t.FilePath == "ModelJsonContext.cs");
-        string text = context.ToString().Replace("[JsonSerializable(typeof(Milestone))]", "[JsonSerializable(typeof(Milestone))]\n[JsonSerializable(typeof(User))]", StringComparison.Ordinal);
 
-        driver = driver.RunGenerators(compilation.ReplaceSyntaxTree(context, Parse(text, "ModelJsonContext.cs")));
+        driver = driver.RunGenerators(GeneratorHarness.Edit(compilation, "ModelJsonContext.cs", "[JsonSerializable(typeof(Milestone))]", "[JsonSerializable(typeof(Milestone))]\n[JsonSerializable(typeof(User))]"));
 
         GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
         (object Value, IncrementalStepRunReason Reason)[] modified = result.TrackedSteps[TrackingNames.EntitiesWithJsonContext]
@@ -75,9 +150,69 @@ public sealed class IncrementalityTests
     }
 
     [Fact]
+    public void Rerun_AfterABodyEditInAPartOfAnEntity_EveryStepIsCachedAndNoOutputIsRegenerated()
+    {
+        // The entity's own declaration is in the edited file: its parsed model is reused all the same (ParseCache).
+        CSharpCompilation compilation = CreateCompilation((CardPath, Card), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames));
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        driver = driver.RunGenerators(GeneratorHarness.Edit(compilation, CardPath, "Title.Length * 2", "Title.Length * 3"));
+
+        AssertNothingReran(driver);
+    }
+
+    [Fact]
+    public void Rerun_AfterANestedTypeInAnotherFileGainsAReference_RegeneratesTheEntityWithTheNewSlot()
+    {
+        // The close case for reuse: a declaration the entity's model reads, in a file other than the entity's.
+        CSharpCompilation compilation = CreateCompilation((CardPath, Card), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames));
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        Assert.DoesNotContain("ReviewerId", CardSource(driver), StringComparison.Ordinal);
+
+        driver = driver.RunGenerators(GeneratorHarness.Edit(
+            compilation,
+            CardDetailsPath,
+            "public string? Note { get; set; }",
+            "public string? Note { get; set; }\n\n    [References(typeof(User))]\n    public string? ReviewerId { get; set; }"));
+
+        Assert.Contains("ReviewerId", CardSource(driver), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Rerun_AfterAConstantInAnotherFileChanges_RegeneratesTheEntityWithTheNewResourceName()
+    {
+        CSharpCompilation compilation = CreateCompilation((CardPath, Card), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames));
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        Assert.Contains("\"cards\"", CardSource(driver), StringComparison.Ordinal);
+
+        driver = driver.RunGenerators(GeneratorHarness.Edit(compilation, CardNamesPath, "\"cards\"", "\"boards-cards\""));
+
+        Assert.Contains("\"boards-cards\"", CardSource(driver), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Generate_BodiesThatMakeTheCompilerSynthesizeFields_DoNotChangeTheOutput()
+    {
+        // Reuse across a body edit is sound only while models depend on no body. A body can add members: a
+        // primary-constructor parameter it captures becomes a hidden field. The parser reads none of them.
+        const string Capturing = "public string Seeded() => seed + Title;";
+        const string NotCapturing = "public string Seeded() => Title;";
+        string entity = Card.Replace("public partial class Card", "public partial class Card(string seed)", StringComparison.Ordinal)
+            .Replace("public int Weight() => Title.Length * 2;", Capturing, StringComparison.Ordinal);
+
+        string capturing = GenerateCard(entity);
+        string notCapturing = GenerateCard(entity.Replace(Capturing, NotCapturing, StringComparison.Ordinal));
+
+        Assert.Equal(notCapturing, capturing);
+
+        static string GenerateCard(string source) =>
+            CardSource(GeneratorHarness.CreateDriver().RunGenerators(CreateCompilation((CardPath, source), (CardDetailsPath, CardDetails), (CardNamesPath, CardNames))));
+    }
+
+    [Fact]
     public void Models_HoldNoCompilationSymbolSyntaxOrLocation()
     {
-        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(CreateCompilation("1"));
+        GeneratorDriver driver = GeneratorHarness.CreateDriver().RunGenerators(CreateCompilation());
         GeneratorRunResult result = Assert.Single(driver.GetRunResult().Results);
 
         int walked = 0;
@@ -154,18 +289,9 @@ public sealed class IncrementalityTests
         return count;
     }
 
-    private static CSharpCompilation CreateCompilation(string unrelatedValue) =>
-        GeneratorHarness.CreateCompilation(
-            [.. GeneratorHarness.RepresentativeModel, (UnrelatedPath, UnrelatedSource(unrelatedValue))]);
+    private static CSharpCompilation CreateCompilation(params (string Path, string Text)[] more) =>
+        GeneratorHarness.CreateCompilation([.. GeneratorHarness.RepresentativeModel, (UnrelatedPath, Unrelated), .. more]);
 
-    private static string UnrelatedSource(string value) => $$"""
-        namespace Elsewhere;
-
-        public sealed class Calculator
-        {
-            public int Compute() => {{value}};
-        }
-        """;
-
-    private static SyntaxTree Parse(string text, string path) => CSharpSyntaxTree.ParseText(text, GeneratorHarness.ParseOptions, path);
+    private static string CardSource(GeneratorDriver driver) =>
+        Assert.Single(driver.GetRunResult().Results).GeneratedSources.Single(static s => s.HintName == "OfflineSync.Generators.Tests.Models.Card.Sync.g.cs").SourceText.ToString();
 }

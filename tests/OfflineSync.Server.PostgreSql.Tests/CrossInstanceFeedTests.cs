@@ -1,9 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using OfflineSync.Server.PostgreSql.Tests.Support;
-using Microsoft.AspNetCore.Builder;
+using OfflineSync.Server.Tests.Infrastructure;
 using TodoApp.Model;
 
 namespace OfflineSync.Server.PostgreSql.Tests;

@@ -1,4 +1,5 @@
 using OfflineSync.Server.PostgreSql.Tests.Support;
+using OfflineSync.Server.Tests.Infrastructure;
 using TodoApp.Model;
 
 namespace OfflineSync.Server.PostgreSql.Tests;

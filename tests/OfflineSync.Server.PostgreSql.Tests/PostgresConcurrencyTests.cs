@@ -4,6 +4,7 @@ using Npgsql;
 using OfflineSync.Server.PostgreSql.Tests.Support;
 using OfflineSync.Server.Resources;
 using OfflineSync.Server.Storage;
+using OfflineSync.Server.Tests.Infrastructure;
 using TodoApp.Model;
 
 namespace OfflineSync.Server.PostgreSql.Tests;
@@ -43,7 +44,7 @@ public sealed class PostgresConcurrencyTests(TestDatabase database) : IClassFixt
             bool lastRound = false;
             while (true)
             {
-                ChangePage page = await reader.Store.ReadChangesAsync(Category.ResourceName, position, 50, default);
+                ChangePage page = await reader.Store.ReadChangesAsync(Category.ResourceName, position, new PageBudget(50, 1024 * 1024), default);
                 Assert.True(page.Covers(position));
                 foreach (StoredChange change in page.Changes)
                 {
@@ -144,6 +145,38 @@ public sealed class PostgresConcurrencyTests(TestDatabase database) : IClassFixt
         var error = Assert.ThrowsAny<Exception>(() => OpenStore(new SyncServerOptions()));
 
         Assert.Contains("newer OfflineSync server", error.Message, StringComparison.Ordinal);
+    }
+
+    [PostgresFact] // S15: a schema of layout 1 (every change with a copy of its row) keeps one entry per row; a reader resumes across the upgrade
+    public async Task Layout1Schema_LogKeepsEachRowsLastChange_AReaderResumesAcrossTheUpgrade()
+    {
+        // Categories of layout 1: a created (1, pruned since) and renamed twice (2, 3); b created (4); c created (5) and deleted (6).
+        string Row(string key, string name) => $"convert_to('{{\"id\":\"{key}\",\"name\":\"{name}\"}}', 'UTF8')";
+        await database.ScalarAsync<long>($"""
+            CREATE SCHEMA {_schema};
+            CREATE TABLE {_schema}.schema_version (version integer NOT NULL);
+            {string.Format(System.Globalization.CultureInfo.InvariantCulture, PostgresSchema.Steps[0], _schema)}
+            INSERT INTO {_schema}.schema_version VALUES (1);
+            INSERT INTO {_schema}.rows VALUES ('categories', 'a', {Row("a", "a3")}, 3, 3, 'c1', NULL, false),
+                ('categories', 'b', {Row("b", "b")}, 1, 4, 'c1', NULL, false), ('categories', 'c', NULL, 2, 6, 'c1', NULL, true);
+            INSERT INTO {_schema}.changes SELECT c.*, (extract(epoch FROM now()) * 1000)::bigint FROM (VALUES
+                (2::bigint, 'categories', 'a', 2::smallint, 2::bigint, NULL, {Row("a", "a2")}), (3, 'categories', 'a', 2, 3, NULL, {Row("a", "a3")}),
+                (4, 'categories', 'b', 1, 1, NULL, {Row("b", "b")}), (5, 'categories', 'c', 1, 1, NULL, {Row("c", "c")}), (6, 'categories', 'c', 3, 2, NULL, NULL)) c;
+            SELECT setval('{_schema}.changes_seq', 6);
+            UPDATE {_schema}.meta SET value = 1 WHERE name = 'pruned_through';
+            """);
+
+        StoreClient client = Open();
+        List<StoredChange> resumed = await client.ChangesAsync(after: 1);
+        string d = await client.CreatedKeyAsync("c1", "d");
+        ChangePage fromStart = await client.Store.ReadChangesAsync(Category.ResourceName, 0, StoreClient.Rows100, default);
+
+        Assert.Equal([("a", StoredChangeKind.Changed, 3L), ("b", StoredChangeKind.Added, 1L), ("c", StoredChangeKind.Removed, 2L)], resumed.Select(static c => (c.Key, c.Kind, c.Version)));
+        Assert.Equal("a3", StoreClient.NameOf(resumed[0].Json));
+        Assert.Equal((7L, 1L), (fromStart.Head, fromStart.PrunedThrough));
+        Assert.Equal(d, fromStart.Changes[^1].Key);
+        Assert.Equal(4L, await database.ScalarAsync<long>($"SELECT value FROM {_schema}.meta WHERE name = 'retained_changes';"));
+        Assert.Equal((long)PostgresSchema.Version, await database.ScalarAsync<long>($"SELECT sum(version) FROM {_schema}.schema_version;"));
     }
 
     [PostgresFact] // a notification is a wake-up: one lost with its connection only delays the other instance

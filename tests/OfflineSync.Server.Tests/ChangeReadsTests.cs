@@ -10,6 +10,7 @@ namespace OfflineSync.Server.Tests;
 /// <summary>Feeds of one resource woken by one commit share one read of the change log (S15 fan-out).</summary>
 public sealed class ChangeReadsTests : IAsyncLifetime
 {
+    private static readonly PageBudget Page = new(100, 1024 * 1024);
     private readonly string _directory = Directory.CreateTempSubdirectory("offlinesync-change-reads-").FullName;
     private GatedStore _store = null!;
 
@@ -32,7 +33,7 @@ public sealed class ChangeReadsTests : IAsyncLifetime
         var reads = new ChangeReads(_store);
 
         _store.Hold();
-        Task<ChangePage>[] feeds = [.. Enumerable.Range(0, 20).Select(_ => reads.ReadAsync("folders", 0, 100, CancellationToken.None))];
+        Task<ChangePage>[] feeds = [.. Enumerable.Range(0, 20).Select(_ => reads.ReadAsync("folders", 0, Page, CancellationToken.None))];
         _store.Release();
         ChangePage[] pages = await Task.WhenAll(feeds);
 
@@ -45,9 +46,9 @@ public sealed class ChangeReadsTests : IAsyncLifetime
     {
         var reads = new ChangeReads(_store);
         _store.Hold();
-        Task<ChangePage> early = reads.ReadAsync("folders", 0, 100, CancellationToken.None);
+        Task<ChangePage> early = reads.ReadAsync("folders", 0, Page, CancellationToken.None);
         await CreateAsync("b");
-        Task<ChangePage> late = reads.ReadAsync("folders", 0, 100, CancellationToken.None);
+        Task<ChangePage> late = reads.ReadAsync("folders", 0, Page, CancellationToken.None);
         _store.Release();
 
         Assert.Single((await late).Changes);
@@ -62,8 +63,8 @@ public sealed class ChangeReadsTests : IAsyncLifetime
         var reads = new ChangeReads(_store);
         using var leaving = new CancellationTokenSource();
         _store.Hold();
-        Task<ChangePage> left = reads.ReadAsync("folders", 0, 100, leaving.Token);
-        Task<ChangePage> stays = reads.ReadAsync("folders", 0, 100, CancellationToken.None);
+        Task<ChangePage> left = reads.ReadAsync("folders", 0, Page, leaving.Token);
+        Task<ChangePage> stays = reads.ReadAsync("folders", 0, Page, CancellationToken.None);
 
         await leaving.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => left);
@@ -100,11 +101,11 @@ public sealed class ChangeReadsTests : IAsyncLifetime
 
         public void Release() => _gate.TrySetResult();
 
-        public async Task<ChangePage> ReadChangesAsync(string resource, long after, int limit, CancellationToken cancellationToken)
+        public async Task<ChangePage> ReadChangesAsync(string resource, long after, PageBudget budget, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _reads);
             Task gate = _gate.Task;
-            ChangePage page = await inner.ReadChangesAsync(resource, after, limit, cancellationToken);
+            ChangePage page = await inner.ReadChangesAsync(resource, after, budget, cancellationToken);
             await gate;
             return page;
         }
@@ -113,9 +114,10 @@ public sealed class ChangeReadsTests : IAsyncLifetime
 
         public Task<RowItem?> GetRowAsync(ReadScope scope, string key, CancellationToken cancellationToken) => inner.GetRowAsync(scope, key, cancellationToken);
 
-        public Task<RowPage> ListPageAsync(ReadScope scope, string? after, int limit, CancellationToken cancellationToken) => inner.ListPageAsync(scope, after, limit, cancellationToken);
+        public Task<RowPage> ListPageAsync(ReadScope scope, string? after, PageBudget budget, CancellationToken cancellationToken) => inner.ListPageAsync(scope, after, budget, cancellationToken);
 
-        public IAsyncEnumerable<RowItem> ReadSnapshotAsync(ReadScope scope, Action<long> head, CancellationToken cancellationToken) => inner.ReadSnapshotAsync(scope, head, cancellationToken);
+        public Task<RowPage> ReadSnapshotPageAsync(ReadScope scope, long after, long? through, PageBudget budget, CancellationToken cancellationToken) =>
+            inner.ReadSnapshotPageAsync(scope, after, through, budget, cancellationToken);
 
         public ValueTask DisposeAsync() => inner.DisposeAsync();
 

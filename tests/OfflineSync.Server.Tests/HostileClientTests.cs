@@ -47,7 +47,7 @@ public sealed class HostileClientTests
         await using TestServer server = await TestServer.StartAsync();
         var a = new Mutations("a");
         string row = Results.Single(await server.Transport.PushAsync([a.Create(new Folder { Id = "doc", Name = "v1" })], default)).ServerKey;
-        OutgoingMutation update = a.Update(row, new NamePatch<Folder> { Name = "A's" });
+        OutgoingMutation update = a.Update(row, new FolderPatch { Name = "A's" });
 
         using HttpResponseMessage preempted = await Raw.SendAsync(server, HttpMethod.Patch, "sync/folders/" + row, "m", "{\"name\":\"M's\"}", update.IdempotencyKey);
         PushResult result = Assert.Single(await server.Transport.PushAsync([update], default));
@@ -273,14 +273,14 @@ public sealed class HostileClientTests
         var answers = new List<PushResult.Applied>();
         for (int i = 0; i < 50; i++)
         {
-            answers.Add(Results.Single(await server.Transport.PushAsync([a.Update(created.ServerKey, i % 2 == 0 ? new NamePatch<Folder>() : new NamePatch<Folder> { Name = "same" })], default)));
+            answers.Add(Results.Single(await server.Transport.PushAsync([a.Update(created.ServerKey, i % 2 == 0 ? new FolderPatch() : new FolderPatch { Name = "same" })], default)));
         }
 
         Assert.All(answers, applied => Assert.Equal((created.ServerKey, "1"), (applied.ServerKey, applied.Version)));
         Assert.All(answers, applied => Assert.Equal(created.State.ToArray(), applied.State.ToArray()));
         Assert.Equal(changes, Raw.Count(server, "changes"));
         Assert.Equal("1", Assert.Single(await Results.ListAllAsync(server.Transport, "folders")).Version);
-        PushResult.Applied real = Results.Single(await server.Transport.PushAsync([a.Update(created.ServerKey, new NamePatch<Folder> { Name = "changed" })], default));
+        PushResult.Applied real = Results.Single(await server.Transport.PushAsync([a.Update(created.ServerKey, new FolderPatch { Name = "changed" })], default));
         Assert.Equal("2", real.Version);
     }
 
@@ -291,9 +291,9 @@ public sealed class HostileClientTests
         await using TestServer server = await TestServer.StartAsync();
         var a = new Mutations("a");
         string row = Results.Single(await server.Transport.PushAsync([a.Create(new Folder { Id = "doc", Name = "same" })], default)).ServerKey;
-        OutgoingMutation noOp = a.Update(row, new NamePatch<Folder> { Name = "same" });
+        OutgoingMutation noOp = a.Update(row, new FolderPatch { Name = "same" });
         Results.Single(await server.Transport.PushAsync([noOp], default));
-        Results.Single(await server.Transport.PushAsync([new Mutations("b").Update(row, new NamePatch<Folder> { Name = "b's" })], default));
+        Results.Single(await server.Transport.PushAsync([new Mutations("b").Update(row, new FolderPatch { Name = "b's" })], default));
 
         using HttpRequestMessage replay = Raw.Request(HttpMethod.Patch, "sync/folders/" + row, "a", Encoding.UTF8.GetString(noOp.Payload.Span));
         replay.Headers.TryAddWithoutValidation("Idempotency-Key", noOp.IdempotencyKey);

@@ -96,7 +96,7 @@ public sealed class IdempotencyTests
         // Only 2xx answers are stored: a 404 for an update is not replayed after the row appears.
         await using TestServer server = await TestServer.StartAsync();
         var mutations = new Mutations();
-        OutgoingMutation update = mutations.Update<Folder>("kept-key", new NamePatch<Folder> { Name = "renamed" });
+        OutgoingMutation update = mutations.Update<Folder>("kept-key", new FolderPatch { Name = "renamed" });
         Assert.IsType<PushResult.Rejected>(Assert.Single(await server.Transport.PushAsync([update], default)));
 
         Results.Single(await server.Transport.PushAsync([mutations.Create(new Folder { Id = "kept-key", Name = "original" })], default));

@@ -38,22 +38,28 @@ public sealed class OriginScopeTests
         // S15 scoped by client: existing, added, changed and removed.
         await using TestServer server = await TestServer.StartAsync();
         var a = new Mutations("a");
-        string first = OptimisticKeys.NewString();
-        string firstKey = Results.Single(await server.Transport.PushAsync([a.Create(new Folder { Id = first, Name = "1" })], default)).ServerKey;
-        string second = OptimisticKeys.NewString();
-        string secondKey = Results.Single(await server.Transport.PushAsync([a.Create(new Folder { Id = second, Name = "2" })], default)).ServerKey;
-        Results.Single(await server.Transport.PushAsync([a.Update(secondKey, new NamePatch<Folder> { Name = "2!" })], default));
-        Results.Single(await server.Transport.PushAsync([a.Delete<Folder>(secondKey)], default));
+        (string first, string firstKey) = await CreateAsync(server, a);
+        (string third, string thirdKey) = await CreateAsync(server, a);
+        (string fourth, string fourthKey) = await CreateAsync(server, a);
+        (string second, string secondKey) = await CreateAsync(server, a);
+        Results.Single(await server.Transport.PushAsync([a.Update(thirdKey, new FolderPatch { Name = "3!" })], default));
+        Results.Single(await server.Transport.PushAsync([a.Delete<Folder>(fourthKey)], default));
 
         List<(string Type, JsonElement Data)> snapshotA = await Raw.FeedAsync(server, "folders", "a", 1);
         List<(string Type, JsonElement Data)> snapshotB = await Raw.FeedAsync(server, "folders", "b", 1);
-        List<(string Type, JsonElement Data)> resumedA = await Raw.FeedAsync(server, "folders", "a", 3, after: 1);
-        List<(string Type, JsonElement Data)> resumedB = await Raw.FeedAsync(server, "folders", "b", 3, after: 1);
+        List<(string Type, JsonElement Data)> resumedA = await Raw.FeedAsync(server, "folders", "a", 3, after: 3);
+        List<(string Type, JsonElement Data)> resumedB = await Raw.FeedAsync(server, "folders", "b", 3, after: 3);
 
         Assert.Equal(("existing", firstKey, first, "a"), Describe(Assert.Single(snapshotA)));
         Assert.Equal(("existing", firstKey, null, null), Describe(Assert.Single(snapshotB)));
-        Assert.Equal([("added", secondKey, second, "a"), ("changed", secondKey, second, "a"), ("removed", secondKey, second, "a")], resumedA.Select(Describe));
-        Assert.Equal([("added", secondKey, null, null), ("changed", secondKey, null, null), ("removed", secondKey, null, null)], resumedB.Select(Describe));
+        Assert.Equal([("added", secondKey, second, "a"), ("changed", thirdKey, third, "a"), ("removed", fourthKey, fourth, "a")], resumedA.Select(Describe));
+        Assert.Equal([("added", secondKey, null, null), ("changed", thirdKey, null, null), ("removed", fourthKey, null, null)], resumedB.Select(Describe));
+    }
+
+    private static async Task<(string Optimistic, string Key)> CreateAsync(TestServer server, Mutations client)
+    {
+        string optimistic = OptimisticKeys.NewString();
+        return (optimistic, Results.Single(await server.Transport.PushAsync([client.Create(new Folder { Id = optimistic, Name = "x" })], default)).ServerKey);
     }
 
     [Fact]

@@ -93,7 +93,7 @@ public sealed class PushRoundTripTests
         await using TestServer server = await TestServer.StartAsync();
         var mutations = new Mutations();
         OutgoingMutation first = mutations.Create(new Folder { Id = OptimisticKeys.NewString(), Name = "ok" });
-        OutgoingMutation failing = mutations.Update("missing", new NamePatch<Folder> { Name = "x" });
+        OutgoingMutation failing = mutations.Update("missing", new FolderPatch { Name = "x" });
         OutgoingMutation never = mutations.Create(new Folder { Id = OptimisticKeys.NewString(), Name = "never" });
 
         IReadOnlyList<PushResult> results = await server.Transport.PushAsync([first, failing, never], default);

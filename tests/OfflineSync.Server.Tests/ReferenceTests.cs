@@ -96,7 +96,7 @@ public sealed class ReferenceTests
         [
             m.Create(new Folder { Id = "f-1", Name = "mine" }) with { OptimisticKey = "f-1" },
             m.Create(new Note { Id = OptimisticKeys.NewString(), Title = "n", FolderId = "f-1" }),
-            m.Update("f-1", new NamePatch<Folder> { Name = "mine, renamed" }),
+            m.Update("f-1", new FolderPatch { Name = "mine, renamed" }),
         ];
 
         IReadOnlyList<PushResult> results = await server.Transport.PushAsync(batch, default);

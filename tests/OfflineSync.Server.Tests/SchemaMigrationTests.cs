@@ -9,7 +9,7 @@ using OfflineSync.Server.Tests.Model;
 
 namespace OfflineSync.Server.Tests;
 
-/// <summary>A database file written before idempotency records were kept per client keeps working.</summary>
+/// <summary>Database files of earlier layouts keep working: idempotency records kept per client (layout 1), a change log of one entry per row (layout 2).</summary>
 public sealed class SchemaMigrationTests
 {
     /// <summary>The layout of the first server (schema 0), as its files hold it.</summary>
@@ -51,6 +51,42 @@ public sealed class SchemaMigrationTests
         Assert.Equal(2, Raw.Count(server, "rows WHERE resource = 'folders'"));
         JsonRowOrigin(await Raw.ListAsync(server, "folders", "a"), "01OLD", optimistic);
         Assert.Equal(SqliteSchema.Version, UserVersion(server.DatabasePath));
+    }
+
+    /// <summary>The layout of the server before the change log kept one entry per row (schema 1), as its files hold it.</summary>
+    private const string Layout1 = """
+        CREATE TABLE rows (resource TEXT NOT NULL, key TEXT NOT NULL, json BLOB, version INTEGER NOT NULL, seq INTEGER NOT NULL,
+            client_id TEXT, origin_optimistic_key TEXT, deleted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (resource, key)) WITHOUT ROWID;
+        CREATE INDEX rows_by_seq ON rows (resource, seq);
+        CREATE TABLE changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, resource TEXT NOT NULL, key TEXT NOT NULL, kind INTEGER NOT NULL,
+            version INTEGER NOT NULL, origin_optimistic_key TEXT, json BLOB, created_at INTEGER NOT NULL);
+        CREATE INDEX changes_by_resource ON changes (resource, seq);
+        CREATE TABLE idempotency (client_id TEXT NOT NULL, key TEXT NOT NULL, request_hash BLOB NOT NULL, status INTEGER NOT NULL, entity_key TEXT,
+            optimistic_key TEXT, version INTEGER, body BLOB, expires_at INTEGER NOT NULL, PRIMARY KEY (client_id, key)) WITHOUT ROWID;
+        CREATE INDEX idempotency_by_expiry ON idempotency (expires_at);
+        CREATE TABLE key_sequences (resource TEXT PRIMARY KEY, last INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+        PRAGMA user_version = 1;
+        """;
+
+    [Fact] // S15: a log of every change with a copy of its row becomes one entry per row; a client resumes across the upgrade
+    public async Task Layout1File_LogKeepsEachRowsLastChange_AResumingFeedGetsEveryRowChangedSince()
+    {
+        await using TestServer server = await TestServer.StartAsync();
+        await server.Host.StopAsync();
+        WriteLayout1File(server.DatabasePath);
+
+        await server.RestartAsync();
+        List<(string Type, System.Text.Json.JsonElement Data)> resumed = await Raw.FeedAsync(server, "folders", "a", 3, after: 1);
+        Results.Single(await server.Transport.PushAsync([new Mutations("a").Create(new Folder { Id = "d", Name = "d" })], default));
+        List<(string Type, System.Text.Json.JsonElement Data)> next = await Raw.FeedAsync(server, "folders", "a", 1, after: 6);
+
+        Assert.Equal(SqliteSchema.Version, UserVersion(server.DatabasePath));
+        Assert.Equal([("changed", "a", "3"), ("added", "b", "1"), ("removed", "c", "2")], resumed.Select(static e => (e.Type, e.Data.GetProperty("key").GetString(), e.Data.GetProperty("version").GetString())));
+        Assert.Equal("a3", resumed[0].Data.GetProperty("data").GetProperty("name").GetString());
+        Assert.Equal(4, server.Count("changes")); // a, b, c and the new d: one entry per row
+        Assert.Equal(1, server.Count("prune_points WHERE resource = 'folders' AND through = 1"));
+        Assert.Equal(("added", "d"), (Assert.Single(next).Type, next[0].Data.GetProperty("key").GetString()));
     }
 
     [Fact]
@@ -95,6 +131,35 @@ public sealed class SchemaMigrationTests
             ("$key", idempotencyKey), ("$hash", createHash), ("$origin", optimistic), ("$json", row), ("$expires", expires));
         byte[] deleteHash = RequestFingerprint.OfRequest("folders", new MutationRequest(MutationKind.Delete, "gone", null, null, anonymousKey, null, ReadOnlyMemory<byte>.Empty));
         Execute(connection, "INSERT INTO idempotency VALUES ($key, $hash, 204, 'gone', NULL, NULL, NULL, $expires);", ("$key", anonymousKey), ("$hash", deleteHash), ("$expires", expires));
+    }
+
+    /// <summary>
+    /// Folders of layout 1: <c>a</c> created (1, pruned since), renamed twice (2, 3); <c>b</c> created (4); <c>c</c>
+    /// created (5) and deleted (6). Each change holds a copy of its row.
+    /// </summary>
+    private static void WriteLayout1File(string path)
+    {
+        File.Delete(path);
+        File.Delete(path + "-wal");
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        Execute(connection, Layout1);
+        byte[] Row(string key, string name) => Encoding.UTF8.GetBytes($"{{\"id\":\"{key}\",\"name\":\"{name}\"}}");
+        Execute(connection, "INSERT INTO rows VALUES ('folders', 'a', $json, 3, 3, 'a', NULL, 0);", ("$json", Row("a", "a3")));
+        Execute(connection, "INSERT INTO rows VALUES ('folders', 'b', $json, 1, 4, 'a', NULL, 0);", ("$json", Row("b", "b")));
+        Execute(connection, "INSERT INTO rows VALUES ('folders', 'c', NULL, 2, 6, 'a', NULL, 1);");
+        (long Seq, string Key, int Kind, long Version, byte[]? Json)[] changes =
+        [
+            (1, "a", 1, 1, Row("a", "a1")), (2, "a", 2, 2, Row("a", "a2")), (3, "a", 2, 3, Row("a", "a3")),
+            (4, "b", 1, 1, Row("b", "b")), (5, "c", 1, 1, Row("c", "c")), (6, "c", 3, 2, null),
+        ];
+        foreach ((long seq, string key, int kind, long version, byte[]? json) in changes)
+        {
+            Execute(connection, "INSERT INTO changes (seq, resource, key, kind, version, json, created_at) VALUES ($seq, 'folders', $key, $kind, $version, $json, $now);",
+                ("$seq", seq), ("$key", key), ("$kind", kind), ("$version", version), ("$json", (object?)json ?? DBNull.Value), ("$now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()));
+        }
+
+        Execute(connection, "DELETE FROM changes WHERE seq = 1; INSERT INTO meta VALUES ('pruned_through', 1);");
     }
 
     private static void JsonRowOrigin(List<System.Text.Json.JsonElement> items, string key, string origin) =>

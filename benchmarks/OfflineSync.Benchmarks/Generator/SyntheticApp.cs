@@ -34,17 +34,24 @@ internal static class SyntheticApp
     }
 
     /// <summary>Returns <paramref name="compilation"/> with the unrelated file's method body changed.</summary>
-    public static CSharpCompilation EditUnrelated(CSharpCompilation compilation, int edit)
-    {
-        SyntaxTree unrelated = compilation.SyntaxTrees.Single(static t => t.FilePath == UnrelatedPath);
-        return compilation.ReplaceSyntaxTree(unrelated, Parse(Unrelated(edit), UnrelatedPath));
-    }
+    public static CSharpCompilation EditUnrelated(CSharpCompilation compilation, int edit) =>
+        ReplaceUnrelated(compilation, Unrelated(edit));
+
+    /// <summary>Returns <paramref name="compilation"/> with a method of the unrelated file renamed: a declaration changed.</summary>
+    public static CSharpCompilation EditUnrelatedDeclaration(CSharpCompilation compilation, int edit) =>
+        ReplaceUnrelated(compilation, Unrelated(0).Replace("Greet(", "Greet" + N(edit) + "(", StringComparison.Ordinal));
 
     public static GeneratorDriver CreateDriver() =>
         CSharpGeneratorDriver.Create(
             [new OfflineSync.Generators.SyncGenerator().AsSourceGenerator()],
             parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: false));
+
+    private static CSharpCompilation ReplaceUnrelated(CSharpCompilation compilation, string text)
+    {
+        SyntaxTree unrelated = compilation.SyntaxTrees.Single(static t => t.FilePath == UnrelatedPath);
+        return compilation.ReplaceSyntaxTree(unrelated, Parse(text, UnrelatedPath));
+    }
 
     private static SyntaxTree Parse(string text, string path) => CSharpSyntaxTree.ParseText(text, ParseOptions, path);
 

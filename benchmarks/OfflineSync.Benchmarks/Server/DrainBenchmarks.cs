@@ -1,7 +1,8 @@
 extern alias TodoAppServer;
 
+using System.Diagnostics;
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Engines;
+using OfflineSync.Benchmarks.Store;
 using OfflineSync.Http;
 using OfflineSync.Server;
 using TodoApp.Model;
@@ -20,9 +21,13 @@ namespace OfflineSync.Benchmarks.Server;
 /// The server runs in this process, so the allocations are the client's and the server's together.
 /// The client's queue is SQLite with <see cref="Durability.Batched"/>: with <see cref="Durability.Full"/>
 /// every confirmed mutation would cost the client an fsync, which measures the disk, not the drain.
+/// After each iteration a line starting with <c>// Drain profile</c> splits its time: the push requests
+/// (server and loopback HTTP, as the client waits for them), the client's store calls, and the rest (engine,
+/// views, feeds).
 /// </remarks>
 [MemoryDiagnoser]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
+[Config(typeof(MacroBenchmarkConfig))]
+[IterationCount(3)]
 public class DrainBenchmarks
 {
     private const int Mutations = 10_000;
@@ -31,6 +36,11 @@ public class DrainBenchmarks
     private SyncServerHost? _server;
     private TodoSync? _client;
     private HttpSyncTransport? _transport;
+    private PushTimingHandler? _pushes;
+    private HttpClient? _http;
+    private TimedStore? _store;
+    private int _batchSize;
+    private TimeSpan _drain;
     private int _failures;
 
     [IterationSetup(Target = nameof(OneRequestPerMutation))]
@@ -48,9 +58,17 @@ public class DrainBenchmarks
     [IterationCleanup]
     public void CleanUp()
     {
+        TimeSpan pushes = _pushes!.Elapsed;
+        TimeSpan store = _store!.Elapsed;
+        Console.WriteLine(
+            $"// Drain profile, batch size {_batchSize}: {_drain.TotalMilliseconds:F0} ms; push requests {pushes.TotalMilliseconds:F0} ms ({_pushes.Requests} requests); "
+            + $"client store queue calls {store.TotalMilliseconds:F0} ms ({_store.Calls} calls); rest {(_drain - pushes - store).TotalMilliseconds:F0} ms; "
+            + $"beside it, feed checkpoint writes {_store.FeedElapsed.TotalMilliseconds:F0} ms");
+
         // BenchmarkDotNet's setup and cleanup hooks are synchronous; nothing else runs while they block.
         _client?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _transport?.Dispose();
+        _http?.Dispose();
         _server?.DisposeAsync().AsTask().GetAwaiter().GetResult();
         Directory.Delete(_directory, recursive: true);
     }
@@ -59,11 +77,15 @@ public class DrainBenchmarks
     {
         _directory = Directory.CreateTempSubdirectory("offlinesync-bench-drain-").FullName;
         _server = TodoServer.StartAsync(Path.Combine(_directory, "server.db")).GetAwaiter().GetResult();
-        _transport = new HttpSyncTransport(_server.Address);
+        _pushes = new PushTimingHandler();
+        _http = new HttpClient(_pushes) { BaseAddress = _server.Address, Timeout = TimeSpan.FromMinutes(2) };
+        _transport = new HttpSyncTransport(_http);
+        _store = new TimedStore(SqliteMutationStore.Open(Path.Combine(_directory, "client.db"), new SqliteMutationStoreOptions { Durability = Durability.Batched }));
+        _batchSize = batchSize;
         _client = new TodoSync(new SyncOptions
         {
             Transport = _transport,
-            Store = SqliteMutationStore.Open(Path.Combine(_directory, "client.db"), new SqliteMutationStoreOptions { Durability = Durability.Batched }),
+            Store = _store,
             NetworkMonitor = new OfflineAtStart(),
             BatchSize = batchSize,
         });
@@ -71,13 +93,16 @@ public class DrainBenchmarks
         _client.MutationFailed += _ => Interlocked.Increment(ref _failures);
         _client.ConflictDetected += _ => Interlocked.Increment(ref _failures);
         DrainWorkload.Queue(_client, Mutations, "drain");
+        _store.Reset();
     }
 
     private async Task DrainAsync()
     {
         TodoSync client = _client!;
+        long start = Stopwatch.GetTimestamp();
         client.SetOnline(true);
         await client.SyncAsync();
+        _drain = Stopwatch.GetElapsedTime(start);
         int left = client.GetPending().Count;
         if (left != 0 || _failures != 0)
         {

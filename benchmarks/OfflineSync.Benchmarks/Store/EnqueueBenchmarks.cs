@@ -8,7 +8,9 @@ namespace OfflineSync.Benchmarks.Store;
 /// Durable enqueues: a todo created through the client over a <see cref="SqliteMutationStore"/> with
 /// <see cref="Durability.Full"/> and with <see cref="Durability.Batched"/>, next to the baseline, a raw
 /// one-row-per-transaction SQLite insert loop on the same disk — the fsync rate that
-/// <see cref="Durability.Full"/> can at best approach. Times are per enqueue (per row for the baseline).
+/// <see cref="Durability.Full"/> can at best approach — and the same enqueue over
+/// <see cref="InMemoryMutationStore"/>, the engine's share, so that the store's is the difference.
+/// Times are per enqueue (per row for the baseline).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(MacroBenchmarkConfig))]
@@ -48,6 +50,9 @@ public class EnqueueBenchmarks
     [IterationSetup(Target = nameof(EnqueueBatched))]
     public void BeforeBatched() => Open(Durability.Batched, BatchedWrites);
 
+    [IterationSetup(Target = nameof(EnqueueInMemory))]
+    public void BeforeInMemory() => Open(new InMemoryMutationStore(), BatchedWrites);
+
     [IterationCleanup]
     public void AfterIteration()
     {
@@ -72,6 +77,9 @@ public class EnqueueBenchmarks
     [Benchmark(OperationsPerInvoke = BatchedWrites, Description = "Enqueue a create, Durability.Batched")]
     public void EnqueueBatched() => Enqueue(BatchedWrites);
 
+    [Benchmark(OperationsPerInvoke = BatchedWrites, Description = "Enqueue a create, in memory (no store)")]
+    public void EnqueueInMemory() => Enqueue(BatchedWrites);
+
     private void Enqueue(int count)
     {
         for (int i = 0; i < count; i++)
@@ -83,10 +91,15 @@ public class EnqueueBenchmarks
     private void Open(Durability durability, int count)
     {
         _folder.Delete("store.db");
+        Open(SqliteMutationStore.Open(_folder.File("store.db"), new SqliteMutationStoreOptions { Durability = durability }), count);
+    }
+
+    private void Open(IMutationStore store, int count)
+    {
         _client = new BenchSync(new SyncOptions
         {
             Transport = new NoOpTransport(),
-            Store = SqliteMutationStore.Open(_folder.File("store.db"), new SqliteMutationStoreOptions { Durability = durability }),
+            Store = store,
             NetworkMonitor = new OfflineMonitor(),
             MaxQueueSize = count,
         });

@@ -1,15 +1,16 @@
-using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using OfflineSync.Protocol;
+using OfflineSync.Server.Json;
 using OfflineSync.Server.Resources;
 
 namespace OfflineSync.Server.Endpoints;
 
 /// <summary>
-/// <c>POST /sync/batch</c>: applies the mutations in order in one transaction and stops at the first
-/// that fails; the answer holds one result per attempted mutation.
+/// <c>POST /sync/batch</c>: applies the mutations in order in one transaction and stops at the first that fails, or once
+/// the answer reaches <see cref="SyncServerOptions.MaxBatchAnswerBytes"/>; the answer holds one result per attempted
+/// mutation.
 /// </summary>
 internal sealed class BatchEndpoint
 {
@@ -45,32 +46,42 @@ internal sealed class BatchEndpoint
             return;
         }
 
-        // The answer is written inside the transaction: if it cannot be written, nothing is committed.
-        ArrayBufferWriter<byte> answer = await _state.Store.WriteAsync(async session =>
+        // The answer is computed inside the transaction (if it cannot be written, nothing is committed) and sent after the
+        // commit, so a slow reader never holds the store's writer. Once it reaches MaxBatchAnswerBytes, the items left are
+        // not applied: the answer, and what one batch stores, stay bounded however large its rows are.
+        using AnswerBuffer answer = await _state.Store.WriteAsync(async session =>
         {
             await Prefetch(session, items, clientId).ConfigureAwait(false);
             var scope = new BatchScope();
-            var buffer = new ArrayBufferWriter<byte>(4096);
-            using var writer = new Utf8JsonWriter(buffer);
-            writer.WriteStartObject();
-            writer.WriteStartArray("results");
-            foreach (BatchItem item in items)
+            var buffer = new AnswerBuffer();
+            try
             {
-                MutationOutcome outcome = await ApplyAsync(session, item, clientId, scope).ConfigureAwait(false);
-                WriteResult(writer, item, outcome);
-                if (!outcome.IsSuccess)
+                using var writer = new Utf8JsonWriter(buffer.Writer, ServerJson.WriterOptions);
+                writer.WriteStartObject();
+                writer.WriteStartArray(SyncFieldNames.Results);
+                for (int i = 0; i < items.Count && (i == 0 || writer.BytesCommitted + writer.BytesPending < _state.Options.MaxBatchAnswerBytes); i++)
                 {
-                    break;
+                    MutationOutcome outcome = await ApplyAsync(session, items[i], clientId, scope).ConfigureAwait(false);
+                    WriteResult(writer, items[i], outcome);
+                    if (!outcome.IsSuccess)
+                    {
+                        break;
+                    }
                 }
-            }
 
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-            writer.Flush();
-            return buffer;
+                writer.WriteEndArray();
+                writer.WriteEndObject();
+                writer.Flush();
+                return buffer;
+            }
+            catch
+            {
+                buffer.Dispose(); // the store may run the work again; this attempt's answer is dropped
+                throw;
+            }
         }, context.RequestAborted).ConfigureAwait(false);
 
-        await HttpIo.WriteJsonAsync(context, answer.WrittenMemory).ConfigureAwait(false);
+        await answer.WriteToAsync(context).ConfigureAwait(false);
     });
 
     /// <summary>Reads ahead the rows the batch updates or deletes and its idempotency records (<see cref="Storage.IWriteSession.PrefetchAsync"/>).</summary>
@@ -126,34 +137,34 @@ internal sealed class BatchEndpoint
     private static void WriteResult(Utf8JsonWriter writer, BatchItem item, MutationOutcome outcome)
     {
         writer.WriteStartObject();
-        writer.WriteNumber("status", outcome.Status);
+        writer.WriteNumber(SyncFieldNames.Status, outcome.Status);
         if (outcome.Problem is { } problem)
         {
-            writer.WritePropertyName("problem");
+            writer.WritePropertyName(SyncFieldNames.Problem);
             problem.WriteTo(writer);
             writer.WriteEndObject();
             return;
         }
 
-        writer.WriteString("key", outcome.Key ?? item.Key);
+        writer.WriteString(SyncFieldNames.Key, outcome.Key ?? item.Key);
         if (outcome.OptimisticKey is { } optimistic)
         {
-            writer.WriteString("optimisticKey", optimistic);
+            writer.WriteString(SyncFieldNames.OptimisticKey, optimistic);
         }
 
         if (outcome.Version is long version)
         {
-            writer.WriteString("version", version.ToString(CultureInfo.InvariantCulture));
+            writer.WriteString(SyncFieldNames.Version, version.ToString(CultureInfo.InvariantCulture));
         }
 
         if (outcome.Replayed)
         {
-            writer.WriteBoolean("replayed", true);
+            writer.WriteBoolean(SyncFieldNames.Replayed, true);
         }
 
         if (outcome.Body is { } body && outcome.Status != StatusCodes.Status204NoContent)
         {
-            writer.WritePropertyName("data");
+            writer.WritePropertyName(SyncFieldNames.Data);
             writer.WriteRawValue(body, skipInputValidation: true);
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using OfflineSync.Protocol;
 using OfflineSync.Server.Resources;
 
 namespace OfflineSync.Server.Endpoints;
@@ -12,6 +13,8 @@ internal sealed record BatchItem(string Resource, MutationKind Kind, string? Key
 /// </summary>
 internal static class BatchRequestReader
 {
+    private static readonly MutationKind[] Kinds = [MutationKind.Create, MutationKind.Update, MutationKind.Delete];
+
     /// <summary>Reads the batch and checks its items' tokens; the problem refuses the whole batch, before anything is applied.</summary>
     /// <param name="body">The request body.</param>
     /// <param name="clientId">The request's client (<see cref="RequestIdentity"/>): every item's <c>clientId</c> must be absent or equal to it.</param>
@@ -69,7 +72,7 @@ internal static class BatchRequestReader
         List<BatchItem>? items = null;
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
-            if (reader.ValueTextEquals("mutations"))
+            if (reader.ValueTextEquals(SyncFieldNames.Mutations))
             {
                 Expect(ref reader, JsonTokenType.StartArray);
                 items = new List<BatchItem>();
@@ -108,29 +111,29 @@ internal static class BatchRequestReader
             Next(ref reader);
             switch (name)
             {
-                case "data":
+                case SyncFieldNames.Data:
                     int start = (int)reader.TokenStartIndex;
                     reader.Skip();
                     data = body.AsMemory(start, (int)reader.BytesConsumed - start);
                     break;
-                case "resource": resource = ReadString(ref reader, name, index); break;
-                case "kind": kind = ReadString(ref reader, name, index); break;
-                case "key": key = ReadString(ref reader, name, index); break;
-                case "optimisticKey": optimisticKey = ReadString(ref reader, name, index); break;
-                case "idempotencyKey": idempotencyKey = ReadString(ref reader, name, index); break;
-                case "baseVersion": baseVersion = ReadString(ref reader, name, index); break;
-                case "clientId": clientId = ReadString(ref reader, name, index); break;
+                case SyncFieldNames.Resource: resource = ReadString(ref reader, name, index); break;
+                case SyncFieldNames.Kind: kind = ReadString(ref reader, name, index); break;
+                case SyncFieldNames.Key: key = ReadString(ref reader, name, index); break;
+                case SyncFieldNames.OptimisticKey: optimisticKey = ReadString(ref reader, name, index); break;
+                case SyncFieldNames.IdempotencyKey: idempotencyKey = ReadString(ref reader, name, index); break;
+                case SyncFieldNames.BaseVersion: baseVersion = ReadString(ref reader, name, index); break;
+                case SyncFieldNames.ClientId: clientId = ReadString(ref reader, name, index); break;
                 default: reader.Skip(); break;
             }
         }
 
-        MutationKind mutationKind = kind switch
+        int known = Array.FindIndex(Kinds, k => IdempotencyKeys.KindToken(k) == kind);
+        if (known < 0)
         {
-            "create" => MutationKind.Create,
-            "update" => MutationKind.Update,
-            "delete" => MutationKind.Delete,
-            _ => throw new JsonException($"Mutation {index}: 'kind' must be create, update or delete, not '{kind}'."),
-        };
+            throw new JsonException($"Mutation {index}: '{SyncFieldNames.Kind}' must be create, update or delete, not '{kind}'.");
+        }
+
+        MutationKind mutationKind = Kinds[known];
         if (string.IsNullOrEmpty(resource))
         {
             throw new JsonException($"Mutation {index}: 'resource' is required.");

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 using OfflineSync.Protocol;
+using OfflineSync.Server.Json;
 using OfflineSync.Server.Resources;
 
 namespace OfflineSync.Server.Endpoints;
@@ -83,46 +84,39 @@ internal static class HttpIo
 
     public static string FormatETag(long version) => string.Create(CultureInfo.InvariantCulture, $"\"{version}\"");
 
-    /// <summary>Writes an RFC 9457 problem-details response.</summary>
+    /// <summary>
+    /// Starts an answer: its status, its media type, and <c>X-Content-Type-Options: nosniff</c>, so that no browser takes
+    /// the JSON (written with the relaxed encoder, <see cref="ServerJson"/>) or the event stream for HTML.
+    /// </summary>
+    public static void Start(HttpResponse response, int status, string contentType)
+    {
+        response.StatusCode = status;
+        response.ContentType = contentType;
+        response.Headers.XContentTypeOptions = "nosniff";
+    }
+
+    /// <summary>Writes an RFC 9457 problem-details response, with <c>Retry-After</c> when the problem passes (a 503).</summary>
     public static async Task WriteProblemAsync(HttpContext context, SyncProblem problem)
     {
         HttpResponse response = context.Response;
-        response.StatusCode = problem.Status;
-        response.ContentType = ProblemContentType;
-        if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        Start(response, problem.Status, ProblemContentType);
+        if (problem.RetryAfter is { } retryAfter)
         {
-            response.Headers[HeaderNames.RetryAfter] = "1";
+            response.Headers.RetryAfter = ((long)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+        else if (problem.Status == StatusCodes.Status503ServiceUnavailable)
+        {
+            response.Headers.RetryAfter = "1";
         }
 
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, ServerJson.WriterOptions))
         {
             problem.WriteTo(writer);
         }
 
         response.ContentLength = buffer.WrittenCount;
         await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted).ConfigureAwait(false);
-    }
-
-    /// <summary>Writes UTF-8 JSON made by <paramref name="write"/> as a 200 response.</summary>
-    public static Task WriteJsonAsync(HttpContext context, Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            write(writer);
-        }
-
-        return WriteJsonAsync(context, buffer.WrittenMemory);
-    }
-
-    /// <summary>Writes UTF-8 JSON as a 200 response.</summary>
-    public static async Task WriteJsonAsync(HttpContext context, ReadOnlyMemory<byte> json)
-    {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = JsonContentType;
-        context.Response.ContentLength = json.Length;
-        await context.Response.Body.WriteAsync(json, context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>Gets a header value, or <see langword="null"/> when it is absent or empty.</summary>

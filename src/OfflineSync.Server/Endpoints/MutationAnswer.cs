@@ -40,7 +40,7 @@ internal sealed class MutationAnswer
             answer.Add(SyncHeaderNames.SyncKey, key);
             if (outcome.Status == StatusCodes.Status201Created)
             {
-                answer.Add(HeaderNames.Location, $"{pathBase}/sync/{resource}/{Uri.EscapeDataString(key)}");
+                answer.Add(HeaderNames.Location, $"{pathBase}/{SyncRoutes.Root}/{resource}/{Uri.EscapeDataString(key)}");
             }
         }
 
@@ -76,12 +76,15 @@ internal sealed class MutationAnswer
             return;
         }
 
-        response.StatusCode = _outcome.Status;
         if (_outcome.Body is { } body && _outcome.Status != StatusCodes.Status204NoContent)
         {
-            response.ContentType = HttpIo.JsonContentType;
+            HttpIo.Start(response, _outcome.Status, HttpIo.JsonContentType);
             response.ContentLength = body.Length;
             await response.Body.WriteAsync(body, context.RequestAborted).ConfigureAwait(false);
+        }
+        else
+        {
+            response.StatusCode = _outcome.Status;
         }
     }
 

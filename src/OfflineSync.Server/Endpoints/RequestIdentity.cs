@@ -28,4 +28,11 @@ internal static class RequestIdentity
 
         return problem;
     }
+
+    /// <summary>
+    /// Returns who a change feed counts against (<see cref="Feed.FeedAdmission"/>): the client id, or for a request
+    /// without one its remote address, so anonymous callers do not share one allowance.
+    /// </summary>
+    public static string FeedOwner(HttpContext context, string? clientId) =>
+        clientId ?? "address " + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 }

@@ -1,6 +1,8 @@
 using System.Globalization;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using OfflineSync.Protocol;
+using OfflineSync.Server.Json;
 using OfflineSync.Server.Resources;
 using OfflineSync.Server.Storage;
 
@@ -47,20 +49,25 @@ internal sealed class ResourceEndpoints
         await MutationAnswer.From(context.Request.PathBase, _resource.Name, outcome).WriteAsync(context).ConfigureAwait(false);
     });
 
+    /// <summary>
+    /// <c>GET /sync/{resource}</c>: one page of rows ordered by key, at most <c>limit</c> rows and about
+    /// <see cref="SyncServerOptions.MaxPageBytes"/> of them (<c>hasMore</c> says more follow), written to the response
+    /// as it goes, after the read has ended.
+    /// </summary>
     public Task ListAsync(HttpContext context) => Guard.RunAsync(_state, context, async () =>
     {
-        string? after = context.Request.Query["after"];
+        string? after = context.Request.Query[SyncRoutes.After];
         if (string.IsNullOrEmpty(after))
         {
             after = null;
         }
 
-        SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId) ?? (after is null ? null : InputRules.CheckKey(after, "'after'"));
+        SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId) ?? (after is null ? null : InputRules.CheckKey(after, $"'{SyncRoutes.After}'"));
         int limit = 100;
-        string? limitText = context.Request.Query["limit"];
+        string? limitText = context.Request.Query[SyncRoutes.Limit];
         if (refused is null && limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1))
         {
-            refused = SyncProblem.InvalidHeader($"'limit' must be a positive integer, not '{limitText}'.");
+            refused = SyncProblem.InvalidHeader($"'{SyncRoutes.Limit}' must be a positive integer, not '{limitText}'.");
         }
 
         if (refused is not null)
@@ -69,34 +76,35 @@ internal sealed class ResourceEndpoints
             return;
         }
 
-        limit = Math.Min(limit, _state.Options.MaxPageSize);
-        RowPage page = await _state.Store.ListPageAsync(new ReadScope(_resource.Name, clientId), after, limit, context.RequestAborted).ConfigureAwait(false);
+        var budget = new PageBudget(Math.Min(limit, _state.Options.MaxPageSize), _state.Options.MaxPageBytes);
+        RowPage page = await _state.Store.ListPageAsync(new ReadScope(_resource.Name, clientId), after, budget, context.RequestAborted).ConfigureAwait(false);
 
-        await HttpIo.WriteJsonAsync(context, writer =>
+        await using StreamedJson answer = StreamedJson.Start(context);
+        Utf8JsonWriter writer = answer.Writer;
+        writer.WriteStartObject();
+        writer.WriteStartArray(SyncFieldNames.Items);
+        foreach (RowItem item in page.Items)
         {
             writer.WriteStartObject();
-            writer.WriteStartArray("items");
-            foreach (RowItem item in page.Items)
+            writer.WriteString(SyncFieldNames.Key, item.Key);
+            if (item.Origin is { } origin)
             {
-                writer.WriteStartObject();
-                writer.WriteString("key", item.Key);
-                if (item.Origin is { } origin)
-                {
-                    writer.WriteString(SyncFieldNames.OriginOptimisticKey, origin);
-                    writer.WriteString(SyncFieldNames.OriginClientId, clientId);
-                }
-
-                writer.WriteString("version", item.Version.ToString(CultureInfo.InvariantCulture));
-                writer.WritePropertyName("data");
-                writer.WriteRawValue(item.Json, skipInputValidation: true);
-                writer.WriteEndObject();
+                writer.WriteString(SyncFieldNames.OriginOptimisticKey, origin);
+                writer.WriteString(SyncFieldNames.OriginClientId, clientId);
             }
 
-            writer.WriteEndArray();
-            writer.WriteNumber("seq", page.Sequence);
-            writer.WriteBoolean("hasMore", page.HasMore);
+            writer.WriteString(SyncFieldNames.Version, item.Version.ToString(CultureInfo.InvariantCulture));
+            writer.WritePropertyName(SyncFieldNames.Data);
+            writer.WriteRawValue(item.Json, skipInputValidation: true);
             writer.WriteEndObject();
-        }).ConfigureAwait(false);
+            await answer.FlushIfDueAsync().ConfigureAwait(false);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber(SyncFieldNames.Sequence, page.Sequence);
+        writer.WriteBoolean(SyncFieldNames.HasMore, page.HasMore);
+        writer.WriteEndObject();
+        await answer.FlushAsync().ConfigureAwait(false);
     });
 
     private Task WriteAsync(HttpContext context, MutationKind kind) => Guard.RunAsync(_state, context, async () =>

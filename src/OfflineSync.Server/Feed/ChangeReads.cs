@@ -18,13 +18,13 @@ namespace OfflineSync.Server.Feed;
 internal sealed class ChangeReads
 {
     private readonly ISyncStore _store;
-    private readonly ConcurrentDictionary<(string Resource, long After, int Limit, long Head), Task<ChangePage>> _reads = new();
+    private readonly ConcurrentDictionary<(string Resource, long After, PageBudget Budget, long Head), Task<ChangePage>> _reads = new();
 
     public ChangeReads(ISyncStore store) => _store = store;
 
-    public Task<ChangePage> ReadAsync(string resource, long after, int limit, CancellationToken cancellationToken)
+    public Task<ChangePage> ReadAsync(string resource, long after, PageBudget budget, CancellationToken cancellationToken)
     {
-        var key = (resource, after, limit, _store.KnownHead);
+        var key = (resource, after, budget, _store.KnownHead);
         if (!_reads.TryGetValue(key, out Task<ChangePage>? read))
         {
             var started = new TaskCompletionSource<ChangePage>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -38,11 +38,11 @@ internal sealed class ChangeReads
         return read.WaitAsync(cancellationToken);
     }
 
-    private async Task RunAsync((string Resource, long After, int Limit, long Head) key, TaskCompletionSource<ChangePage> read)
+    private async Task RunAsync((string Resource, long After, PageBudget Budget, long Head) key, TaskCompletionSource<ChangePage> read)
     {
         try
         {
-            read.SetResult(await _store.ReadChangesAsync(key.Resource, key.After, key.Limit, CancellationToken.None).ConfigureAwait(false));
+            read.SetResult(await _store.ReadChangesAsync(key.Resource, key.After, key.Budget, CancellationToken.None).ConfigureAwait(false));
         }
         catch (Exception e)
         {
@@ -50,7 +50,7 @@ internal sealed class ChangeReads
         }
         finally
         {
-            _reads.TryRemove(new KeyValuePair<(string, long, int, long), Task<ChangePage>>(key, read.Task));
+            _reads.TryRemove(new KeyValuePair<(string, long, PageBudget, long), Task<ChangePage>>(key, read.Task));
         }
     }
 }

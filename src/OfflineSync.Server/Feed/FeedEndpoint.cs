@@ -16,29 +16,40 @@ namespace OfflineSync.Server.Feed;
 /// it, a position the log no longer covers gets <c>invalidate</c>; then live changes, with
 /// heartbeat comments while idle.
 /// </summary>
+/// <remarks>
+/// What a feed costs is bounded: it is admitted under <see cref="FeedAdmission"/>'s caps; it reads the snapshot and the
+/// log in pages of at most <see cref="PageRows"/> rows and <see cref="SyncServerOptions.MaxPageBytes"/>, each read
+/// ended before the page is sent (no database transaction or connection waits on the client); and it writes into the
+/// response, which sends every <see cref="Json.StreamedJson.FlushThreshold"/> bytes and makes the feed wait while its
+/// client is behind.
+/// </remarks>
 internal sealed class FeedEndpoint
 {
-    private const int PageSize = 256;
-    private const int FlushThreshold = 32 * 1024;
+    /// <summary>The most rows one page of the snapshot or of the log holds.</summary>
+    internal const int PageRows = 256;
+
     private readonly SyncServerState _state;
     private readonly string _resource;
+    private readonly PageBudget _budget;
 
     public FeedEndpoint(SyncServerState state, string resource)
     {
         _state = state;
         _resource = resource;
+        _budget = new PageBudget(PageRows, state.Options.MaxPageBytes);
     }
 
     public Task HandleAsync(HttpContext context) => Guard.RunAsync(_state, context, async () =>
     {
-        string? lastEventId = HttpIo.Header(context.Request, SyncHeaderNames.LastEventId) ?? (string?)context.Request.Query["after"];
+        string? lastEventId = HttpIo.Header(context.Request, SyncHeaderNames.LastEventId) ?? (string?)context.Request.Query[SyncRoutes.After];
         long after = 0;
         SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId);
         if (refused is null && lastEventId is not null && (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
         {
-            refused = SyncProblem.InvalidHeader($"Last-Event-ID must be a sequence number, not '{lastEventId}'.");
+            refused = SyncProblem.InvalidHeader($"{SyncHeaderNames.LastEventId} must be a sequence number, not '{lastEventId}'.");
         }
 
+        using IDisposable? admitted = refused is null ? _state.Feeds.TryEnter(RequestIdentity.FeedOwner(context, clientId), out refused) : null;
         if (refused is not null)
         {
             await HttpIo.WriteProblemAsync(context, refused).ConfigureAwait(false);
@@ -50,22 +61,21 @@ internal sealed class FeedEndpoint
         CancellationToken cancellationToken = stopping.Token;
 
         HttpResponse response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "text/event-stream";
+        HttpIo.Start(response, StatusCodes.Status200OK, SyncEventNames.MediaType);
         response.Headers.CacheControl = "no-cache";
         response.Headers["X-Accel-Buffering"] = "no";
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        using var events = new SseEventWriter();
+        using var events = new SseEventWriter(response.BodyWriter);
         var scope = new ReadScope(_resource, clientId);
         try
         {
             events.WriteComment("offlinesync feed " + _resource);
-            await FlushAsync(response, events, cancellationToken).ConfigureAwait(false);
+            await events.FlushAsync(cancellationToken).ConfigureAwait(false);
             long position = after == 0
-                ? await SendSnapshotAsync(response, events, scope, cancellationToken).ConfigureAwait(false)
+                ? await SendSnapshotAsync(events, scope, cancellationToken).ConfigureAwait(false)
                 : after;
-            await FollowAsync(response, events, scope, position, cancellationToken).ConfigureAwait(false);
+            await FollowAsync(events, scope, position, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -73,20 +83,34 @@ internal sealed class FeedEndpoint
         }
     });
 
-    private async Task<long> SendSnapshotAsync(HttpResponse response, SseEventWriter events, ReadScope scope, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <c>existing</c> for every live row as of the first page's head, page by page in the order of the rows' last
+    /// changes, and returns that head: the log after it brings whatever changed while the pages were read.
+    /// </summary>
+    private async Task<long> SendSnapshotAsync(SseEventWriter events, ReadScope scope, CancellationToken cancellationToken)
     {
-        long head = 0;
-        await foreach (RowItem row in _state.Store.ReadSnapshotAsync(scope, h => head = h, cancellationToken).ConfigureAwait(false))
+        long? through = null;
+        long after = 0;
+        while (true)
         {
-            events.WriteEvent(row.Sequence, "existing", row.Key, row.Origin, scope.ClientId, row.Version, row.Json);
-            if (events.PendingBytes >= FlushThreshold)
+            RowPage page = await _state.Store.ReadSnapshotPageAsync(scope, after, through, _budget, cancellationToken).ConfigureAwait(false);
+            through ??= page.Sequence;
+            foreach (RowItem row in page.Items)
             {
-                await FlushAsync(response, events, cancellationToken).ConfigureAwait(false);
+                events.WriteEvent(row.Sequence, SyncEventNames.Existing, row.Key, row.Origin, scope.ClientId, row.Version, row.Json);
+                after = row.Sequence;
+                if (events.FlushDue)
+                {
+                    await events.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            if (!page.HasMore)
+            {
+                await events.FlushAsync(cancellationToken).ConfigureAwait(false);
+                return through.Value;
             }
         }
-
-        await FlushAsync(response, events, cancellationToken).ConfigureAwait(false);
-        return head;
     }
 
     /// <summary>
@@ -95,43 +119,36 @@ internal sealed class FeedEndpoint
     /// removed what follows it, at the start or overtaking a slow reader; or a position of another
     /// database) gets <c>invalidate</c> at the head instead of a silent gap.
     /// </summary>
-    private async Task FollowAsync(HttpResponse response, SseEventWriter events, ReadScope scope, long position, CancellationToken cancellationToken)
+    private async Task FollowAsync(SseEventWriter events, ReadScope scope, long position, CancellationToken cancellationToken)
     {
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             Task nextCommit = _state.Notifier.NextCommit;
-            ChangePage page = await _state.ChangeReads.ReadAsync(_resource, position, PageSize, cancellationToken).ConfigureAwait(false);
+            ChangePage page = await _state.ChangeReads.ReadAsync(_resource, position, _budget, cancellationToken).ConfigureAwait(false);
             if (!page.Covers(position))
             {
-                events.WriteEvent(page.Head, "invalidate", key: null, origin: null, originClientId: null, version: null, data: null);
+                events.WriteEvent(page.Head, SyncEventNames.Invalidate, key: null, origin: null, originClientId: null, version: null, data: null);
                 position = page.Head;
                 continue;
             }
 
             foreach (StoredChange change in page.Changes)
             {
-                string kind = change.Kind switch
-                {
-                    StoredChangeKind.Added => "added",
-                    StoredChangeKind.Changed => "changed",
-                    _ => "removed",
-                };
-                events.WriteEvent(change.Sequence, kind, change.Key, scope.OriginOf(change.ClientId, change.OriginOptimisticKey), scope.ClientId, change.Version, change.Json);
+                events.WriteEvent(change.Sequence, NameOf(change.Kind), change.Key, scope.OriginOf(change.ClientId, change.OriginOptimisticKey), scope.ClientId, change.Version, change.Json);
                 position = change.Sequence;
+                if (events.FlushDue)
+                {
+                    await events.FlushAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
 
-            if (page.Changes.Count == PageSize)
+            if (page.HasMore)
             {
-                if (events.PendingBytes >= FlushThreshold)
-                {
-                    await FlushAsync(response, events, cancellationToken).ConfigureAwait(false);
-                }
-
                 continue;
             }
 
-            await FlushAsync(response, events, cancellationToken).ConfigureAwait(false);
+            await events.FlushAsync(cancellationToken).ConfigureAwait(false);
             try
             {
                 await nextCommit.WaitAsync(_state.Options.HeartbeatInterval, _state.Options.TimeProvider, cancellationToken).ConfigureAwait(false);
@@ -144,14 +161,10 @@ internal sealed class FeedEndpoint
         }
     }
 
-    private static async Task FlushAsync(HttpResponse response, SseEventWriter events, CancellationToken cancellationToken)
+    private static string NameOf(StoredChangeKind kind) => kind switch
     {
-        if (events.PendingBytes > 0)
-        {
-            await response.Body.WriteAsync(events.Pending, cancellationToken).ConfigureAwait(false);
-            events.Clear();
-        }
-
-        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
+        StoredChangeKind.Added => SyncEventNames.Added,
+        StoredChangeKind.Changed => SyncEventNames.Changed,
+        _ => SyncEventNames.Removed,
+    };
 }

@@ -40,7 +40,7 @@ internal sealed class MutationProcessor
             }
         }
 
-        MutationOutcome outcome = await resource.ApplyAsync(session, request, scope, _options.TimeProvider).ConfigureAwait(false);
+        MutationOutcome outcome = await resource.ApplyAsync(session, request, scope, _options).ConfigureAwait(false);
         if (outcome.IsSuccess)
         {
             Remember(resource, request, outcome, scope);

@@ -15,18 +15,18 @@ internal abstract class SyncResource
     /// </summary>
     public IReadOnlyList<object> EndpointMetadata { get; set; } = [];
 
-    /// <summary>Applies a create, update or delete inside the caller's write transaction.</summary>
-    public ValueTask<MutationOutcome> ApplyAsync(IWriteSession session, MutationRequest request, BatchScope? scope, TimeProvider time) => request.Kind switch
+    /// <summary>Applies a create, update or delete inside the caller's write transaction, under the server's clock and row limit.</summary>
+    public ValueTask<MutationOutcome> ApplyAsync(IWriteSession session, MutationRequest request, BatchScope? scope, SyncServerOptions options) => request.Kind switch
     {
-        MutationKind.Create => CreateAsync(session, request, scope, time),
-        MutationKind.Update => UpdateAsync(session, request, scope),
+        MutationKind.Create => CreateAsync(session, request, scope, options),
+        MutationKind.Update => UpdateAsync(session, request, scope, options),
         MutationKind.Delete => DeleteAsync(session, request, scope),
         _ => throw new ArgumentOutOfRangeException(nameof(request), request.Kind, "Unknown mutation kind."),
     };
 
-    protected abstract ValueTask<MutationOutcome> CreateAsync(IWriteSession session, MutationRequest request, BatchScope? scope, TimeProvider time);
+    protected abstract ValueTask<MutationOutcome> CreateAsync(IWriteSession session, MutationRequest request, BatchScope? scope, SyncServerOptions options);
 
-    protected abstract ValueTask<MutationOutcome> UpdateAsync(IWriteSession session, MutationRequest request, BatchScope? scope);
+    protected abstract ValueTask<MutationOutcome> UpdateAsync(IWriteSession session, MutationRequest request, BatchScope? scope, SyncServerOptions options);
 
     protected abstract ValueTask<MutationOutcome> DeleteAsync(IWriteSession session, MutationRequest request, BatchScope? scope);
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Text.Json;
+using OfflineSync.Server.Json;
 using OfflineSync.Server.Storage;
 
 namespace OfflineSync.Server.Resources;
@@ -13,7 +14,7 @@ internal sealed class SyncResource<T> : SyncResource
 
     public override SyncKeyKind KeyKind => T.KeyKind;
 
-    protected override async ValueTask<MutationOutcome> CreateAsync(IWriteSession session, MutationRequest request, BatchScope? scope, TimeProvider time)
+    protected override async ValueTask<MutationOutcome> CreateAsync(IWriteSession session, MutationRequest request, BatchScope? scope, SyncServerOptions options)
     {
         T? entity;
         try
@@ -50,7 +51,7 @@ internal sealed class SyncResource<T> : SyncResource
         }
 
         bool proposedIsOptimistic = proposed.Length > 0 && T.IsOptimisticKey(proposed);
-        string? key = await ServerKeys.AssignAsync(session, Name, KeyKind, proposed, proposedIsOptimistic, time).ConfigureAwait(false);
+        string? key = await ServerKeys.AssignAsync(session, Name, KeyKind, proposed, proposedIsOptimistic, options.TimeProvider).ConfigureAwait(false);
         if (key is null)
         {
             return MutationOutcome.Fail(SyncProblem.KeySpaceExhausted(Name));
@@ -58,6 +59,11 @@ internal sealed class SyncResource<T> : SyncResource
 
         const long version = 1;
         byte[] json = Serialize(entity, key, version);
+        if (json.Length > options.MaxRowBytes)
+        {
+            return MutationOutcome.Fail(SyncProblem.RowTooLarge(options.MaxRowBytes, json.Length));
+        }
+
         string? sent = proposed.Length > 0 ? proposed : null;
         session.InsertRow(Name, key, json, version, request.ClientId, Origins.ToStore(KeyKind, request.ClientId, sent));
 
@@ -65,7 +71,7 @@ internal sealed class SyncResource<T> : SyncResource
         return new MutationOutcome(201) { Key = key, OptimisticKey = sent, Version = version, Body = json };
     }
 
-    protected override async ValueTask<MutationOutcome> UpdateAsync(IWriteSession session, MutationRequest request, BatchScope? scope)
+    protected override async ValueTask<MutationOutcome> UpdateAsync(IWriteSession session, MutationRequest request, BatchScope? scope, SyncServerOptions options)
     {
         string key = ResolveTarget(request, scope);
         StoredRow? row = await session.GetRowAsync(Name, key).ConfigureAwait(false);
@@ -110,6 +116,12 @@ internal sealed class SyncResource<T> : SyncResource
         if (T.GetVersion(entity) is not null)
         {
             json = Serialize(entity, key, version); // the entity carries its version ([SyncVersion]): write the new one
+        }
+
+        if (json.Length > options.MaxRowBytes)
+        {
+            // Checked on the row as stored, not on the patch: patches of a few bytes each could otherwise grow a row past what any client reads.
+            return MutationOutcome.Fail(SyncProblem.RowTooLarge(options.MaxRowBytes, json.Length));
         }
 
         session.UpdateRow(Name, key, json, version, row.OriginOptimisticKey, deleted: false);
@@ -172,6 +184,6 @@ internal sealed class SyncResource<T> : SyncResource
     {
         T.SetKey(entity, key);
         T.SetVersion(entity, version.ToString(CultureInfo.InvariantCulture));
-        return JsonSerializer.SerializeToUtf8Bytes(entity, T.JsonTypeInfo);
+        return ServerJson.SerializeRow(entity, T.JsonTypeInfo);
     }
 }

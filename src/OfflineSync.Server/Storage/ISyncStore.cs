@@ -39,20 +39,23 @@ internal interface ISyncStore : IAsyncDisposable, IDisposable
     /// <summary>Reads one live row.</summary>
     Task<RowItem?> GetRowAsync(ReadScope scope, string key, CancellationToken cancellationToken);
 
-    /// <summary>Reads one page of live rows ordered by key after <paramref name="after"/>, and the head it is consistent with.</summary>
-    Task<RowPage> ListPageAsync(ReadScope scope, string? after, int limit, CancellationToken cancellationToken);
+    /// <summary>Reads one page of live rows ordered by key after <paramref name="after"/>, within <paramref name="budget"/>, and the head it is consistent with.</summary>
+    Task<RowPage> ListPageAsync(ReadScope scope, string? after, PageBudget budget, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Streams the live rows ordered by the sequence of their last change, from one snapshot whose head is
-    /// passed to <paramref name="head"/> before the first row. Ordered so, the snapshot is a compacted change
-    /// log: a reader cut off after any row resumes from that row's sequence without a gap.
+    /// Reads one page of a feed's snapshot: the live rows whose last change is after <paramref name="after"/> and at most
+    /// <paramref name="through"/>, ordered by that sequence, within <paramref name="budget"/>. The first page passes
+    /// <see langword="null"/> and gets the head of its database snapshot as the bound (<see cref="RowPage.Sequence"/>);
+    /// later pages pass that bound. Each page is a short read of its own: nothing is held between pages. A row that
+    /// changes after the bound moves past it and is sent by the change log after the bound, so the pages and the log
+    /// after the bound make up every row, each event with the sequence of its row's last change, in order.
     /// </summary>
-    IAsyncEnumerable<RowItem> ReadSnapshotAsync(ReadScope scope, Action<long> head, CancellationToken cancellationToken);
+    Task<RowPage> ReadSnapshotPageAsync(ReadScope scope, long after, long? through, PageBudget budget, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Reads up to <paramref name="limit"/> changes of <paramref name="resource"/> after <paramref name="after"/>, with the
-    /// log's bounds from the same snapshot. Not scoped to a reader: one page serves every feed of the resource
+    /// Reads the changes of <paramref name="resource"/> after <paramref name="after"/>, within <paramref name="budget"/>, with
+    /// the log's bounds from the same snapshot. Not scoped to a reader: one page serves every feed of the resource
     /// (<see cref="Feed.ChangeReads"/>), which scopes it for its own reader.
     /// </summary>
-    Task<ChangePage> ReadChangesAsync(string resource, long after, int limit, CancellationToken cancellationToken);
+    Task<ChangePage> ReadChangesAsync(string resource, long after, PageBudget budget, CancellationToken cancellationToken);
 }

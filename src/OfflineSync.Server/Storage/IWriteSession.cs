@@ -26,10 +26,10 @@ internal interface IWriteSession
     /// </summary>
     ValueTask PrefetchAsync(IReadOnlyCollection<(string Resource, string Key)> rows, IReadOnlyCollection<(string? ClientId, string Key)> idempotencyKeys);
 
-    /// <summary>Inserts a new row and appends its <c>added</c> change.</summary>
+    /// <summary>Inserts a new row and appends its <c>added</c> change (<see cref="ChangeLog"/>).</summary>
     void InsertRow(string resource, string key, byte[] json, long version, string? clientId, string? origin);
 
-    /// <summary>Replaces a row (or marks it deleted) and appends the matching change.</summary>
+    /// <summary>Replaces a row (or marks it deleted) and appends the matching change in place of the row's entry in the log (<see cref="ChangeLog"/>).</summary>
     void UpdateRow(string resource, string key, byte[]? json, long version, string? origin, bool deleted);
 
     /// <summary>Finds the unexpired record of <paramref name="clientId"/>'s idempotency key; another client's record with the same key is not seen.</summary>

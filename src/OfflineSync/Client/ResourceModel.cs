@@ -21,7 +21,7 @@ internal abstract class ResourceModel
 
 /// <summary>
 /// Bridges the static members of <typeparamref name="TEntity"/> to <see cref="ResourceModel"/> and holds
-/// the generic payload operations of the engine: serialize, read back, remap through the generated visitors.
+/// the generic payload operations of the engine: serialize and read back.
 /// </summary>
 internal sealed class ResourceModel<TEntity> : ResourceModel
     where TEntity : class, ISyncEntity<TEntity>
@@ -41,16 +41,7 @@ internal sealed class ResourceModel<TEntity> : ResourceModel
     public static TEntity DeserializeEntity(ReadOnlySpan<byte> json) =>
         JsonSerializer.Deserialize(json, TEntity.JsonTypeInfo) ?? throw new JsonException($"A queued {TEntity.ResourceName} payload is null.");
 
-    public static byte[] SerializePatch(ISyncPatch<TEntity> patch)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            patch.WriteTo(writer);
-        }
-
-        return buffer.WrittenSpan.ToArray();
-    }
+    public static byte[] SerializePatch(ISyncPatch<TEntity> patch) => EntityJson<TEntity>.SerializePatch(patch);
 
     /// <summary>Reads a patch; the reader is handed to the generated code on the object's first token, as JSON converters expect.</summary>
     public static ISyncPatch<TEntity> ReadPatch(ReadOnlySpan<byte> json)
@@ -62,29 +53,5 @@ internal sealed class ResourceModel<TEntity> : ResourceModel
         }
 
         return TEntity.ReadPatch(ref reader);
-    }
-
-    /// <summary>
-    /// Remaps the references of a queued payload through the generated visitor (S12–S14): the JSON is
-    /// read into the typed entity or patch, visited, and written again only when a key changed.
-    /// </summary>
-    public static ReadOnlyMemory<byte> RemapPayload(MutationKind kind, ReadOnlyMemory<byte> payload, IdMap map)
-    {
-        if (payload.IsEmpty || kind == MutationKind.Delete)
-        {
-            return payload;
-        }
-
-        var visitor = new RemappingVisitor(map);
-        if (kind == MutationKind.Create)
-        {
-            TEntity entity = DeserializeEntity(payload.Span);
-            TEntity.VisitReferences(entity, ref visitor);
-            return visitor.Changed ? SerializeEntity(entity) : payload;
-        }
-
-        ISyncPatch<TEntity> patch = ReadPatch(payload.Span);
-        patch.VisitReferences(ref visitor);
-        return visitor.Changed ? SerializePatch(patch) : payload;
     }
 }

@@ -72,7 +72,7 @@ public abstract class SyncClient : IAsyncDisposable
         remove => _engine.StatusChanged -= value;
     }
 
-    /// <summary>Gets the options the client was made with.</summary>
+    /// <summary>Gets the options the client was made with. The engine copied their values when the client was made: changing them now changes nothing.</summary>
     public SyncOptions Options { get; }
 
     /// <summary>Gets the entities the client syncs.</summary>

@@ -3,7 +3,10 @@ using OfflineSync.Protocol;
 
 namespace OfflineSync;
 
-/// <summary>Configures a <see cref="SyncClient"/>. The client validates the options when it is created.</summary>
+/// <summary>
+/// Configures a <see cref="SyncClient"/>. The client validates the options and copies their values when it is created:
+/// changing them afterwards changes nothing.
+/// </summary>
 public sealed class SyncOptions
 {
     /// <summary>The default of <see cref="MaxListBytes"/>: 256 MiB.</summary>
@@ -89,6 +92,13 @@ public sealed class SyncOptions
     /// </summary>
     /// <value>The default is <see langword="null"/>.</value>
     public INetworkMonitor? NetworkMonitor { get; set; }
+
+    /// <summary>
+    /// Gets or sets the source of the random numbers (0 to 1) of the backoff's jitter. Tests replace it to make
+    /// delays exact; the client copies it, like every option, when it is made.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: <see cref="Random.Shared"/>.</value>
+    internal Func<double>? RandomSource { get; set; }
 
     /// <summary>Checks every setting and throws on the first that is invalid.</summary>
     /// <exception cref="ArgumentException">A setting is missing or out of range; the message names it.</exception>

@@ -12,7 +12,7 @@ internal readonly record struct BatchOutcome(BatchOutcomeKind Kind, TimeSpan Del
 
 internal enum BatchOutcomeKind
 {
-    /// <summary>Nothing can be sent: the queue is empty or holds only permanently failed mutations.</summary>
+    /// <summary>Nothing can be sent: the queue is empty or holds only permanently failed mutations, or the client is offline and its head was never tried.</summary>
     Idle,
 
     /// <summary>The head waits for the app's answer to a conflict.</summary>

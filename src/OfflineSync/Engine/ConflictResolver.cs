@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace OfflineSync;
 
 /// <summary>
@@ -8,26 +10,29 @@ namespace OfflineSync;
 /// ClientWins drop it and the view takes the deletion. Re-sends count toward <see cref="SyncOptions.MaxAttempts"/>
 /// and, from the second on, wait like transient retries, so a row that keeps conflicting cannot hold the queue.
 /// </summary>
-/// <remarks>Every method but <see cref="AskAsync"/> runs under the engine's lock.</remarks>
-internal sealed class ConflictResolver(SyncEngine engine)
+/// <remarks>Every method but <see cref="AskAsync"/> runs under the engine's lock. It sees the engine through <see cref="IConflictHost"/> only.</remarks>
+internal sealed class ConflictResolver(IConflictHost host, EngineOptions options, SyncTelemetry telemetry, ILogger logger)
 {
-    private readonly SyncEngine _engine = engine;
+    private readonly IConflictHost _host = host;
+    private readonly EngineOptions _options = options;
+    private readonly SyncTelemetry _telemetry = telemetry;
+    private readonly ILogger _logger = logger;
 
     public BatchOutcome OnConflict(QueuedMutation mutation, PushResult.Conflict conflict, EngineEvents events)
     {
         mutation.Attempts++;
-        ConflictStrategy strategy = _engine.Options.ConflictStrategy;
-        PendingMutation snapshot = mutation.ToPending(_engine.IdMap);
+        ConflictStrategy strategy = _options.ConflictStrategy;
+        PendingMutation snapshot = _host.Describe(mutation);
         var details = new SyncConflict(snapshot, mutation.Payload, conflict.ServerState, conflict.Version, conflict.Error, strategy);
-        SyncTelemetry.Count(_engine.Telemetry.Conflicts, mutation.Resource.Name);
-        Log.Conflict(_engine.Logger, mutation.Sequence, mutation.Kind, mutation.Resource.Name, snapshot.Key, strategy, conflict.Error);
+        SyncTelemetry.Count(_telemetry.Conflicts, mutation.Resource.Name);
+        Log.Conflict(_logger, mutation.Sequence, mutation.Kind, mutation.Resource.Name, snapshot.Key, strategy, conflict.Error);
         events.Add(details);
 
         switch (strategy)
         {
             case ConflictStrategy.ClientWins when mutation.Kind == MutationKind.Create:
                 // Re-sending cannot fix a broken server constraint.
-                _engine.FailPermanently(mutation, FailureReason.Conflict, conflict.Error, events);
+                _host.Fail(mutation, FailureReason.Conflict, conflict.Error, events);
                 break;
             case ConflictStrategy.ClientWins when !conflict.ServerState.IsEmpty:
                 Resend(mutation, conflict.Version, conflict.Error, events);
@@ -36,7 +41,7 @@ internal sealed class ConflictResolver(SyncEngine engine)
                 // The item keeps its optimistic state and nothing overtakes the mutation until the app answers.
                 mutation.Status = MutationStatus.Conflicted;
                 mutation.LastError = conflict.Error;
-                _engine.Store.Update(mutation.ToStored());
+                _host.Persist(mutation);
                 events.Add(new ConflictCallback(mutation, details));
 
                 // The drain looks at the head again under the lock and stops there, so an answer that comes
@@ -59,7 +64,7 @@ internal sealed class ConflictResolver(SyncEngine engine)
         Exception? error = null;
         try
         {
-            resolution = await _engine.Options.OnConflict!(callback.Conflict).ConfigureAwait(false)
+            resolution = await _options.OnConflict!(callback.Conflict).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("SyncOptions.OnConflict returned null; return ConflictResolution.Discard, .Retry or .Replace(data).");
         }
         catch (Exception exception)
@@ -68,10 +73,10 @@ internal sealed class ConflictResolver(SyncEngine engine)
         }
 
         var events = new EngineEvents();
-        lock (_engine.Gate)
+        lock (_host.Gate)
         {
             QueuedMutation mutation = callback.Mutation;
-            if (_engine.IsDisposed || mutation.Removed || mutation.Status != MutationStatus.Conflicted)
+            if (_host.IsStopped || mutation.Removed || mutation.Status != MutationStatus.Conflicted)
             {
                 return;
             }
@@ -90,7 +95,7 @@ internal sealed class ConflictResolver(SyncEngine engine)
                         Discard(mutation, conflict.ServerState, conflict.ServerVersion, events);
                         break;
                     case ConflictResolutionKind.Replace when mutation.Kind != MutationKind.Delete:
-                        mutation.Resource.Replace(mutation, resolution.Data!, conflict.ServerState);
+                        _host.Replace(mutation, resolution.Data!, conflict.ServerState);
                         Resend(mutation, conflict.ServerVersion, conflict.Error, events);
                         break;
                     default:
@@ -101,12 +106,12 @@ internal sealed class ConflictResolver(SyncEngine engine)
             catch (Exception exception)
             {
                 // F3: the app could not answer; the mutation fails and stays visible until retried or discarded.
-                _engine.FailPermanently(mutation, FailureReason.Conflict, $"OnConflict failed: {exception.Message}", events);
+                _host.Fail(mutation, FailureReason.Conflict, $"OnConflict failed: {exception.Message}", events);
             }
         }
 
-        _engine.Fire(events);
-        _engine.Drain.Kick();
+        _host.Fire(events);
+        _host.Resume();
     }
 
     /// <summary>
@@ -117,16 +122,15 @@ internal sealed class ConflictResolver(SyncEngine engine)
     private void Resend(QueuedMutation mutation, string? serverVersion, string error, EngineEvents events)
     {
         mutation.LastError = error;
-        if (mutation.Attempts >= _engine.Options.MaxAttempts)
+        if (mutation.Attempts >= _options.MaxAttempts)
         {
-            _engine.FailPermanently(mutation, FailureReason.Exhausted, $"Still in conflict after {mutation.Attempts} attempts: {error}", events);
+            _host.Fail(mutation, FailureReason.Exhausted, $"Still in conflict after {mutation.Attempts} attempts: {error}", events);
             return;
         }
 
         if (mutation.Resends > 0)
         {
-            TimeSpan delay = Backoff.Delay(_engine.Options.Retry, mutation.Resends, null, Random.Shared.NextDouble());
-            mutation.NotBefore = _engine.TimeProvider.GetUtcNow() + delay;
+            mutation.NotBefore = _options.TimeProvider.GetUtcNow() + _options.Retry.Delay(mutation.Resends, null);
         }
 
         mutation.Resends++;
@@ -138,7 +142,7 @@ internal sealed class ConflictResolver(SyncEngine engine)
         }
 
         mutation.Status = MutationStatus.Pending;
-        _engine.Store.Update(mutation.ToStored());
+        _host.Persist(mutation);
     }
 
     /// <summary>
@@ -147,24 +151,21 @@ internal sealed class ConflictResolver(SyncEngine engine)
     /// </summary>
     private void Discard(QueuedMutation mutation, ReadOnlyMemory<byte> serverState, string? serverVersion, EngineEvents events)
     {
-        string key = mutation.CurrentKey(_engine.IdMap);
-        _engine.Store.Remove([mutation.Sequence]);
-        _engine.Unqueue(mutation, discardInView: true);
+        _host.Drop(mutation, events);
         if (mutation.Kind == MutationKind.Create)
         {
-            _engine.FailDependents(mutation, events);
             return;
         }
 
-        mutation.Resource.SetServerRow(key, serverVersion, serverState);
+        _host.ShowServerRow(mutation, serverVersion, serverState);
 
         // Edits queued on top of the dropped one were made on the same stale row: they keep its base version,
         // so the server reports them as conflicts too instead of applying them over its state.
-        if (mutation.Object.Mutations.Count > 0 && mutation.Object.Mutations[0] is { BaseFromPrevious: true } next)
+        if (mutation.Object.First is { BaseFromPrevious: true } next)
         {
             next.BaseVersion = mutation.BaseVersion;
             next.BaseFromPrevious = false;
-            _engine.Store.Update(next.ToStored());
+            _host.Persist(next);
         }
     }
 }

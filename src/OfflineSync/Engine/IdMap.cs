@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 
@@ -8,8 +9,12 @@ namespace OfflineSync;
 /// Tables are found by the entity type's index, and each table also keeps its mappings typed by the
 /// resource's key type, so the remapping visitor neither hashes resource names nor formats keys.
 /// </summary>
-/// <remarks>Not thread-safe: the engine reads and writes it under its lock.</remarks>
-internal sealed class IdMap
+/// <remarks>
+/// The engine writes it under its lock and reads it there. The views read mappings by resource name
+/// (<see cref="IMappingLookup"/>) under their own locks, from any thread, so that each mapping is held once: those
+/// reads go to the concurrent string tables only.
+/// </remarks>
+internal sealed class IdMap : IMappingLookup
 {
     private readonly Table?[] _tables;
 
@@ -40,7 +45,7 @@ internal sealed class IdMap
     }
 
     /// <summary>Gets the number of mappings of every resource.</summary>
-    public int Count => _count;
+    public int Count => Volatile.Read(ref _count);
 
     public bool TryGetTypeId(string resource, out int typeId) => _typeIdByResource.TryGetValue(resource, out typeId);
 
@@ -48,16 +53,28 @@ internal sealed class IdMap
     public bool Add(int typeId, string optimisticKey, string serverKey)
     {
         Table table = _tables[typeId] ?? throw new InvalidOperationException($"Entity type {typeId} is not registered.");
-        if (!table.ByString.TryAdd(optimisticKey, serverKey))
+        if (!table.Add(optimisticKey, serverKey))
         {
             return false;
         }
 
-        table.AddTyped(optimisticKey, serverKey);
         int bit = SummaryBit(optimisticKey);
         _summaries[(typeId * 4) + (bit >> 6)] |= 1UL << bit;
-        _count++;
+        Interlocked.Increment(ref _count);
         return true;
+    }
+
+    /// <inheritdoc/>
+    public bool TryMap(string resource, string key, [NotNullWhen(true)] out string? serverKey)
+    {
+        // The resource table is never written after construction, and the string tables are concurrent.
+        if (_typeIdByResource.TryGetValue(resource, out int typeId) && _tables[typeId] is { } table)
+        {
+            return table.ByString.TryGetValue(key, out serverKey);
+        }
+
+        serverKey = null;
+        return false;
     }
 
     // Inlined into the remapping visitor: a slot whose key the summary turns away costs no call.
@@ -116,7 +133,7 @@ internal sealed class IdMap
 
     private sealed class Table(SyncKeyKind kind)
     {
-        public Dictionary<string, string> ByString { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, string> ByString { get; } = new(StringComparer.Ordinal);
 
         public object? Typed { get; } = kind switch
         {
@@ -126,10 +143,18 @@ internal sealed class IdMap
             _ => null,
         };
 
-        public int Count => ByString.Count;
+        // Counted here: ConcurrentDictionary.Count takes every lock of the table.
+        public int Count { get; private set; }
 
-        public void AddTyped(string optimisticKey, string serverKey)
+        /// <summary>Adds a mapping to the string table and the typed one; <see langword="false"/> when the key was mapped already.</summary>
+        public bool Add(string optimisticKey, string serverKey)
         {
+            if (!ByString.TryAdd(optimisticKey, serverKey))
+            {
+                return false;
+            }
+
+            Count++;
             switch (Typed)
             {
                 case Dictionary<Guid, Guid> guids when Guid.TryParse(optimisticKey, out Guid o) && Guid.TryParse(serverKey, out Guid s):
@@ -142,6 +167,8 @@ internal sealed class IdMap
                     ints[SyncKeys.Parse<int>(optimisticKey)] = SyncKeys.Parse<int>(serverKey);
                     break;
             }
+
+            return true;
         }
     }
 }

@@ -95,13 +95,11 @@ internal sealed class MutationQueue
         if (objects.TryGetValue(serverKey, out ObjectEntry? existing))
         {
             // Mutations queued under the server key already (the feed confirmed the mapping first): one object, queue order.
-            foreach (QueuedMutation moved in entry.Mutations)
+            foreach (QueuedMutation moved in entry.ToArray())
             {
-                moved.Object = existing;
+                existing.Add(moved);
             }
 
-            existing.Mutations.AddRange(entry.Mutations);
-            existing.Mutations.Sort(static (a, b) => a.Sequence.CompareTo(b.Sequence));
             existing.Create ??= entry.Create;
             return;
         }
@@ -114,7 +112,7 @@ internal sealed class MutationQueue
     public void Append(QueuedMutation mutation)
     {
         _bySequence.Add(mutation.Sequence, mutation);
-        mutation.Object.Mutations.Add(mutation);
+        mutation.Object.Add(mutation);
         if (mutation.AppIdempotencyKey is { } appKey)
         {
             _byAppKey[appKey] = mutation;
@@ -160,8 +158,8 @@ internal sealed class MutationQueue
 
         ClearPendingCreate(mutation);
         ObjectEntry entry = mutation.Object;
-        entry.Mutations.Remove(mutation);
-        if (entry.Mutations.Count == 0 && _objects[mutation.Resource.TypeId] is { } objects
+        entry.Remove(mutation);
+        if (entry.Count == 0 && _objects[mutation.Resource.TypeId] is { } objects
             && objects.TryGetValue(entry.Key, out ObjectEntry? indexed) && ReferenceEquals(indexed, entry))
         {
             objects.Remove(entry.Key);

@@ -24,11 +24,39 @@ internal abstract class ResourceRuntime
     /// <summary>Rebuilds a stored mutation after a restart: typed payload, dependencies, overlay in the view.</summary>
     public abstract void Restore(QueuedMutation mutation, IdMap map, MutationQueue queue);
 
-    /// <summary>Gets the payload to send, references remapped through the generated visitor (S12–S14).</summary>
-    public abstract ReadOnlyMemory<byte> PayloadForSend(QueuedMutation mutation, IdMap map);
+    /// <summary>
+    /// Remaps a payload through its typed form and the generated visitor (S12–S14), holding the keys of creates still
+    /// queued: the path of a payload whose held keys could not be located (<see cref="QueuedMutation.RemapTyped"/>).
+    /// </summary>
+    public abstract ReadOnlyMemory<byte> RemapTyped(MutationKind kind, ReadOnlyMemory<byte> payload, IdMap map, MutationQueue queue);
+
+    /// <summary>
+    /// Gives a mutation a payload that holds the <paramref name="held"/> keys of queued creates, and records where
+    /// (<see cref="PayloadSlots"/>); keys of creates gone from the queue (<see cref="HeldKey.Create"/> <see langword="null"/>)
+    /// take their server keys now. Returns <see langword="false"/> when the keys could not be located and a key must be
+    /// settled now: the caller then remaps the typed form.
+    /// </summary>
+    public static bool SetPayload(QueuedMutation mutation, ReadOnlyMemory<byte> payload, List<HeldKey>? held)
+    {
+        if (held is null)
+        {
+            mutation.SetPayload(payload, null, remapTyped: false);
+            return true;
+        }
+
+        if (!PayloadSlots.Locate(payload.Span, held, out KeySlot[]? slots))
+        {
+            mutation.SetPayload(payload, null, remapTyped: true);
+            return !held.Exists(static k => k.Create is null);
+        }
+
+        ReadOnlyMemory<byte> settled = PayloadSlots.Settle(payload, slots!, map: null, out KeySlot[]? remaining);
+        mutation.SetPayload(settled, remaining, remapTyped: false);
+        return true;
+    }
 
     /// <summary>Turns the app's <see cref="ConflictResolution.Replace{TEntity}(TEntity)"/> data into the mutation's new payload.</summary>
-    public abstract void Replace(QueuedMutation mutation, object data, ReadOnlyMemory<byte> serverState);
+    public abstract void Replace(QueuedMutation mutation, object data, ReadOnlyMemory<byte> serverState, IdMap map, MutationQueue queue);
 
     public abstract void Confirm(long sequence, string serverKey, string? version, ReadOnlyMemory<byte> state);
 
@@ -51,7 +79,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
     public ResourceRuntime(SyncEngine engine, ResourceModel<TEntity> model)
         : base(model)
     {
-        LocalView = new LocalView<TEntity>(engine.ClientId, engine.Notifications);
+        LocalView = new LocalView<TEntity>(engine.ClientId, engine.Notifications, engine.IdMap);
         LocalView.MappingLearned += engine.OnMappingLearned;
         Follower = new FeedFollower<TEntity>(engine.Transport, LocalView, engine.Store, FeedSettings.From(engine.Options), engine.LoggerFactory.CreateLogger<FeedFollower<TEntity>>());
     }
@@ -71,57 +99,49 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
             case MutationKind.Create:
                 TEntity entity = ResourceModel<TEntity>.DeserializeEntity(mutation.Payload.Span);
                 TEntity.VisitReferences(entity, ref restore);
-                if (restore.Changed)
+                if (!SetPayload(mutation, mutation.Payload, restore.Held))
                 {
-                    mutation.Payload = ResourceModel<TEntity>.SerializeEntity(entity);
+                    mutation.SetPayload(ResourceModel<TEntity>.SerializeEntity(entity), null, remapTyped: restore.Creates is not null);
                 }
 
-                View.AddCreate(mutation.Sequence, entity);
+                View.AddCreate(mutation.Sequence, mutation.Key, mutation.Payload, HeldKeys.OpenReferences(restore.Held));
                 break;
             case MutationKind.Update:
                 ISyncPatch<TEntity> patch = ResourceModel<TEntity>.ReadPatch(mutation.Payload.Span);
                 patch.VisitReferences(ref restore);
-                if (restore.Changed)
+                if (!SetPayload(mutation, mutation.Payload, restore.Held))
                 {
-                    mutation.Payload = ResourceModel<TEntity>.SerializePatch(patch);
+                    mutation.SetPayload(ResourceModel<TEntity>.SerializePatch(patch), null, remapTyped: restore.Creates is not null);
                 }
 
-                mutation.Patch = patch;
-                View.AddUpdate(mutation.Sequence, mutation.CurrentKey(map), ResourceModel<TEntity>.ReadPatch(mutation.Payload.Span));
+                // Restored mutations are never coalesced (they may have been sent), so the engine keeps no typed patch,
+                // and the view reads the payload when it must show the item.
+                View.AddUpdate(mutation.Sequence, mutation.CurrentKey(map), mutation.Payload, HeldKeys.OpenReferences(restore.Held));
                 break;
             default:
                 View.AddDelete(mutation.Sequence, mutation.CurrentKey(map));
                 break;
         }
 
-        if (restore.Creates is { } creates)
-        {
-            foreach (QueuedMutation create in creates)
-            {
-                mutation.AddDependency(create);
-            }
-        }
+        AddDependencies(mutation, restore.Creates);
     }
 
-    public override ReadOnlyMemory<byte> PayloadForSend(QueuedMutation mutation, IdMap map)
+    public override ReadOnlyMemory<byte> RemapTyped(MutationKind kind, ReadOnlyMemory<byte> payload, IdMap map, MutationQueue queue)
     {
-        if (!mutation.NeedsRemap)
+        var visitor = new RestoringVisitor(map, queue);
+        if (kind == MutationKind.Create)
         {
-            return mutation.Payload;
+            TEntity entity = ResourceModel<TEntity>.DeserializeEntity(payload.Span);
+            TEntity.VisitReferences(entity, ref visitor);
+            return visitor.Changed ? ResourceModel<TEntity>.SerializeEntity(entity) : payload;
         }
 
-        // Keep the remapped payload: the mappings it used are permanent, and a retry need not remap again.
-        mutation.Payload = ResourceModel<TEntity>.RemapPayload(mutation.Kind, mutation.Payload, map);
-        if (mutation.Patch is not null)
-        {
-            mutation.Patch = ResourceModel<TEntity>.ReadPatch(mutation.Payload.Span);
-        }
-
-        mutation.NeedsRemap = false;
-        return mutation.Payload;
+        ISyncPatch<TEntity> patch = ResourceModel<TEntity>.ReadPatch(payload.Span);
+        patch.VisitReferences(ref visitor);
+        return visitor.Changed ? ResourceModel<TEntity>.SerializePatch(patch) : payload;
     }
 
-    public override void Replace(QueuedMutation mutation, object data, ReadOnlyMemory<byte> serverState)
+    public override void Replace(QueuedMutation mutation, object data, ReadOnlyMemory<byte> serverState, IdMap map, MutationQueue queue)
     {
         if (data is not TEntity replacement)
         {
@@ -133,19 +153,28 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
             case MutationKind.Create:
                 TEntity entity = EntityJson<TEntity>.Clone(replacement);
                 TEntity.SetKey(entity, mutation.Key);
-                mutation.Payload = ResourceModel<TEntity>.SerializeEntity(entity);
+                List<HeldKey>? held = QueuedPayload<TEntity>.Set(mutation, entity, map, queue);
+                AddDependencies(mutation, HeldKeys.Creates(held));
                 View.Discard(mutation.Sequence);
-                View.AddCreate(mutation.Sequence, entity);
+                View.AddCreate(mutation.Sequence, mutation.Key, mutation.Payload, HeldKeys.OpenReferences(held));
                 break;
             case MutationKind.Update:
                 // The replacement is the state the item should have: send what differs from the server's row.
                 ISyncPatch<TEntity> patch = serverState.IsEmpty
                     ? ResourceModel<TEntity>.ReadPatch(ResourceModel<TEntity>.SerializeEntity(replacement))
                     : TEntity.Diff(ResourceModel<TEntity>.DeserializeEntity(serverState.Span), replacement);
-                mutation.Patch = patch;
-                mutation.Payload = ResourceModel<TEntity>.SerializePatch(patch);
-                View.ReplaceUpdate(mutation.Sequence, patch);
+                List<HeldKey>? heldByPatch = QueuedPayload<TEntity>.Set(mutation, patch, map, queue);
+                AddDependencies(mutation, HeldKeys.Creates(heldByPatch));
+                View.ReplaceUpdate(mutation.Sequence, mutation.Payload, HeldKeys.OpenReferences(heldByPatch));
                 break;
+        }
+    }
+
+    private static void AddDependencies(QueuedMutation mutation, QueuedMutation[]? creates)
+    {
+        foreach (QueuedMutation create in creates ?? [])
+        {
+            mutation.AddDependency(create);
         }
     }
 

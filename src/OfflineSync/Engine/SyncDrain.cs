@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;
 
@@ -7,11 +8,16 @@ namespace OfflineSync;
 /// <summary>
 /// Pushes the queue to the server, one drain at a time, in batches taken from the head (S5, S8). Transient
 /// failures of the head pause the drain through a Polly retry pipeline whose delays follow
-/// <see cref="SyncRetryOptions"/> and the server's <c>Retry-After</c> (S9); nothing overtakes the head.
+/// <see cref="SyncRetryOptions"/> and the server's <c>Retry-After</c> (S9); nothing overtakes the head. It sees the
+/// engine through <see cref="IDrainHost"/> only.
 /// </summary>
 internal sealed class SyncDrain : IAsyncDisposable
 {
-    private readonly SyncEngine _engine;
+    private readonly IDrainHost _host;
+    private readonly ISyncTransport _transport;
+    private readonly string _clientId;
+    private readonly ILogger _logger;
+    private readonly CancellationToken _lifetime;
     private readonly ResiliencePipeline<BatchOutcome> _pipeline;
     private readonly List<Task> _background = [];
     private CancellationTokenSource _backoff;
@@ -23,11 +29,21 @@ internal sealed class SyncDrain : IAsyncDisposable
     private int _synced;
     private int _failed;
 
-    public SyncDrain(SyncEngine engine)
+    /// <param name="host">The engine, as far as the drain needs it.</param>
+    /// <param name="transport">The transport batches are pushed through.</param>
+    /// <param name="clientId">The client's id, for traces.</param>
+    /// <param name="timeProvider">The engine's clock: the backoff timers run on it.</param>
+    /// <param name="logger">The engine's logger.</param>
+    /// <param name="lifetime">Cancelled when the engine is disposed.</param>
+    public SyncDrain(IDrainHost host, ISyncTransport transport, string clientId, TimeProvider timeProvider, ILogger logger, CancellationToken lifetime)
     {
-        _engine = engine;
-        _backoff = CancellationTokenSource.CreateLinkedTokenSource(engine.Lifetime);
-        _pipeline = new ResiliencePipelineBuilder<BatchOutcome> { TimeProvider = engine.TimeProvider }
+        _host = host;
+        _transport = transport;
+        _clientId = clientId;
+        _logger = logger;
+        _lifetime = lifetime;
+        _backoff = CancellationTokenSource.CreateLinkedTokenSource(lifetime);
+        _pipeline = new ResiliencePipelineBuilder<BatchOutcome> { TimeProvider = timeProvider }
             .AddRetry(new RetryStrategyOptions<BatchOutcome>
             {
                 ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Result.Kind == BatchOutcomeKind.Transient),
@@ -53,7 +69,7 @@ internal sealed class SyncDrain : IAsyncDisposable
     /// <summary>Starts a drain unless one is running; a running drain picks up new mutations by itself (S8).</summary>
     public void Kick()
     {
-        lock (_engine.Gate)
+        lock (_host.Gate)
         {
             StartLocked();
         }
@@ -63,9 +79,9 @@ internal sealed class SyncDrain : IAsyncDisposable
     public Task RunUntilQuietAsync(CancellationToken cancellationToken)
     {
         Task quiet;
-        lock (_engine.Gate)
+        lock (_host.Gate)
         {
-            if (!_running && _engine.Queue.Head is null)
+            if (!_running && _host.HeadStatus is null)
             {
                 return Task.CompletedTask;
             }
@@ -81,19 +97,16 @@ internal sealed class SyncDrain : IAsyncDisposable
     public void RetryNow()
     {
         CancellationTokenSource previous;
-        lock (_engine.Gate)
+        lock (_host.Gate)
         {
-            if (_engine.IsDisposed)
+            if (_host.IsStopped)
             {
                 return;
             }
 
             previous = _backoff;
-            _backoff = CancellationTokenSource.CreateLinkedTokenSource(_engine.Lifetime);
-            if (_engine.Queue.Head is { } head)
-            {
-                head.NotBefore = null;
-            }
+            _backoff = CancellationTokenSource.CreateLinkedTokenSource(_lifetime);
+            _host.RetryHeadNow();
 
             StartLocked();
         }
@@ -115,13 +128,13 @@ internal sealed class SyncDrain : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Task loop;
-        lock (_engine.Gate)
+        lock (_host.Gate)
         {
             loop = _loop;
         }
 
         await Task.WhenAll(Snapshot(loop)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        lock (_engine.Gate)
+        lock (_host.Gate)
         {
             _quiet.TrySetResult();
             _backoff.Dispose();
@@ -149,7 +162,7 @@ internal sealed class SyncDrain : IAsyncDisposable
 
     private void StartLocked()
     {
-        if (_engine.IsDisposed || _running || _engine.Queue.Head is null)
+        if (_host.IsStopped || _running || _host.HeadStatus is null)
         {
             return;
         }
@@ -174,7 +187,7 @@ internal sealed class SyncDrain : IAsyncDisposable
             while (true)
             {
                 CancellationToken backoff;
-                lock (_engine.Gate)
+                lock (_host.Gate)
                 {
                     backoff = _backoff.Token;
                 }
@@ -184,7 +197,7 @@ internal sealed class SyncDrain : IAsyncDisposable
                 {
                     outcome = await _pipeline.ExecuteAsync(static (drain, _) => drain.PushOnceAsync(), this, backoff).ConfigureAwait(false);
                 }
-                catch (OperationCanceledException) when (!_engine.Lifetime.IsCancellationRequested)
+                catch (OperationCanceledException) when (!_lifetime.IsCancellationRequested)
                 {
                     // RetryNow cancelled the backoff timer: retry the head at once.
                     continue;
@@ -196,18 +209,18 @@ internal sealed class SyncDrain : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (_engine.Lifetime.IsCancellationRequested)
+        catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
         {
             // Disposed: mutations in flight stay queued for the next start.
         }
         catch (Exception exception)
         {
-            Log.DrainCrashed(_engine.Logger, exception);
+            Log.DrainCrashed(_logger, exception);
         }
         finally
         {
             var events = new EngineEvents();
-            lock (_engine.Gate)
+            lock (_host.Gate)
             {
                 // Normally the last push step stopped the drain already; a new drain may run by now.
                 if (_running && _generation == generation)
@@ -216,14 +229,14 @@ internal sealed class SyncDrain : IAsyncDisposable
 
                     // A conflict answered while this drain was winding down (OnConflict completing synchronously)
                     // made the head sendable again, and its Kick found the drain still running: start anew.
-                    if (_engine.Queue.Head is { Status: MutationStatus.Pending })
+                    if (_host.HeadStatus == MutationStatus.Pending)
                     {
                         StartLocked();
                     }
                 }
             }
 
-            _engine.Fire(events);
+            _host.Fire(events);
         }
     }
 
@@ -231,15 +244,15 @@ internal sealed class SyncDrain : IAsyncDisposable
     private void Stop(EngineEvents events)
     {
         _running = false;
-        _engine.SetDrainStatus(running: false, events);
-        events.Add(new SyncCompletedEventArgs(_synced, _failed, _engine.Queue.Count));
+        _host.ShowDrain(running: false, events);
+        events.Add(new SyncCompletedEventArgs(_synced, _failed, _host.PendingCount));
         _quiet.TrySetResult();
     }
 
     private ValueTask OnBackoffAsync()
     {
         // The head now waits on a timer: SyncAsync returns (S8).
-        lock (_engine.Gate)
+        lock (_host.Gate)
         {
             _waiting = true;
             _quiet.TrySetResult();
@@ -252,30 +265,29 @@ internal sealed class SyncDrain : IAsyncDisposable
     private async ValueTask<BatchOutcome> PushOnceAsync()
     {
         var events = new EngineEvents();
-        lock (_engine.Gate)
+        lock (_host.Gate)
         {
             // Shown before the push gate is taken: a StatusChanged handler may wait for ClearAsync or DiscardAsync,
             // which take it. Should the batch come out empty after all, Stop shows the drain stopped.
-            if (_engine.Queue.Head is { Status: not MutationStatus.Conflicted })
+            if (_host.HeadStatus is { } head && head != MutationStatus.Conflicted)
             {
-                _engine.SetDrainStatus(running: true, events);
+                _host.ShowDrain(running: true, events);
             }
         }
 
-        _engine.Fire(events);
-        await PushGate.WaitAsync(_engine.Lifetime).ConfigureAwait(false);
+        _host.Fire(events);
+        await PushGate.WaitAsync(_lifetime).ConfigureAwait(false);
         try
         {
-            List<QueuedMutation>? batch;
-            List<OutgoingMutation> outgoing;
+            PushBatch? batch;
             BatchOutcome outcome;
-            lock (_engine.Gate)
+            lock (_host.Gate)
             {
-                batch = _engine.TakeBatch(out outgoing, out outcome);
+                batch = _host.TakeBatch(out outcome);
                 if (batch is null && outcome.Kind == BatchOutcomeKind.Transient)
                 {
                     // The head waits out its backoff (S11) and this drain waits with it.
-                    _engine.SetBackoffStatus(events);
+                    _host.ShowBackoff(events);
                     return outcome;
                 }
 
@@ -294,22 +306,22 @@ internal sealed class SyncDrain : IAsyncDisposable
                 _waiting = false;
             }
 
-            Log.Pushing(_engine.Logger, batch.Count, batch[0].Sequence);
+            Log.Pushing(_logger, batch.Mutations.Count, batch.Mutations[0].Sequence);
             using Activity? activity = SyncTelemetry.ActivitySource.StartActivity("OfflineSync.Push");
-            activity?.SetTag("offlinesync.batch.size", batch.Count);
-            activity?.SetTag("offlinesync.client_id", _engine.ClientId);
+            activity?.SetTag("offlinesync.batch.size", batch.Mutations.Count);
+            activity?.SetTag("offlinesync.client_id", _clientId);
 
             IReadOnlyList<PushResult>? results = null;
             Exception? error = null;
             try
             {
-                results = await _engine.Transport.PushAsync(outgoing, _engine.Lifetime).ConfigureAwait(false);
+                results = await _transport.PushAsync(batch.Outgoing, _lifetime).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (_engine.Lifetime.IsCancellationRequested)
+            catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
             {
-                lock (_engine.Gate)
+                lock (_host.Gate)
                 {
-                    _engine.ResetInFlight(batch, 0);
+                    _host.ResetInFlight(batch);
                 }
 
                 throw;
@@ -319,9 +331,9 @@ internal sealed class SyncDrain : IAsyncDisposable
                 error = exception;
             }
 
-            lock (_engine.Gate)
+            lock (_host.Gate)
             {
-                outcome = _engine.ApplyResults(batch, results, error, events);
+                outcome = _host.ApplyResults(batch, results, error, events);
             }
 
             activity?.SetTag("offlinesync.outcome", outcome.Kind.ToString());
@@ -330,7 +342,7 @@ internal sealed class SyncDrain : IAsyncDisposable
         finally
         {
             PushGate.Release();
-            _engine.Fire(events);
+            _host.Fire(events);
         }
     }
 }

@@ -33,7 +33,7 @@ internal sealed partial class SyncEngine
             found = _queue.TryGet(id, out QueuedMutation? mutation);
             if (found && mutation!.Status == MutationStatus.PermanentlyFailed)
             {
-                Revive(mutation);
+                _failures.Revive(mutation);
             }
         }
 
@@ -68,7 +68,7 @@ internal sealed partial class SyncEngine
                 if (mutation.Kind == MutationKind.Create)
                 {
                     // Nothing can be sent that references an item the server will never have (S9).
-                    FailDependents(mutation, events);
+                    _failures.FailDependents(mutation, events);
                 }
             }
         }
@@ -182,58 +182,41 @@ internal sealed partial class SyncEngine
 
         SyncTelemetry.Count(Telemetry.Remaps, mapping.Resource);
         Log.Remapped(_logger, mapping.Resource, mapping.OptimisticKey, mapping.ServerKey);
-        events.Add(new IdRemappedEventArgs(mapping.Resource, mapping.OptimisticKey, mapping.ServerKey));
-    }
-
-    /// <summary>Puts a permanently failed mutation back in line, with the dependents that failed only because of it.</summary>
-    private void Revive(QueuedMutation root)
-    {
-        var work = new Stack<QueuedMutation>();
-        work.Push(root);
-        while (work.TryPop(out QueuedMutation? mutation))
+        if (IdRemapped is not null)
         {
-            if (mutation.Status != MutationStatus.PermanentlyFailed || (!ReferenceEquals(mutation, root) && HasFailedDependency(mutation)))
-            {
-                continue;
-            }
-
-            mutation.Status = MutationStatus.Pending;
-            mutation.Attempts = 0;
-            mutation.FailureReason = null;
-            mutation.LastError = null;
-            _queue.Unpark(mutation);
-            _store.Update(mutation.ToStored());
-            foreach (QueuedMutation later in mutation.Object.Mutations)
-            {
-                if (later.Sequence > mutation.Sequence && later.FailureReason == FailureReason.DependencyFailed)
-                {
-                    work.Push(later);
-                }
-            }
-
-            if (mutation.Kind == MutationKind.Create && mutation.Dependents is { } dependents)
-            {
-                foreach (QueuedMutation dependent in dependents)
-                {
-                    if (!dependent.Removed && dependent.FailureReason == FailureReason.DependencyFailed)
-                    {
-                        work.Push(dependent);
-                    }
-                }
-            }
+            events.Add(new IdRemappedEventArgs(mapping.Resource, mapping.OptimisticKey, mapping.ServerKey));
         }
     }
 
-    private static bool HasFailedDependency(QueuedMutation mutation)
-    {
-        foreach (QueuedMutation earlier in mutation.Object.Mutations)
-        {
-            if (earlier.Sequence < mutation.Sequence && earlier.Status == MutationStatus.PermanentlyFailed)
-            {
-                return true;
-            }
-        }
+    /// <inheritdoc/>
+    PendingMutation IConflictHost.Describe(QueuedMutation mutation) => mutation.ToPending(_idMap);
 
-        return mutation.DependsOn?.Exists(static c => !c.Removed && c.Status == MutationStatus.PermanentlyFailed) == true;
+    /// <inheritdoc/>
+    void IConflictHost.Persist(QueuedMutation mutation) => _store.Update(mutation.ToStored());
+
+    /// <inheritdoc/>
+    void IConflictHost.Fail(QueuedMutation mutation, FailureReason reason, string? error, EngineEvents events) =>
+        _failures.Fail(mutation, reason, error, events);
+
+    /// <inheritdoc/>
+    void IConflictHost.Drop(QueuedMutation mutation, EngineEvents events)
+    {
+        _store.Remove([mutation.Sequence]);
+        Unqueue(mutation, discardInView: true);
+        if (mutation.Kind == MutationKind.Create)
+        {
+            _failures.FailDependents(mutation, events);
+        }
     }
+
+    /// <inheritdoc/>
+    void IConflictHost.ShowServerRow(QueuedMutation mutation, string? version, ReadOnlyMemory<byte> state) =>
+        mutation.Resource.SetServerRow(mutation.CurrentKey(_idMap), version, state);
+
+    /// <inheritdoc/>
+    void IConflictHost.Replace(QueuedMutation mutation, object data, ReadOnlyMemory<byte> serverState) =>
+        mutation.Resource.Replace(mutation, data, serverState, _idMap, _queue);
+
+    /// <inheritdoc/>
+    void IConflictHost.Resume() => _drain.Kick();
 }

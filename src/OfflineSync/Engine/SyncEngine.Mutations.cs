@@ -35,27 +35,22 @@ internal sealed partial class SyncEngine
                 TEntity.SetKey(item, key);
             }
 
-            // References to items confirmed already take their server keys now (S3); the rest are dependencies (S5).
-            var remap = new RemappingVisitor(_idMap);
-            TEntity.VisitReferences(item, ref remap);
-            var dependencies = new DependencyVisitor(_queue);
-            TEntity.VisitReferences(item, ref dependencies);
-
-            long sequence = _lastSequence + 1;
+            long sequence = _sequence.Peek;
             ObjectEntry entry = _queue.GetOrAddObject(runtime.TypeId, key);
             string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Create, key, ClientId, sequence);
-            byte[] payload = ResourceModel<TEntity>.SerializeEntity(item);
-            var mutation = new QueuedMutation(sequence, runtime, MutationKind.Create, entry, key, payload, idempotency, idempotency, TimeProvider.GetUtcNow())
+            var mutation = new QueuedMutation(sequence, runtime, MutationKind.Create, entry, key, idempotency, TimeProvider.GetUtcNow())
             {
                 AppIdempotencyKey = idempotencyKey,
             };
 
-            Enqueue(mutation, dependencies.Creates);
+            // References to items confirmed already take their server keys now (S3); the rest are dependencies (S5).
+            List<HeldKey>? held = QueuedPayload<TEntity>.Set(mutation, item, _idMap, _queue);
+            Enqueue(mutation, HeldKeys.Creates(held));
             _queue.SetPendingCreate(mutation);
 
-            // The view's own copy is read back from the payload: the app keeps its instance.
-            runtime.View.AddCreate(sequence, ResourceModel<TEntity>.DeserializeEntity(payload));
-            FailIfDependencyFailed(mutation, events);
+            // The view reads its own copy from the payload when it must show the item: the app keeps its instance.
+            runtime.View.AddCreate(sequence, key, mutation.Payload, HeldKeys.OpenReferences(held));
+            _failures.FailIfDependencyFailed(mutation, events);
             DropOldest(oldest, events);
         }
 
@@ -93,29 +88,29 @@ internal sealed partial class SyncEngine
             patch.VisitReferences(ref dependencies);
 
             ObjectEntry? entry = _queue.FindObject(runtime.TypeId, resolved);
-            if (entry?.Last is { Untouched: true } last && last.Kind != MutationKind.Delete && AllBefore(dependencies.Creates, last.Sequence))
+            QueuedMutation[]? creates = dependencies.Creates;
+            if (Coalescer.MergeTarget(entry, creates) is { } target)
             {
-                result = Coalesce(runtime, last, resolved, patch, dependencies.Creates, idempotencyKey);
+                result = _coalescer.Merge(runtime, target, resolved, patch, dependencies.Held, idempotencyKey);
             }
             else
             {
                 QueuedMutation? oldest = MakeRoom();
                 entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
-                long sequence = _lastSequence + 1;
+                long sequence = _sequence.Peek;
                 string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Update, resolved, ClientId, sequence);
-                bool afterPrevious = entry.Mutations.Count > 0;
-                byte[] payload = ResourceModel<TEntity>.SerializePatch(patch);
-                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Update, entry, entry.Key, payload, idempotency, idempotency, TimeProvider.GetUtcNow())
+                bool afterPrevious = entry.Count > 0;
+                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Update, entry, entry.Key, idempotency, TimeProvider.GetUtcNow())
                 {
-                    Patch = patch,
                     AppIdempotencyKey = idempotencyKey,
                     BaseFromPrevious = afterPrevious,
                     BaseVersion = afterPrevious ? null : runtime.View.GetServerVersion(resolved),
                 };
 
-                Enqueue(mutation, dependencies.Creates);
-                result = runtime.View.AddUpdate(sequence, resolved, ResourceModel<TEntity>.ReadPatch(payload));
-                FailIfDependencyFailed(mutation, events);
+                ResourceRuntime.SetPayload(mutation, ResourceModel<TEntity>.SerializePatch(patch), dependencies.Held);
+                Enqueue(mutation, creates);
+                result = runtime.View.AddUpdate(sequence, resolved, mutation.Payload, HeldKeys.OpenReferences(dependencies.Held), patch);
+                _failures.FailIfDependencyFailed(mutation, events);
                 DropOldest(oldest, events);
             }
         }
@@ -150,21 +145,21 @@ internal sealed partial class SyncEngine
                     return;
                 }
 
-                if (entry is not null && CancelsNeverSentCreate(entry))
+                if (entry is not null && Coalescer.CancelsNeverSentCreate(entry))
                 {
                     // S6: create + delete of an item the server never saw: both go, nothing is sent.
                     RemoveObject(entry);
                     return;
                 }
 
-                List<QueuedMutation>? drop = entry is null ? null : PendingUpdates(entry);
+                List<QueuedMutation>? drop = entry is null ? null : Coalescer.UpdatesADeleteDrops(entry);
                 QueuedMutation? oldest = drop is null ? MakeRoom() : null;
 
                 entry = _queue.GetOrAddObject(runtime.TypeId, resolved);
-                long sequence = _lastSequence + 1;
+                long sequence = _sequence.Peek;
                 string idempotency = TEntity.CreateIdempotencyKey(MutationKind.Delete, resolved, ClientId, sequence);
-                bool afterPrevious = entry.Mutations.Count > (drop?.Count ?? 0);
-                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Delete, entry, entry.Key, ReadOnlyMemory<byte>.Empty, idempotency, idempotency, TimeProvider.GetUtcNow())
+                bool afterPrevious = entry.Count > (drop?.Count ?? 0);
+                var mutation = new QueuedMutation(sequence, runtime, MutationKind.Delete, entry, entry.Key, idempotency, TimeProvider.GetUtcNow())
                 {
                     AppIdempotencyKey = idempotencyKey,
                     BaseFromPrevious = afterPrevious,
@@ -180,7 +175,7 @@ internal sealed partial class SyncEngine
                     DropUpdates(drop);
                 }
 
-                FailIfDependencyFailed(mutation, events);
+                _failures.FailIfDependencyFailed(mutation, events);
                 DropOldest(oldest, events);
             }
         }
@@ -199,22 +194,6 @@ internal sealed partial class SyncEngine
         SyncKeyKind.Guid => key.Length == 0 || key == "00000000-0000-0000-0000-000000000000",
         _ => key.Length == 0 || key == "0",
     };
-
-    private static bool AllBefore(List<QueuedMutation>? creates, long sequence)
-    {
-        if (creates is not null)
-        {
-            foreach (QueuedMutation create in creates)
-            {
-                if (create.Sequence > sequence)
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
 
     /// <summary>Makes a new optimistic key (S2); numeric counters come from the store, so they are never reused.</summary>
     private string NewOptimisticKey<TEntity>()
@@ -242,16 +221,13 @@ internal sealed partial class SyncEngine
     }
 
     /// <summary>Durably appends <paramref name="mutation"/> and indexes it; call under the lock.</summary>
-    private void Enqueue(QueuedMutation mutation, List<QueuedMutation>? dependencies)
+    private void Enqueue(QueuedMutation mutation, QueuedMutation[]? dependencies)
     {
         _store.Append(mutation.ToStored());
-        _lastSequence = mutation.Sequence;
+        _sequence.Used(mutation.Sequence);
         if (dependencies is not null)
         {
-            foreach (QueuedMutation create in dependencies)
-            {
-                mutation.AddDependency(create);
-            }
+            mutation.SetDependencies(dependencies);
         }
 
         _queue.Append(mutation);
@@ -260,90 +236,10 @@ internal sealed partial class SyncEngine
         Log.Queued(_logger, mutation.Kind, mutation.Resource.Name, mutation.Key, mutation.Sequence);
     }
 
-    /// <summary>
-    /// S6: merges an update into the object's last mutation, which was never sent and is queued after
-    /// everything the update references (so S5 still holds).
-    /// </summary>
-    private TEntity Coalesce<TEntity>(ResourceRuntime<TEntity> runtime, QueuedMutation target, string key, ISyncPatch<TEntity> patch, List<QueuedMutation>? dependencies, string? appKey)
-        where TEntity : class, ISyncEntity<TEntity>
-    {
-        TEntity result;
-        if (target.Kind == MutationKind.Update)
-        {
-            ISyncPatch<TEntity> merged = ((ISyncPatch<TEntity>)target.Patch!).Merge(patch);
-            target.Patch = merged;
-            target.Payload = ResourceModel<TEntity>.SerializePatch(merged);
-            _store.Update(target.ToStored());
-            runtime.View.ReplaceUpdate(target.Sequence, merged);
-            result = runtime.View.TryGet(key, out TEntity? shown) ? shown : throw new KeyNotFoundException($"No {TEntity.ResourceName} item has the key '{key}'.");
-        }
-        else
-        {
-            // Folded into the create: one payload for the server, and the view keeps the update as its own
-            // overlay entry, settled together with the create.
-            TEntity entity = ResourceModel<TEntity>.DeserializeEntity(target.Payload.Span);
-            patch.ApplyTo(entity);
-            target.Payload = ResourceModel<TEntity>.SerializeEntity(entity);
-            _store.Update(target.ToStored());
-            long overlaySequence = ++_lastSequence;
-            (target.Absorbed ??= new List<long>(1)).Add(overlaySequence);
-            result = runtime.View.AddUpdate(overlaySequence, key, EntityJson<TEntity>.Clone(patch));
-        }
-
-        if (dependencies is not null)
-        {
-            foreach (QueuedMutation create in dependencies)
-            {
-                if (target.DependsOn?.Contains(create) != true)
-                {
-                    target.AddDependency(create);
-                }
-            }
-        }
-
-        if (appKey is not null)
-        {
-            (target.MergedAppKeys ??= new List<string>(1)).Add(appKey);
-            _queue.IndexAppKey(appKey, target);
-        }
-
-        return result;
-    }
-
-    /// <summary>Whether a delete cancels the object's create: never sent, nothing else of it sent, nothing else references it.</summary>
-    private static bool CancelsNeverSentCreate(ObjectEntry entry)
-    {
-        if (entry.Create is not { Untouched: true } create || !ReferenceEquals(entry.Mutations[0], create))
-        {
-            return false;
-        }
-
-        foreach (QueuedMutation mutation in entry.Mutations)
-        {
-            if (!mutation.Untouched)
-            {
-                return false;
-            }
-        }
-
-        if (create.Dependents is { } dependents)
-        {
-            foreach (QueuedMutation dependent in dependents)
-            {
-                if (!dependent.Removed && !ReferenceEquals(dependent.Object, entry))
-                {
-                    return false;
-                }
-            }
-        }
-
-        return true;
-    }
-
     /// <summary>Removes every queued mutation of an object, newest first.</summary>
     private void RemoveObject(ObjectEntry entry)
     {
-        QueuedMutation[] mutations = entry.Mutations.ToArray();
+        QueuedMutation[] mutations = entry.ToArray();
         var sequences = new long[mutations.Length];
         for (int i = 0; i < mutations.Length; i++)
         {
@@ -355,21 +251,6 @@ internal sealed partial class SyncEngine
         {
             Unqueue(mutations[i], discardInView: true);
         }
-    }
-
-    /// <summary>S6: the object's updates that are not in flight, which a delete drops; <see langword="null"/> when there are none.</summary>
-    private static List<QueuedMutation>? PendingUpdates(ObjectEntry entry)
-    {
-        List<QueuedMutation>? drop = null;
-        foreach (QueuedMutation mutation in entry.Mutations)
-        {
-            if (mutation.Kind == MutationKind.Update && mutation.Status != MutationStatus.InFlight)
-            {
-                (drop ??= new List<QueuedMutation>()).Add(mutation);
-            }
-        }
-
-        return drop;
     }
 
     private void DropUpdates(List<QueuedMutation> drop)
@@ -419,7 +300,7 @@ internal sealed partial class SyncEngine
         if (oldest.Kind == MutationKind.Create)
         {
             // Nothing can be sent that references an item the server will never have (S9).
-            FailDependents(oldest, events);
+            _failures.FailDependents(oldest, events);
         }
     }
 
@@ -440,90 +321,6 @@ internal sealed partial class SyncEngine
 
             mutation.Resource.Discard(mutation.Sequence);
         }
-    }
-
-    /// <summary>A new mutation that depends on a permanently failed one fails at once (S9).</summary>
-    private void FailIfDependencyFailed(QueuedMutation mutation, EngineEvents events)
-    {
-        QueuedMutation? failed = null;
-        foreach (QueuedMutation earlier in mutation.Object.Mutations)
-        {
-            if (earlier.Sequence < mutation.Sequence && earlier.Status == MutationStatus.PermanentlyFailed)
-            {
-                failed = earlier;
-                break;
-            }
-        }
-
-        if (failed is null && mutation.DependsOn is { } creates)
-        {
-            failed = creates.Find(static c => c.Status == MutationStatus.PermanentlyFailed);
-        }
-
-        if (failed is not null)
-        {
-            FailPermanently(mutation, FailureReason.DependencyFailed, DependencyError(failed), events);
-        }
-    }
-
-    private static string DependencyError(QueuedMutation failed) =>
-        $"It depends on mutation {failed.Sequence} ({IdempotencyKeys.KindToken(failed.Kind)} of {failed.Resource.Name} {failed.Key}), which failed.";
-
-    /// <summary>
-    /// Fails a mutation for good and, transitively, every later mutation of the same object and every
-    /// mutation that references the optimistic key of a failed create (S9, F2); call under the lock.
-    /// </summary>
-    internal void FailPermanently(QueuedMutation mutation, FailureReason reason, string? error, EngineEvents events)
-    {
-        MarkFailed(mutation, reason, error, events);
-        FailDependents(mutation, events);
-    }
-
-    /// <summary>Fails what depends on <paramref name="root"/>, which failed or left the queue (S9).</summary>
-    internal void FailDependents(QueuedMutation root, EngineEvents events)
-    {
-        var work = new Stack<QueuedMutation>();
-        work.Push(root);
-        while (work.TryPop(out QueuedMutation? failed))
-        {
-            foreach (QueuedMutation later in failed.Object.Mutations.ToArray())
-            {
-                if (later.Sequence > failed.Sequence && CanFailAsDependent(later))
-                {
-                    MarkFailed(later, FailureReason.DependencyFailed, DependencyError(failed), events);
-                    work.Push(later);
-                }
-            }
-
-            if (failed.Kind == MutationKind.Create && failed.Dependents is { } dependents)
-            {
-                foreach (QueuedMutation dependent in dependents.ToArray())
-                {
-                    if (CanFailAsDependent(dependent))
-                    {
-                        MarkFailed(dependent, FailureReason.DependencyFailed, DependencyError(failed), events);
-                        work.Push(dependent);
-                    }
-                }
-            }
-        }
-    }
-
-    private static bool CanFailAsDependent(QueuedMutation mutation) =>
-        !mutation.Removed && mutation.Status is not (MutationStatus.PermanentlyFailed or MutationStatus.InFlight);
-
-    private void MarkFailed(QueuedMutation mutation, FailureReason reason, string? error, EngineEvents events)
-    {
-        mutation.Status = MutationStatus.PermanentlyFailed;
-        mutation.FailureReason = reason;
-        mutation.LastError = error;
-        _queue.Park(mutation);
-        _store.Update(mutation.ToStored());
-        _drain.CountFailed();
-        SyncTelemetry.Count(Telemetry.Failed, mutation.Resource.Name);
-        PendingMutation snapshot = mutation.ToPending(_idMap);
-        Log.FailedPermanently(_logger, mutation.Sequence, mutation.Kind, mutation.Resource.Name, snapshot.Key, reason, error);
-        events.Add(new MutationFailedEventArgs(snapshot, reason, error));
     }
 
     private void KickAfterChange()

@@ -1,8 +1,32 @@
 namespace OfflineSync;
 
-/// <summary>The engine's side of a push: build the next batch, apply the server's answers (S3, S5, S9–S11).</summary>
+/// <summary>The engine's side of a push (<see cref="IDrainHost"/>): build the next batch, apply the server's answers (S3, S5, S9–S11).</summary>
 internal sealed partial class SyncEngine
 {
+    /// <inheritdoc/>
+    MutationStatus? IDrainHost.HeadStatus => _queue.Head?.Status;
+
+    /// <inheritdoc/>
+    int IDrainHost.PendingCount => _queue.Count;
+
+    /// <inheritdoc/>
+    void IDrainHost.RetryHeadNow()
+    {
+        if (_queue.Head is { } head)
+        {
+            head.NotBefore = null;
+        }
+    }
+
+    /// <inheritdoc/>
+    void IDrainHost.ShowDrain(bool running, EngineEvents events) => SetDrainStatus(running, events);
+
+    /// <inheritdoc/>
+    void IDrainHost.ShowBackoff(EngineEvents events) => SetBackoffStatus(events);
+
+    /// <inheritdoc/>
+    void IDrainHost.ResetInFlight(PushBatch batch) => ResetInFlight(batch.Mutations, 0);
+
     /// <summary>
     /// Takes the next batch from the head of the queue, in order, at most <see cref="SyncOptions.BatchSize"/>
     /// mutations, stopping before a mutation that waits for a conflict answer. Keys and references are
@@ -10,11 +34,13 @@ internal sealed partial class SyncEngine
     /// create in queue order, so it is in the same batch or a later one, never before it (S5).
     /// </summary>
     /// <returns>The batch, or <see langword="null"/> with <paramref name="outcome"/> when nothing can be sent.</returns>
-    internal List<QueuedMutation>? TakeBatch(out List<OutgoingMutation> outgoing, out BatchOutcome outcome)
+    public PushBatch? TakeBatch(out BatchOutcome outcome)
     {
-        outgoing = [];
         QueuedMutation? head = _queue.Head;
-        if (_disposed || head is null)
+
+        // Offline, a drain that was already running (or was kicked just before) sends nothing new: it stops here and
+        // going online kicks a new one. A head that failed transiently is still retried on its timer (S8).
+        if (_disposed || head is null || (!_online && head.Attempts == 0))
         {
             outcome = BatchOutcome.Idle;
             return null;
@@ -26,14 +52,16 @@ internal sealed partial class SyncEngine
             return null;
         }
 
-        if (head.NotBefore is { } due && due - TimeProvider.GetUtcNow() is { Ticks: > 0 } wait)
+        if (head.NotBefore is { } due && due - _options.TimeProvider.GetUtcNow() is { Ticks: > 0 } wait)
         {
             // A re-send after repeated conflicts backs off like a transient failure (S11); nothing overtakes it (S5).
             outcome = new BatchOutcome(BatchOutcomeKind.Transient, wait);
             return null;
         }
 
-        var batch = new List<QueuedMutation>(Math.Min(_options.BatchSize, _queue.Count));
+        int size = Math.Min(_options.BatchSize, _queue.Count);
+        var batch = new List<QueuedMutation>(size);
+        var outgoing = new List<OutgoingMutation>(size);
         for (QueuedMutation? mutation = head; mutation is not null && batch.Count < _options.BatchSize; mutation = mutation.Next)
         {
             if (mutation.Status == MutationStatus.Conflicted)
@@ -52,7 +80,7 @@ internal sealed partial class SyncEngine
                 mutation.Kind,
                 key,
                 mutation.Kind == MutationKind.Create ? mutation.Key : null,
-                mutation.Resource.PayloadForSend(mutation, _idMap),
+                mutation.PayloadForSend(_idMap, _queue),
                 mutation.IdempotencyKey,
                 mutation.Kind == MutationKind.Create ? null : mutation.BaseVersion,
                 ClientId));
@@ -62,22 +90,23 @@ internal sealed partial class SyncEngine
         }
 
         outcome = BatchOutcome.Progress;
-        return batch;
+        return new PushBatch(batch, outgoing);
     }
 
     /// <summary>
     /// Applies the answers to a batch: applied mutations leave the queue in order; the first answer that is
     /// not <see cref="PushResult.Applied"/> is handled and the rest of the batch goes back to waiting.
     /// </summary>
-    internal BatchOutcome ApplyResults(List<QueuedMutation> batch, IReadOnlyList<PushResult>? results, Exception? error, EngineEvents events)
+    public BatchOutcome ApplyResults(PushBatch pushed, IReadOnlyList<PushResult>? results, Exception? error, EngineEvents events)
     {
+        List<QueuedMutation> batch = pushed.Mutations;
         if (error is not null)
         {
             ResetInFlight(batch, 0);
             if (!TransientErrors.IsTransient(error))
             {
                 // A bug or a broken server answer: retrying the same bytes would fail the same way.
-                FailPermanently(batch[0], FailureReason.Rejected, $"The transport failed: {error.GetType().Name}: {error.Message}", events);
+                _failures.Fail(batch[0], FailureReason.Rejected, $"The transport failed: {error.GetType().Name}: {error.Message}", events);
                 return BatchOutcome.Progress;
             }
 
@@ -118,13 +147,13 @@ internal sealed partial class SyncEngine
                 case PushResult.Applied refused:
                     // A key the entity cannot hold would poison the ID map and every view it reaches.
                     mutation.Attempts++;
-                    FailPermanently(mutation, FailureReason.Rejected, $"The server answered the key {ProtocolChecks.Quote(refused.ServerKey)}, which is not a valid {mutation.Resource.Model.KeyKind} key of '{mutation.Resource.Name}'.", events);
+                    _failures.Fail(mutation, FailureReason.Rejected, $"The server answered the key {ProtocolChecks.Quote(refused.ServerKey)}, which is not a valid {mutation.Resource.Model.KeyKind} key of '{mutation.Resource.Name}'.", events);
                     return BatchOutcome.Progress;
                 case PushResult.Conflict conflict:
                     return _conflicts.OnConflict(mutation, conflict, events);
                 case PushResult.Rejected rejected:
                     mutation.Attempts++;
-                    FailPermanently(mutation, FailureReason.Rejected, rejected.Error, events);
+                    _failures.Fail(mutation, FailureReason.Rejected, rejected.Error, events);
                     return BatchOutcome.Progress;
                 case PushResult.Transient transient:
                     TimeSpan? delay = RecordTransient(mutation, transient.Error, transient.RetryAfter, events);
@@ -164,13 +193,13 @@ internal sealed partial class SyncEngine
         mutation.LastError = error;
         if (mutation.Attempts >= _options.MaxAttempts)
         {
-            FailPermanently(mutation, FailureReason.Exhausted, error, events);
+            _failures.Fail(mutation, FailureReason.Exhausted, error, events);
             return null;
         }
 
         mutation.Status = MutationStatus.Failed;
         _store.Update(mutation.ToStored());
-        TimeSpan delay = Backoff.Delay(_options.Retry, mutation.Attempts, retryAfter, Random.Shared.NextDouble());
+        TimeSpan delay = _options.Retry.Delay(mutation.Attempts, retryAfter);
         Log.Transient(_logger, mutation.Sequence, mutation.Kind, mutation.Resource.Name, mutation.Key, mutation.Attempts, error, delay);
         return delay;
     }
@@ -201,18 +230,10 @@ internal sealed partial class SyncEngine
             RecordMapping(runtime.TypeId, mapping);
         }
 
-        // Only now, with the create out of the queue, do the references to it take the server key when sent (S3):
-        // before, they travel in the create's batch under the key the server resolves there.
-        if (mutation.Dependents is { } dependents)
-        {
-            foreach (QueuedMutation dependent in dependents)
-            {
-                dependent.NeedsRemap = true;
-            }
-        }
-
+        // Only once the create is out of the queue do the references to it take the server key, when next sent (S3):
+        // before, they travel in the create's batch under the key the server resolves there. Nothing is rewritten here.
         Unqueue(mutation, discardInView: false);
-        QueuedMutation? next = mutation.Object.Mutations.Count > 0 ? mutation.Object.Mutations[0] : null;
+        QueuedMutation? next = mutation.Object.First;
         runtime.Confirm(mutation.Sequence, serverKey, applied.Version, applied.State);
         if (mutation.Absorbed is { } absorbed)
         {

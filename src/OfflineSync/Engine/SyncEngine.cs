@@ -10,23 +10,34 @@ namespace OfflineSync;
 /// conflicts (DESIGN §5, S1–S14, F1–F3).
 /// </summary>
 /// <remarks>
+/// <para>
+/// A coordinator: the rules live in the types named after them, which see no more of the engine than they need —
+/// <see cref="SyncDrain"/> (through <see cref="IDrainHost"/>), <see cref="ConflictResolver"/> (through
+/// <see cref="IConflictHost"/>), <see cref="Coalescer"/> (S6), <see cref="FailurePropagation"/> (S9),
+/// <see cref="QueueRestorer"/> (restart), <see cref="QueuedPayload{TEntity}"/> and <see cref="PayloadSlots"/> (S3, S12–S14).
+/// </para>
+/// <para>
 /// Thread-safe. One lock (<see cref="Gate"/>) guards the queue, the ID map and the calls into the store
 /// and the views; the store is therefore called from one thread at a time. Events fire after the lock
-/// is released. I/O to the server happens only in <see cref="SyncDrain"/>, outside the lock.
+/// is released. I/O to the server happens only in <see cref="SyncDrain"/>, outside the lock. The options are
+/// copied when the engine is built (<see cref="EngineOptions"/>).
+/// </para>
 /// </remarks>
-internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsyncDisposable
+internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IDrainHost, IConflictHost, IAsyncDisposable
 {
-    private readonly SyncOptions _options;
+    private readonly EngineOptions _options;
     private readonly IMutationStore _store;
     private readonly ResourceRuntime?[] _runtimes;
-    private readonly IReadOnlyList<ResourceRuntime> _resources;
+    private readonly ResourceRuntime[] _resources;
     private readonly IdMap _idMap;
     private readonly MutationQueue _queue;
+    private readonly ClientSequence _sequence = new();
     private readonly ILogger _logger;
     private readonly SyncDrain _drain;
     private readonly ConflictResolver _conflicts;
+    private readonly FailurePropagation _failures;
+    private readonly Coalescer _coalescer;
     private readonly CancellationTokenSource _lifetime = new();
-    private long _lastSequence;
     private bool _online;
     private bool _disposed;
     private SyncStatus _status;
@@ -36,18 +47,14 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(model);
-        options.Validate();
-        _options = options;
-        Transport = options.Transport!;
-        TimeProvider = options.TimeProvider;
-        LoggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
-        _logger = LoggerFactory.CreateLogger<SyncEngine>();
-        _store = options.Store ?? new InMemoryMutationStore();
+        _options = new EngineOptions(options);
+        _logger = _options.LoggerFactory.CreateLogger<SyncEngine>();
+        _store = _options.Store ?? new InMemoryMutationStore();
         StoreState state = _store.Load();
 
         // The views are made for this client: only its own rows confirm its creates (S3).
-        ClientId = options.ClientId ?? state.ClientId;
-        if (options.ClientId is null)
+        ClientId = _options.ClientId ?? state.ClientId;
+        if (_options.ClientId is null)
         {
             ProtocolChecks.ClientId(ClientId, "The client id in the mutation store");
         }
@@ -61,6 +68,8 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
             typeCount = Math.Max(typeCount, resource.TypeId + 1);
         }
 
+        // Made before the views, which read their mappings from it.
+        _idMap = new IdMap(model.Resources);
         _runtimes = new ResourceRuntime?[typeCount];
         var resources = new List<ResourceRuntime>(model.Resources.Count);
         foreach (ResourceModel resource in model.Resources)
@@ -70,27 +79,29 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
             resources.Add(runtime);
         }
 
-        _resources = resources;
-        _idMap = new IdMap(model.Resources);
+        _resources = [.. resources];
         _queue = new MutationQueue(typeCount);
         IdMapView = new SyncIdMap(this);
-        _drain = new SyncDrain(this);
-        _conflicts = new ConflictResolver(this);
+        _drain = new SyncDrain(this, _options.Transport, ClientId, _options.TimeProvider, _logger, _lifetime.Token);
+        _coalescer = new Coalescer(_idMap, _queue, _store, _sequence);
 
         // Made once nothing can fail any more: a Meter stays registered process-wide until it is disposed.
         Telemetry = new SyncTelemetry();
+        _failures = new FailurePropagation(_queue, _store, _idMap, Telemetry, _logger, _drain.CountFailed);
+        _conflicts = new ConflictResolver(this, _options, Telemetry, _logger);
         lock (Gate)
         {
-            Restore(state);
+            new QueueRestorer(_idMap, _queue, _runtimes, _resources, _sequence, _logger).Restore(state);
+            Telemetry.QueueChanged(_queue.Count);
         }
 
         Notifications.Flush();
 
         Log.Started(_logger, ClientId, state.Pending.Count, state.Mappings.Count);
 
-        _online = options.NetworkMonitor?.IsOnline ?? true;
+        _online = _options.NetworkMonitor?.IsOnline ?? true;
         _status = _online ? SyncStatus.Idle : SyncStatus.Offline;
-        if (options.NetworkMonitor is { } monitor)
+        if (_options.NetworkMonitor is { } monitor)
         {
             monitor.OnlineChanged += SetOnline;
         }
@@ -102,7 +113,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
                 resource.StartFeed();
             }
 
-            if (options.AutoSync && _queue.Count > 0)
+            if (_options.AutoSync && _queue.Count > 0)
             {
                 _drain.Kick();
             }
@@ -124,32 +135,28 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
     public event Action<StatusChangedEventArgs>? StatusChanged;
 
     /// <summary>Gets the lock that guards the queue, the ID map, the store and the views.</summary>
-    internal Lock Gate { get; } = new();
+    public Lock Gate { get; } = new();
 
-    internal SyncOptions Options => _options;
+    /// <summary>Gets the settings the engine was built with.</summary>
+    internal EngineOptions Options => _options;
 
-    internal ISyncTransport Transport { get; }
+    internal ISyncTransport Transport => _options.Transport;
 
-    internal TimeProvider TimeProvider { get; }
+    /// <summary>Gets the store of the queue, the mappings and the feed checkpoints.</summary>
+    internal IMutationStore Store => _store;
 
-    internal ILoggerFactory LoggerFactory { get; }
+    internal TimeProvider TimeProvider => _options.TimeProvider;
 
-    internal ILogger Logger => _logger;
+    internal ILoggerFactory LoggerFactory => _options.LoggerFactory;
 
     internal string ClientId { get; }
 
     /// <summary>Gets the holder of the views' notifications raised under <see cref="Gate"/>; <see cref="Fire"/> raises them.</summary>
     internal ViewNotifications Notifications { get; }
 
-    internal IMutationStore Store => _store;
-
     internal IdMap IdMap => _idMap;
 
     internal MutationQueue Queue => _queue;
-
-    internal SyncDrain Drain => _drain;
-
-    internal CancellationToken Lifetime => _lifetime.Token;
 
     /// <summary>Gets this engine's metrics.</summary>
     internal SyncTelemetry Telemetry { get; }
@@ -310,6 +317,12 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
 
     internal bool IsDisposed => _disposed;
 
+    /// <inheritdoc/>
+    bool IDrainHost.IsStopped => _disposed;
+
+    /// <inheritdoc/>
+    bool IConflictHost.IsStopped => _disposed;
+
     internal ResourceRuntime<TEntity> Runtime<TEntity>()
         where TEntity : class, ISyncEntity<TEntity>
     {
@@ -364,7 +377,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
     }
 
     /// <summary>Raises the views' notifications held while the lock was held, then fires collected events; never call under the lock.</summary>
-    internal void Fire(EngineEvents events)
+    public void Fire(EngineEvents events)
     {
         Notifications.Flush();
         if (events.Take() is not { } items)
@@ -420,72 +433,5 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IAsync
             // A throwing handler must not stop the drain or lose the events after it.
             Log.HandlerFailed(_logger, name, exception);
         }
-    }
-
-    private void Restore(StoreState state)
-    {
-        _lastSequence = state.LastSequence;
-        foreach (IdMapping mapping in state.Mappings)
-        {
-            if (!_idMap.TryGetTypeId(mapping.Resource, out int typeId))
-            {
-                Log.UnknownResource(_logger, mapping.Resource);
-                continue;
-            }
-
-            if (!ProtocolChecks.IsValidKey(_runtimes[typeId]!.Model.KeyKind, mapping.ServerKey))
-            {
-                // Stored by a version that took any key the server sent: skipped, so the store still opens.
-                Log.InvalidMapping(_logger, mapping.Resource, mapping.OptimisticKey, mapping.ServerKey);
-                continue;
-            }
-
-            _idMap.Add(typeId, mapping.OptimisticKey, mapping.ServerKey);
-            foreach (ResourceRuntime resource in _resources)
-            {
-                resource.ApplyMapping(mapping);
-            }
-        }
-
-        foreach (StoredMutation stored in state.Pending)
-        {
-            _lastSequence = Math.Max(_lastSequence, stored.Sequence);
-            if (RuntimeOf(stored.Resource) is not { } runtime)
-            {
-                Log.UnknownResource(_logger, stored.Resource);
-                continue;
-            }
-
-            string key = _idMap.Resolve(runtime.TypeId, stored.Key);
-            ObjectEntry entry = _queue.GetOrAddObject(runtime.TypeId, key);
-            string original = stored.Resends > 0 && stored.IdempotencyKey.LastIndexOf(":r", StringComparison.Ordinal) is > 0 and int cut
-                ? stored.IdempotencyKey[..cut]
-                : stored.IdempotencyKey;
-            var mutation = new QueuedMutation(stored.Sequence, runtime, stored.Kind, entry, stored.Key, stored.Payload, stored.IdempotencyKey, original, stored.EnqueuedAt)
-            {
-                AppIdempotencyKey = stored.AppIdempotencyKey,
-                BaseVersion = stored.BaseVersion,
-                BaseFromPrevious = stored.BaseVersion is null && entry.Mutations.Count > 0,
-
-                // An answer lost with the process (in flight, or a conflict the app had not answered) is asked again.
-                Status = stored.Status is MutationStatus.InFlight or MutationStatus.Conflicted ? MutationStatus.Pending : stored.Status,
-                Attempts = stored.Attempts,
-                LastError = stored.LastError,
-                FailureReason = stored.FailureReason,
-                Resends = stored.Resends,
-
-                // The store does not record what was in flight when the process stopped (S6: never coalesced or cancelled).
-                MaybeSent = true,
-            };
-
-            runtime.Restore(mutation, _idMap, _queue);
-            _queue.Append(mutation);
-            if (mutation.Kind == MutationKind.Create)
-            {
-                _queue.SetPendingCreate(mutation);
-            }
-        }
-
-        Telemetry.QueueChanged(_queue.Count);
     }
 }

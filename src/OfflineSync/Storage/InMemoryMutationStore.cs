@@ -13,9 +13,9 @@ namespace OfflineSync;
 public sealed class InMemoryMutationStore : IMutationStore
 {
     private readonly object _gate = new();
-    private readonly SortedDictionary<long, StoredMutation> _queue = new();
-    private readonly List<IdMapping> _mappings = new();
-    private readonly HashSet<(string Resource, string OptimisticKey)> _mapped = new();
+    private readonly Dictionary<long, StoredMutation> _queue = new();
+    // In the order they were recorded (a dictionary without removals keeps it).
+    private readonly Dictionary<(string Resource, string OptimisticKey), IdMapping> _mappings = new();
     private readonly Dictionary<string, long> _counters = new(StringComparer.Ordinal);
     private readonly Dictionary<string, FeedRows> _feeds = new(StringComparer.Ordinal);
     private readonly string _clientId = Guid.NewGuid().ToString("N");
@@ -26,7 +26,9 @@ public sealed class InMemoryMutationStore : IMutationStore
     {
         lock (_gate)
         {
-            return new StoreState(_clientId, _lastSequence, _queue.Values.ToArray(), _mappings.ToArray());
+            StoredMutation[] pending = [.. _queue.Values];
+            Array.Sort(pending, static (a, b) => a.Sequence.CompareTo(b.Sequence));
+            return new StoreState(_clientId, _lastSequence, pending, [.. _mappings.Values]);
         }
     }
 
@@ -163,10 +165,7 @@ public sealed class InMemoryMutationStore : IMutationStore
     // carry the same mapping, and whichever arrives second is a no-op.
     private void AddMappingLocked(IdMapping mapping)
     {
-        if (_mapped.Add((mapping.Resource, mapping.OptimisticKey)))
-        {
-            _mappings.Add(mapping);
-        }
+        _mappings.TryAdd((mapping.Resource, mapping.OptimisticKey), mapping);
     }
 
     /// <inheritdoc/>

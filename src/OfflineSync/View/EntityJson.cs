@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace OfflineSync;
@@ -7,6 +8,9 @@ namespace OfflineSync;
 internal static class EntityJson<TEntity>
     where TEntity : class, ISyncEntity<TEntity>
 {
+    [ThreadStatic]
+    private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? t_patchWriter;
+
     /// <summary>Reads a server row and stamps it with the key and version the server sent beside it.</summary>
     public static TEntity ReadRow(ReadOnlyMemory<byte> json, string key, string? version)
     {
@@ -45,18 +49,60 @@ internal static class EntityJson<TEntity>
         JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(entity, TEntity.JsonTypeInfo), TEntity.JsonTypeInfo)
         ?? throw new JsonException($"A {TEntity.ResourceName} item serialized to null.");
 
-    /// <summary>Returns a copy of <paramref name="patch"/> made through its JSON form.</summary>
-    public static ISyncPatch<TEntity> Clone(ISyncPatch<TEntity> patch)
+    /// <summary>
+    /// Returns a copy that shares every property value with <paramref name="entity"/>: enough before setting top-level
+    /// properties (a key, or a patch's values, which <c>ApplyTo</c> copies in), since no item the view holds or hands
+    /// out is changed below its top level. A deep copy (<see cref="Clone(TEntity)"/>) costs a JSON round trip.
+    /// </summary>
+    public static TEntity ShallowCopy(TEntity entity) => (TEntity)MemberwiseClone(entity);
+
+    /// <summary>
+    /// Reads the entity of a create from the payload the engine queued, as the view shows it: under
+    /// <paramref name="key"/>, with every mapping of <paramref name="mappings"/> applied (S3).
+    /// </summary>
+    public static TEntity ReadQueued(ReadOnlyMemory<byte> json, string key, IMappingLookup mappings)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        TEntity entity = JsonSerializer.Deserialize(json.Span, TEntity.JsonTypeInfo) ?? throw new JsonException($"A queued {TEntity.ResourceName} payload is null.");
+        ReferenceRewriter.RewriteOwned(entity, mappings);
+        if (TEntity.GetKey(entity) != key)
         {
-            patch.WriteTo(writer);
+            TEntity.SetKey(entity, key);
         }
 
-        var reader = new Utf8JsonReader(buffer.WrittenSpan);
-        reader.Read();
+        return entity;
+    }
+
+    /// <summary>Reads a payload the engine queued: the patch of an update.</summary>
+    public static ISyncPatch<TEntity> ReadPatch(ReadOnlyMemory<byte> json)
+    {
+        var reader = new Utf8JsonReader(json.Span);
+        if (!reader.Read())
+        {
+            throw new JsonException($"A {TEntity.ResourceName} patch is empty.");
+        }
+
         return TEntity.ReadPatch(ref reader);
+    }
+
+    /// <summary>Returns a copy of <paramref name="patch"/> made through its JSON form.</summary>
+    public static ISyncPatch<TEntity> Clone(ISyncPatch<TEntity> patch) => ReadPatch(SerializePatch(patch));
+
+    /// <summary>Writes a patch's JSON: only the fields that are set.</summary>
+    public static byte[] SerializePatch(ISyncPatch<TEntity> patch)
+    {
+        // One writer per thread, reset for each patch: the JSON is copied out, so nothing of it outlives the call.
+        (ArrayBufferWriter<byte> buffer, Utf8JsonWriter writer) = t_patchWriter ??= NewPatchWriter();
+        buffer.ResetWrittenCount();
+        writer.Reset(buffer);
+        patch.WriteTo(writer);
+        writer.Flush();
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    private static (ArrayBufferWriter<byte>, Utf8JsonWriter) NewPatchWriter()
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        return (buffer, new Utf8JsonWriter(buffer));
     }
 
     /// <summary>
@@ -64,4 +110,7 @@ internal static class EntityJson<TEntity>
     /// loaded yet (a replay after a restart runs before the refetch).
     /// </summary>
     public static TEntity Empty(string key) => ReadRow("{}"u8.ToArray(), key, version: null);
+
+    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = nameof(MemberwiseClone))]
+    private static extern object MemberwiseClone(object target);
 }

@@ -244,7 +244,7 @@ internal sealed class FeedFollower<TEntity>
 
     private async Task RunAsync(CancellationToken cancellationToken)
     {
-        SyncRetryOptions retry = _settings.Retry;
+        RetryPolicy retry = _settings.Retry;
         int failures = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -352,7 +352,7 @@ internal sealed class FeedFollower<TEntity>
             {
                 try
                 {
-                    TimeSpan delay = Backoff.Delay(retry, Math.Max(failures, 1), retryAfter, _settings.Jitter());
+                    TimeSpan delay = retry.Delay(Math.Max(failures, 1), retryAfter);
                     await Task.Delay(delay, _timeProvider, cancellationToken).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException)

@@ -11,20 +11,36 @@ namespace OfflineSync;
 internal interface ILocalView<TEntity>
     where TEntity : class, ISyncEntity<TEntity>
 {
-    /// <summary>Shows a new item at once (S1). Its key is already set (optimistic or proposed).</summary>
-    /// <remarks>The view keeps <paramref name="item"/> itself: hand over an instance nobody else holds or changes.</remarks>
-    void AddCreate(long sequence, TEntity item);
+    /// <summary>Shows a new item at once (S1), from the create's queued payload; the view reads it only when it shows the item.</summary>
+    /// <param name="sequence">The mutation's queue sequence.</param>
+    /// <param name="key">The item's key (optimistic or proposed), as the payload holds it.</param>
+    /// <param name="json">The payload: the entity's JSON. It must not change afterwards.</param>
+    /// <param name="openReferences">
+    /// The keys its reference slots hold that a mapping may still rewrite, as (resource, key): those of creates still
+    /// queued (S3); <see langword="null"/> when there are none.
+    /// </param>
+    void AddCreate(long sequence, string key, ReadOnlyMemory<byte> json, (string Resource, string Key)[]? openReferences);
 
     /// <summary>Applies a patch on top of the item at once (S1) and keeps it in the overlay until it is settled (S17).</summary>
-    /// <remarks>The view keeps <paramref name="patch"/> itself: hand over an instance nobody else holds or changes.</remarks>
+    /// <param name="sequence">The mutation's queue sequence.</param>
+    /// <param name="key">The item's key.</param>
+    /// <param name="json">The update's queued payload: the patch's JSON. It must not change afterwards.</param>
+    /// <param name="openReferences">As for <see cref="AddCreate"/>.</param>
+    /// <param name="patch">
+    /// The same patch as an object, with the mappings the engine knows applied, to compute the item returned without
+    /// reading the JSON; the view does not keep it. <see langword="null"/>: the view reads the JSON.
+    /// </param>
     /// <returns>The item as the view now shows it.</returns>
-    TEntity AddUpdate(long sequence, string key, ISyncPatch<TEntity> patch);
+    TEntity AddUpdate(long sequence, string key, ReadOnlyMemory<byte> json, (string Resource, string Key)[]? openReferences, ISyncPatch<TEntity>? patch = null);
 
     /// <summary>Hides the item at once (S1); no feed event shows it again while the delete is pending (S16).</summary>
     void AddDelete(long sequence, string key);
 
-    /// <summary>Replaces the patch of a pending update that a later update was merged into (S6 coalescing).</summary>
-    void ReplaceUpdate(long sequence, ISyncPatch<TEntity> mergedPatch);
+    /// <summary>Replaces the patch of a pending update that a later update was merged into (S6 coalescing), or that a conflict replaced.</summary>
+    /// <param name="sequence">The mutation's queue sequence.</param>
+    /// <param name="json">The merged patch's JSON. It must not change afterwards.</param>
+    /// <param name="openReferences">As for <see cref="AddCreate"/>.</param>
+    void ReplaceUpdate(long sequence, ReadOnlyMemory<byte> json, (string Resource, string Key)[]? openReferences);
 
     /// <summary>
     /// The server applied the mutation: the overlay entry leaves and the server row takes the

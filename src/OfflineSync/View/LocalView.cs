@@ -23,21 +23,27 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     private readonly Lock _gate = new();
     private readonly ViewNotifications? _notifications;
     private int _notificationHeld;
-    private readonly SortedDictionary<string, ServerRow<TEntity>> _rows = new(KeyOrder.For(TEntity.KeyKind));
-    private readonly SortedDictionary<long, PendingChange<TEntity>> _overlay = new();
+    private readonly RowTable _rows = new(KeyOrder.For(TEntity.KeyKind));
+    // By queue sequence; a snapshot sorts them, everything else finds them by sequence or through the index.
+    private readonly Dictionary<long, PendingChange<TEntity>> _overlay = new();
 
     // Written only through SetChange and RemoveChange, which keep the index in step.
     private readonly OverlayIndex<TEntity> _index = new();
 
-    // Rows built from a local entity (a create confirmed without a state): the only rows that may hold
-    // keys a mapping rewrites, since the server never stores an optimistic key.
-    private readonly HashSet<string> _localRows = new(StringComparer.Ordinal);
+    // Rows built from a local entity (a create confirmed without a state) are the only rows that may hold keys a
+    // mapping rewrites, since the server never stores an optimistic key: their keys by the open references their
+    // create still held (PendingChange.OpenReferences), so a mapping finds them without walking the rows.
+    private readonly Dictionary<(string Resource, string Key), HashSet<string>> _localRowsByReference = new();
 
     // Optimistic key → server key of this resource, so TryGet and new changes still find a re-keyed item (S3).
     private readonly Dictionary<string, string> _aliases = new(StringComparer.Ordinal);
 
-    // Every resource's mappings: references in changes queued after a mapping are rewritten on arrival (S3, S13).
-    private readonly MappingTable _mappings = new();
+    // Every resource's mappings (the engine's ID map, or the view's own table): references in changes queued after a
+    // mapping are rewritten on arrival, and changes held as JSON take them when they are read (S3, S13).
+    private readonly IMappingLookup _mappings;
+
+    // A view made on its own records the mappings it learns here; an engine's ID map is filled by the engine.
+    private readonly MappingTable? _ownMappings;
 
     // Rows the view stored while a list was on its way (BeginList to ReplaceServerRows): the list may
     // predate them, so it must neither drop them nor put an older state in their place (S18).
@@ -52,11 +58,14 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     /// <summary>Creates the view of one client.</summary>
     /// <param name="clientId">The client's id: only rows whose origin carries it confirm this view's creates (S3).</param>
     /// <param name="notifications">The engine's holder of notifications raised under its lock, or <see langword="null"/> to raise them at once.</param>
-    public LocalView(string clientId, ViewNotifications? notifications = null)
+    /// <param name="mappings">The engine's mappings, or <see langword="null"/> for a table of the view's own.</param>
+    public LocalView(string clientId, ViewNotifications? notifications = null, IMappingLookup? mappings = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(clientId);
         ClientId = clientId;
         _notifications = notifications;
+        _ownMappings = mappings is null ? new MappingTable() : null;
+        _mappings = mappings ?? _ownMappings!;
     }
 
     /// <summary>Raised after the visible items may have changed.</summary>
@@ -117,8 +126,12 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
         }
     }
 
-    /// <inheritdoc/>
-    public void AddCreate(long sequence, TEntity item)
+    /// <summary>Shows a new item at once (S1). Its key is already set (optimistic or proposed).</summary>
+    /// <remarks>The view keeps <paramref name="item"/> itself: hand over an instance nobody else holds or changes.</remarks>
+    /// <param name="sequence">The mutation's queue sequence.</param>
+    /// <param name="item">The item.</param>
+    /// <param name="openReferences">The keys its reference slots hold that a mapping may still rewrite; <see langword="null"/>: every key they hold.</param>
+    public void AddCreate(long sequence, TEntity item, (string Resource, string Key)[]? openReferences = null)
     {
         ArgumentNullException.ThrowIfNull(item);
         TEntity owned = item;
@@ -132,7 +145,12 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
             // list saw its row then, so they are its truth, as before the restart: the replayed push answer must not
             // bring back a row the feed removed since (S16), whether the set lists again or resumes (S15).
             string key = Resolve(origin);
-            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Create, key, WithKey(owned, key), null) { Origin = origin, Acknowledged = key != origin });
+            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Create, key, WithKey(owned, key), null)
+            {
+                Origin = origin,
+                Acknowledged = key != origin,
+                OpenReferences = openReferences ?? OverlayIndex<TEntity>.ReferencesOf(owned, null),
+            });
             _snapshot = null;
         }
 
@@ -140,32 +158,69 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     }
 
     /// <inheritdoc/>
-    public TEntity AddUpdate(long sequence, string key, ISyncPatch<TEntity> patch)
+    public void AddCreate(long sequence, string key, ReadOnlyMemory<byte> json, (string Resource, string Key)[]? openReferences)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        lock (_gate)
+        {
+            // Restored after its mapping: keyed and acknowledged as in AddCreate(long, TEntity, ...) above (S3, S15, S16).
+            string resolved = Resolve(key);
+            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Create, resolved, null, null)
+            {
+                Origin = key,
+                Acknowledged = resolved != key,
+                Json = json,
+                OpenReferences = openReferences,
+            });
+            _snapshot = null;
+        }
+
+        NotifyChanged();
+    }
+
+    /// <summary>Applies a patch on top of the item at once (S1) and keeps it in the overlay until it is settled (S17).</summary>
+    /// <remarks>The view keeps <paramref name="patch"/> itself: hand over an instance nobody else holds or changes.</remarks>
+    /// <param name="sequence">The mutation's queue sequence.</param>
+    /// <param name="key">The item's key.</param>
+    /// <param name="patch">The patch.</param>
+    /// <param name="openReferences">The keys its reference slots hold that a mapping may still rewrite; <see langword="null"/>: every key they hold.</param>
+    /// <returns>The item as the view now shows it.</returns>
+    public TEntity AddUpdate(long sequence, string key, ISyncPatch<TEntity> patch, (string Resource, string Key)[]? openReferences = null)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(patch);
-        ISyncPatch<TEntity> owned = patch;
         TEntity? shown;
         string resolved;
         lock (_gate)
         {
             resolved = Resolve(key);
-            owned = ReferenceRewriter.Rewrite(owned, _mappings);
-            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Update, resolved, null, owned));
+            ISyncPatch<TEntity> owned = ReferenceRewriter.Rewrite(patch, _mappings);
+            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Update, resolved, null, owned)
+            {
+                OpenReferences = openReferences ?? OverlayIndex<TEntity>.ReferencesOf(null, owned),
+            });
             _snapshot = null;
-            shown = ComputeVisible(resolved);
+            shown = ShownAfterUpdate(sequence, resolved);
         }
 
         NotifyChanged();
+        return shown;
+    }
 
-        // A replay after a restart runs before the refetch: the row is not loaded yet, so the answer is
-        // the patch on an empty item; the view shows the real row with the patch once the list arrives.
-        if (shown is null)
+    /// <inheritdoc/>
+    public TEntity AddUpdate(long sequence, string key, ReadOnlyMemory<byte> json, (string Resource, string Key)[]? openReferences, ISyncPatch<TEntity>? patch = null)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        TEntity? shown;
+        lock (_gate)
         {
-            shown = EntityJson<TEntity>.Empty(resolved);
-            owned.ApplyTo(shown);
+            string resolved = Resolve(key);
+            SetChange(sequence, new PendingChange<TEntity>(MutationKind.Update, resolved, null, null) { Json = json, OpenReferences = openReferences });
+            _snapshot = null;
+            shown = ShownAfterUpdate(sequence, resolved, patch);
         }
 
+        NotifyChanged();
         return shown;
     }
 
@@ -183,7 +238,27 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     }
 
     /// <inheritdoc/>
-    public void ReplaceUpdate(long sequence, ISyncPatch<TEntity> mergedPatch)
+    public void ReplaceUpdate(long sequence, ReadOnlyMemory<byte> json, (string Resource, string Key)[]? openReferences)
+    {
+        lock (_gate)
+        {
+            if (!_overlay.TryGetValue(sequence, out PendingChange<TEntity>? change) || change.Kind != MutationKind.Update)
+            {
+                return;
+            }
+
+            SetChange(sequence, change with { Patch = null, Json = json, OpenReferences = openReferences });
+            _snapshot = null;
+        }
+
+        NotifyChanged();
+    }
+
+    /// <summary>Replaces the patch of a pending update that a later update was merged into (S6 coalescing).</summary>
+    /// <param name="sequence">The mutation's queue sequence.</param>
+    /// <param name="mergedPatch">The merged patch; the view keeps a copy.</param>
+    /// <param name="openReferences">The keys its reference slots hold that a mapping may still rewrite; <see langword="null"/>: every key they hold.</param>
+    public void ReplaceUpdate(long sequence, ISyncPatch<TEntity> mergedPatch, (string Resource, string Key)[]? openReferences = null)
     {
         ArgumentNullException.ThrowIfNull(mergedPatch);
         ISyncPatch<TEntity> owned = EntityJson<TEntity>.Clone(mergedPatch);
@@ -194,7 +269,13 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
                 return;
             }
 
-            SetChange(sequence, change with { Patch = ReferenceRewriter.Rewrite(owned, _mappings) });
+            ISyncPatch<TEntity> rewritten = ReferenceRewriter.Rewrite(owned, _mappings);
+            SetChange(sequence, change with
+            {
+                Patch = rewritten,
+                Json = default,
+                OpenReferences = openReferences ?? OverlayIndex<TEntity>.ReferencesOf(null, rewritten),
+            });
             _snapshot = null;
         }
 
@@ -224,14 +305,21 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
                     if (!change.Acknowledged)
                     {
                         refetch = change.ListedWithoutRow;
-                        if (state.IsEmpty || !EntityJson<TEntity>.TryReadRow(state, serverKey, version, out TEntity? created))
+                        ServerRow<TEntity> row;
+                        if (!state.IsEmpty && EntityJson<TEntity>.TryReadRow(state, serverKey, version, out TEntity? created))
+                        {
+                            row = new ServerRow<TEntity>(created, version, change.Origin);
+                        }
+                        else
                         {
                             refetch |= !state.IsEmpty;
-                            created = WithKey(change.Entity!, serverKey);
-                            _localRows.Add(serverKey);
+                            row = change.Entity is { } entity
+                                ? new ServerRow<TEntity>(WithKey(entity, serverKey), version, change.Origin)
+                                : ServerRow<TEntity>.FromPayload(change.Json, serverKey, version, change.Origin, _mappings);
+                            IndexLocalRow(serverKey, change.OpenReferences);
                         }
 
-                        PutRow(serverKey, new ServerRow<TEntity>(created, version, change.Origin), ordered: true);
+                        PutRow(serverKey, row, ordered: true);
                     }
 
                     break;
@@ -413,29 +501,46 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
 
     /// <summary>
     /// Records a mapping: aliases and re-keys this resource's overlay entries, and rewrites reference
-    /// slots of every item and pending change that point at the mapped key. Returns whether anything
-    /// was new. Caller holds the lock.
+    /// slots of every item and pending change that point at the mapped key. Returns whether it changed
+    /// anything in this view (a mapping of this resource is new here once). Caller holds the lock.
     /// </summary>
+    /// <remarks>
+    /// Every view of the engine learns every mapping; the table is shared, so whether the mapping is new is this
+    /// view's own state: its alias, and the index entries a mapping removes once it has rewritten what they name.
+    /// </remarks>
     private bool LearnMapping(IdMapping mapping)
     {
-        if (mapping.OptimisticKey == mapping.ServerKey || !_mappings.Add(mapping))
+        if (mapping.OptimisticKey == mapping.ServerKey)
         {
             return false;
         }
 
+        _ownMappings?.Add(mapping);
+        if (mapping.Resource != TEntity.ResourceName && !_index.HasOpenReferences && _localRowsByReference.Count == 0)
+        {
+            // Nothing here holds a key a mapping may rewrite: the usual case for a view of a resource nothing references.
+            return false;
+        }
+
+        bool changed = false;
         if (mapping.Resource == TEntity.ResourceName)
         {
-            _aliases[mapping.OptimisticKey] = mapping.ServerKey;
+            if (!_aliases.TryAdd(mapping.OptimisticKey, mapping.ServerKey))
+            {
+                return false;
+            }
+
+            changed = true;
             if (_rows.Remove(mapping.OptimisticKey, out ServerRow<TEntity>? stray) && !_rows.ContainsKey(mapping.ServerKey))
             {
                 PutRow(mapping.ServerKey, stray with { Entity = WithKey(stray.Entity, mapping.ServerKey) }, ordered: false);
-                _localRows.Add(mapping.ServerKey);
+                IndexLocalRow(mapping.ServerKey, OverlayIndex<TEntity>.ReferencesOf(stray.Entity, null));
             }
         }
 
-        MappingTable single = MappingTable.Of(mapping);
         foreach (long sequence in _index.Mentioning(mapping))
         {
+            changed = true;
             PendingChange<TEntity> change = _overlay[sequence];
             PendingChange<TEntity> rewritten = change;
             if (mapping.Resource == TEntity.ResourceName && change.Key == mapping.OptimisticKey)
@@ -447,14 +552,20 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
                 };
             }
 
+            // An entry still held as JSON takes every mapping when it is read.
             if (rewritten.Entity is not null)
             {
-                rewritten = rewritten with { Entity = ReferenceRewriter.Rewrite(rewritten.Entity, single) };
+                rewritten = rewritten with { Entity = ReferenceRewriter.Rewrite(rewritten.Entity, mapping) };
             }
 
             if (rewritten.Patch is not null)
             {
-                rewritten = rewritten with { Patch = ReferenceRewriter.Rewrite(rewritten.Patch, single) };
+                rewritten = rewritten with { Patch = ReferenceRewriter.Rewrite(rewritten.Patch, mapping) };
+            }
+
+            if (Without(rewritten.OpenReferences, mapping) is var open && !ReferenceEquals(open, rewritten.OpenReferences))
+            {
+                rewritten = rewritten with { OpenReferences = open };
             }
 
             if (!ReferenceEquals(rewritten, change))
@@ -463,19 +574,84 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
             }
         }
 
-        _localRows.RemoveWhere(key => !_rows.ContainsKey(key));
-        foreach (string key in _localRows)
+        if (_localRowsByReference.Remove((mapping.Resource, mapping.OptimisticKey), out HashSet<string>? localRows))
         {
-            ServerRow<TEntity> row = _rows[key];
-            TEntity entity = ReferenceRewriter.Rewrite(row.Entity, single);
-            if (!ReferenceEquals(entity, row.Entity))
+            changed = true;
+            foreach (string key in localRows)
             {
-                _rows[key] = row with { Entity = entity };
+                // Rows a list replaced since hold server state, which never holds an optimistic key: nothing changes.
+                // A row still held as JSON takes the mapping when it is read.
+                if (_rows.TryGetValue(key, out ServerRow<TEntity>? row) && row.IsRead)
+                {
+                    TEntity entity = ReferenceRewriter.Rewrite(row.Entity, mapping);
+                    if (!ReferenceEquals(entity, row.Entity))
+                    {
+                        _rows[key] = row with { Entity = entity };
+                    }
+                }
             }
         }
 
-        _snapshot = null;
-        return true;
+        if (changed)
+        {
+            _snapshot = null;
+        }
+
+        return changed;
+    }
+
+    /// <summary>Indexes a row built from a local entity by the references a mapping may still rewrite. Caller holds the lock.</summary>
+    private void IndexLocalRow(string key, (string Resource, string Key)[]? openReferences)
+    {
+        foreach ((string Resource, string Key) reference in openReferences ?? [])
+        {
+            if (!_localRowsByReference.TryGetValue(reference, out HashSet<string>? rows))
+            {
+                _localRowsByReference[reference] = rows = new HashSet<string>(StringComparer.Ordinal);
+            }
+
+            rows.Add(key);
+        }
+    }
+
+    /// <summary>Returns <paramref name="references"/> without the mapped key, or the same list when it does not hold it.</summary>
+    private static (string Resource, string Key)[]? Without((string Resource, string Key)[]? references, IdMapping mapping)
+    {
+        if (references is null)
+        {
+            return null;
+        }
+
+        int count = 0;
+        foreach ((string Resource, string Key) reference in references)
+        {
+            if (reference.Resource == mapping.Resource && reference.Key == mapping.OptimisticKey)
+            {
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            return references;
+        }
+
+        if (count == references.Length)
+        {
+            return null;
+        }
+
+        var kept = new (string Resource, string Key)[references.Length - count];
+        int next = 0;
+        foreach ((string Resource, string Key) reference in references)
+        {
+            if (reference.Resource != mapping.Resource || reference.Key != mapping.OptimisticKey)
+            {
+                kept[next++] = reference;
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>Writes an overlay entry and its index entries. Caller holds the lock.</summary>
@@ -483,11 +659,14 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     {
         if (_overlay.TryGetValue(sequence, out PendingChange<TEntity>? old))
         {
-            _index.Remove(sequence, old);
+            _index.Replace(sequence, old, change);
+        }
+        else
+        {
+            _index.Add(sequence, change);
         }
 
         _overlay[sequence] = change;
-        _index.Add(sequence, change);
     }
 
     /// <summary>Removes an overlay entry and its index entries. Caller holds the lock.</summary>
@@ -509,9 +688,56 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
             return entity;
         }
 
-        TEntity copy = EntityJson<TEntity>.Clone(entity);
+        TEntity copy = EntityJson<TEntity>.ShallowCopy(entity);
         TEntity.SetKey(copy, key);
         return copy;
+    }
+
+    /// <summary>
+    /// The item a create shows: the entity it was given, or the one read from its JSON, with the key it is shown under
+    /// and every mapping the view knows (S3); read once and kept, so it is the same instance every time it is shown.
+    /// Caller holds the lock.
+    /// </summary>
+    private TEntity EntityOf(long sequence, PendingChange<TEntity> change)
+    {
+        if (change.Entity is { } entity)
+        {
+            return entity;
+        }
+
+        entity = EntityJson<TEntity>.ReadQueued(change.Json, change.Key, _mappings);
+        _overlay[sequence] = change with { Entity = entity };
+        return entity;
+    }
+
+    /// <summary>The patch of an update: the one it was given, or one read from its JSON with every mapping the view knows. Caller holds the lock.</summary>
+    private ISyncPatch<TEntity> PatchOf(PendingChange<TEntity> change)
+    {
+        if (change.Patch is { } patch)
+        {
+            return patch;
+        }
+
+        patch = EntityJson<TEntity>.ReadPatch(change.Json);
+        ReferenceRewriter.RewriteOwned(patch, _mappings);
+        return patch;
+    }
+
+    /// <summary>
+    /// What <c>AddUpdate</c> answers: the item as now shown. A replay after a restart runs before the refetch: the row
+    /// is not loaded yet, so the answer is the patch on an empty item; the view shows the real row with the patch once
+    /// the list arrives. Caller holds the lock.
+    /// </summary>
+    private TEntity ShownAfterUpdate(long sequence, string key, ISyncPatch<TEntity>? patch = null)
+    {
+        if (ComputeVisible(key, sequence, patch) is { } shown)
+        {
+            return shown;
+        }
+
+        shown = EntityJson<TEntity>.Empty(key);
+        (patch ?? PatchOf(_overlay[sequence])).ApplyTo(shown);
+        return shown;
     }
 
     /// <summary>Stores a row; with <paramref name="ordered"/>, a state known to be older than the held one is ignored.</summary>
@@ -527,21 +753,23 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     }
 
     /// <summary>Computes the visible item of one key from its row and its pending changes. Caller holds the lock.</summary>
-    private TEntity? ComputeVisible(string key)
+    /// <remarks>The change <paramref name="given"/> may be applied with <paramref name="patch"/>, its patch as the caller holds it, instead of reading its JSON.</remarks>
+    private TEntity? ComputeVisible(string key, long given = 0, ISyncPatch<TEntity>? patch = null)
     {
         TEntity? current = _rows.GetValueOrDefault(key)?.Entity;
         bool copied = false;
         foreach (long sequence in _index.WithKey(key))
         {
-            Apply(_overlay[sequence], ref current, ref copied);
+            Apply(sequence, ref current, ref copied, sequence == given ? patch : null);
         }
 
         return current;
     }
 
-    /// <summary>Applies one pending change on top of the item as the changes before it left it (S16, S17).</summary>
-    private static void Apply(PendingChange<TEntity> change, ref TEntity? current, ref bool copied)
+    /// <summary>Applies one pending change on top of the item as the changes before it left it (S16, S17). Caller holds the lock.</summary>
+    private void Apply(long sequence, ref TEntity? current, ref bool copied, ISyncPatch<TEntity>? patch = null)
     {
+        PendingChange<TEntity> change = _overlay[sequence];
         switch (change.Kind)
         {
             case MutationKind.Create:
@@ -549,7 +777,7 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
                 // and never again once the server was seen holding it.
                 if (current is null && !change.Acknowledged)
                 {
-                    current = change.Entity;
+                    current = EntityOf(sequence, change);
                     copied = false;
                 }
 
@@ -557,13 +785,15 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
             case MutationKind.Update:
                 if (current is not null)
                 {
+                    // The patch sets top-level properties only, copying the values it brings: the item it starts
+                    // from, shared with earlier snapshots, is never changed.
                     if (!copied)
                     {
-                        current = EntityJson<TEntity>.Clone(current);
+                        current = EntityJson<TEntity>.ShallowCopy(current);
                         copied = true;
                     }
 
-                    change.Patch!.ApplyTo(current);
+                    (patch ?? PatchOf(change)).ApplyTo(current);
                 }
 
                 break;
@@ -583,33 +813,36 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
         }
 
         // Group pending changes by key, keeping queue order within a key and first-seen order across keys.
-        var pending = new Dictionary<string, List<PendingChange<TEntity>>>(StringComparer.Ordinal);
+        var pending = new Dictionary<string, List<long>>(StringComparer.Ordinal);
         var createdOrder = new List<string>();
-        foreach (PendingChange<TEntity> change in _overlay.Values)
+        long[] sequences = [.. _overlay.Keys];
+        Array.Sort(sequences);
+        foreach (long sequence in sequences)
         {
-            if (!pending.TryGetValue(change.Key, out List<PendingChange<TEntity>>? changes))
+            PendingChange<TEntity> change = _overlay[sequence];
+            if (!pending.TryGetValue(change.Key, out List<long>? changes))
             {
-                pending[change.Key] = changes = new List<PendingChange<TEntity>>();
+                pending[change.Key] = changes = new List<long>();
                 if (!_rows.ContainsKey(change.Key))
                 {
                     createdOrder.Add(change.Key);
                 }
             }
 
-            changes.Add(change);
+            changes.Add(sequence);
         }
 
         var items = new List<TEntity>(_rows.Count + createdOrder.Count);
         var byKey = new Dictionary<string, TEntity>(items.Capacity, StringComparer.Ordinal);
-        foreach ((string key, ServerRow<TEntity> row) in _rows)
+        foreach ((string key, ServerRow<TEntity> row) in _rows.InOrder())
         {
             TEntity? visible = row.Entity;
-            if (pending.TryGetValue(key, out List<PendingChange<TEntity>>? changes))
+            if (pending.TryGetValue(key, out List<long>? changes))
             {
                 bool copied = false;
-                foreach (PendingChange<TEntity> change in changes)
+                foreach (long sequence in changes)
                 {
-                    Apply(change, ref visible, ref copied);
+                    Apply(sequence, ref visible, ref copied);
                 }
             }
 
@@ -625,9 +858,9 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
         {
             TEntity? visible = null;
             bool copied = false;
-            foreach (PendingChange<TEntity> change in pending[key])
+            foreach (long sequence in pending[key])
             {
-                Apply(change, ref visible, ref copied);
+                Apply(sequence, ref visible, ref copied);
             }
 
             if (visible is not null)

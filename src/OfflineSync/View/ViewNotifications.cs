@@ -17,6 +17,9 @@ internal sealed class ViewNotifications(Lock engineGate, ILogger logger)
     private readonly Lock _gate = new();
     private List<IDeferredNotification>? _pending;
 
+    // The list of the last flush, emptied, for the next notifications: a change under the lock then costs no allocation.
+    private List<IDeferredNotification>? _spare;
+
     /// <summary>Raises the view's notification now, or holds it until <see cref="Flush"/> when the caller holds the engine's lock.</summary>
     public void Notify(IDeferredNotification view)
     {
@@ -30,7 +33,13 @@ internal sealed class ViewNotifications(Lock engineGate, ILogger logger)
         {
             lock (_gate)
             {
-                (_pending ??= []).Add(view);
+                if (_pending is null)
+                {
+                    _pending = _spare ?? [];
+                    _spare = null;
+                }
+
+                _pending.Add(view);
             }
         }
     }
@@ -69,6 +78,12 @@ internal sealed class ViewNotifications(Lock engineGate, ILogger logger)
             {
                 view.ClearPending();
                 Raise(view);
+            }
+
+            pending.Clear();
+            lock (_gate)
+            {
+                _spare ??= pending;
             }
         }
     }

@@ -34,6 +34,22 @@ internal static class GeneratorHarness
             references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
+    /// <summary>
+    /// Returns <paramref name="compilation"/> with the file at <paramref name="path"/> edited as an editor does: a new tree
+    /// in its place, every other tree the same object.
+    /// </summary>
+    public static CSharpCompilation Edit(CSharpCompilation compilation, string path, string before, string after)
+    {
+        SyntaxTree tree = compilation.SyntaxTrees.Single(t => t.FilePath == path);
+        string text = tree.ToString();
+        if (!text.Contains(before, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"{path} does not contain '{before}'.", nameof(before));
+        }
+
+        return compilation.ReplaceSyntaxTree(tree, CSharpSyntaxTree.ParseText(text.Replace(before, after, StringComparison.Ordinal), ParseOptions, path));
+    }
+
     /// <summary>A driver with the OfflineSync generator alone (what the incrementality tests watch), or with System.Text.Json's beside it.</summary>
     public static GeneratorDriver CreateDriver(bool trackSteps = true, bool withJsonGenerator = false) =>
         CSharpGeneratorDriver.Create(

@@ -16,7 +16,17 @@ public sealed partial class TestServer
         private static readonly Lazy<string> Database = new(CreateDatabase);
         private readonly string _schema = TestDatabase.NewSchema();
 
-        public void Configure(SyncServerOptions options) => options.UsePostgres(Database.Value, store => store.Schema = _schema);
+        // Named after its schema, so what it holds is told apart from the other tests' servers in pg_stat_activity.
+        public void Configure(SyncServerOptions options) =>
+            options.UsePostgres(new NpgsqlConnectionStringBuilder(Database.Value) { ApplicationName = _schema }.ConnectionString, store => store.Schema = _schema);
+
+        public long HeldByReaders()
+        {
+            using NpgsqlConnection connection = Open();
+            using var command = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = @value AND state <> 'idle';", connection);
+            command.Parameters.AddWithValue("value", _schema);
+            return (long)command.ExecuteScalar()!;
+        }
 
         public long Count(string tableAndCondition)
         {

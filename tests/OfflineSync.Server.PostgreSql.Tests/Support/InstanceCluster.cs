@@ -1,4 +1,5 @@
 using OfflineSync.Http;
+using OfflineSync.Server.Tests.Infrastructure;
 using TodoApp.Model;
 
 namespace OfflineSync.Server.PostgreSql.Tests.Support;

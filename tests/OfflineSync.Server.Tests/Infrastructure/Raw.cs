@@ -85,6 +85,27 @@ public static class Raw
         return events;
     }
 
+    /// <summary>
+    /// Opens a feed as a client that then stops reading: a raw connection with a small receive buffer, of which only the
+    /// answer's headers are read. Returns the connection (dispose it to leave) and the status line.
+    /// </summary>
+    public static async Task<(System.Net.Sockets.TcpClient Connection, string Head)> OpenUnreadFeedAsync(TestServer server, string resource, string clientId, long after = 0)
+    {
+        var tcp = new System.Net.Sockets.TcpClient { ReceiveBufferSize = 4096 };
+        await tcp.ConnectAsync(IPAddress.Loopback, server.Host.Address.Port);
+        string resume = after > 0 ? $"Last-Event-ID: {after}\r\n" : "";
+        await tcp.GetStream().WriteAsync(Encoding.ASCII.GetBytes($"GET /sync/{resource}/events HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Client-Id: {clientId}\r\n{resume}Accept: text/event-stream\r\n\r\n"));
+        var head = new StringBuilder();
+        byte[] one = new byte[1];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        while (!head.ToString().EndsWith("\r\n\r\n", StringComparison.Ordinal) && await tcp.GetStream().ReadAsync(one, timeout.Token) == 1)
+        {
+            head.Append((char)one[0]);
+        }
+
+        return (tcp, head.ToString());
+    }
+
     public static string? OptionalString(JsonElement item, string name) =>
         item.TryGetProperty(name, out JsonElement value) ? value.GetString() : null;
 

@@ -27,6 +27,17 @@ public sealed partial class TestServer
             return (long)command.ExecuteScalar()!;
         }
 
+        public long HeldByReaders()
+        {
+            // A TRUNCATE checkpoint completes only when no reader is inside the WAL: "busy" says one is.
+            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path, Pooling = false, DefaultTimeout = 1 }.ToString());
+            connection.Open();
+            using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            using SqliteDataReader reader = command.ExecuteReader();
+            return reader.Read() ? reader.GetInt64(0) : 0;
+        }
+
         public int Execute(string sql, string value)
         {
             using var connection = new SqliteConnection($"Data Source={Path};Pooling=False");

@@ -66,6 +66,12 @@ public sealed partial class TestServer : IAsyncDisposable
     /// <summary>Counts the rows of a table of the server's store (<c>"rows WHERE resource = 'folders'"</c>), read beside the running server.</summary>
     public long Count(string tableAndCondition) => _store.Count(tableAndCondition);
 
+    /// <summary>
+    /// Counts what readers hold of the store right now: on SQLite 1 when a read transaction keeps the WAL from being
+    /// checkpointed, on PostgreSQL the server's connections busy with a statement or a transaction (its listener aside).
+    /// </summary>
+    public long HeldByReaders() => _store.HeldByReaders();
+
     /// <summary>Runs one statement on the (stopped) server's store, with <paramref name="value"/> as <c>@value</c>; returns the rows it changed.</summary>
     public int Execute(string sql, string value) => _store.Execute(sql, value);
 

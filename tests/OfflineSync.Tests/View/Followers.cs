@@ -17,6 +17,6 @@ internal static class Followers
     {
         var options = new SyncRetryOptions { JitterRatio = 0 };
         retry?.Invoke(options);
-        return new FeedFollower<ViewTodo>(server, view, store ?? new InMemoryMutationStore(), new FeedSettings(time, options, static () => 0, maxListBytes), NullLogger.Instance);
+        return new FeedFollower<ViewTodo>(server, view, store ?? new InMemoryMutationStore(), new FeedSettings(time, new RetryPolicy(options, static () => 0), maxListBytes), NullLogger.Instance);
     }
 }

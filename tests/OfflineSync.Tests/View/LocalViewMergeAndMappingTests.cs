@@ -1,5 +1,7 @@
 using OfflineSync.Tests.View.Model;
 using static OfflineSync.Tests.View.ViewFixtures;
+using Category = OfflineSync.Tests.Model.Category;
+using Tag = OfflineSync.Tests.Model.Tag;
 
 namespace OfflineSync.Tests.View;
 
@@ -7,6 +9,7 @@ namespace OfflineSync.Tests.View;
 public class LocalViewMergeAndMappingTests
 {
     private const string OptimisticCategory = "optimistic_01HZX0000000000000000000C1";
+    private const string OptimisticTag = "optimistic_01HZX0000000000000000000T1";
 
     [Fact]
     public void Changed_MergesIntoTheCachedRow_KeepingPropertiesTheEventLacks()
@@ -26,7 +29,7 @@ public class LocalViewMergeAndMappingTests
     public void Changed_ReferenceChangedWithoutNavigation_ClearsTheLoadedNavigation()
     {
         var view = new LocalView<ViewTodo>(ClientId);
-        view.ApplyEvent(Event(ChangeKind.Existing, 1, new ViewTodo { Id = "a", CategoryId = "c1", Category = new ViewCategory { Id = "c1", Name = "Work" } }));
+        view.ApplyEvent(Event(ChangeKind.Existing, 1, new ViewTodo { Id = "a", CategoryId = "c1", Category = new Category { Id = "c1", Name = "Work" } }));
 
         view.ApplyEvent(Changed(2, "a", "2", """{"categoryId":"c2"}"""));
 
@@ -39,7 +42,7 @@ public class LocalViewMergeAndMappingTests
     public void Changed_ReferenceChangedWithNavigation_TakesTheEventsNavigation()
     {
         var view = new LocalView<ViewTodo>(ClientId);
-        view.ApplyEvent(Event(ChangeKind.Existing, 1, new ViewTodo { Id = "a", CategoryId = "c1", Category = new ViewCategory { Id = "c1", Name = "Work" } }));
+        view.ApplyEvent(Event(ChangeKind.Existing, 1, new ViewTodo { Id = "a", CategoryId = "c1", Category = new Category { Id = "c1", Name = "Work" } }));
 
         view.ApplyEvent(Changed(2, "a", "2", """{"categoryId":"c2","category":{"id":"c2","name":"Home"}}"""));
 
@@ -50,7 +53,7 @@ public class LocalViewMergeAndMappingTests
     public void Changed_ReferenceUnchanged_KeepsTheLoadedNavigation()
     {
         var view = new LocalView<ViewTodo>(ClientId);
-        view.ApplyEvent(Event(ChangeKind.Existing, 1, new ViewTodo { Id = "a", CategoryId = "c1", Category = new ViewCategory { Id = "c1", Name = "Work" } }));
+        view.ApplyEvent(Event(ChangeKind.Existing, 1, new ViewTodo { Id = "a", CategoryId = "c1", Category = new Category { Id = "c1", Name = "Work" } }));
 
         view.ApplyEvent(Changed(2, "a", "2", """{"categoryId":"c1","title":"x"}"""));
 
@@ -69,18 +72,20 @@ public class LocalViewMergeAndMappingTests
     [Fact]
     public void ApplyMapping_RewritesReferencesToTheMappedResource_InPendingCreatesAndPatches()
     {
-        // S3, S12, S13: a todo created and edited against an optimistic category shows the server key once mapped.
+        // S3, S12, S13: a todo created and edited against an optimistic category and tag shows the server keys
+        // once mapped; the category's key in the tag list is another resource's and stays.
         var view = new LocalView<ViewTodo>(ClientId);
-        view.AddCreate(1, new ViewTodo { Id = "optimistic_todo", CategoryId = OptimisticCategory, TagIds = ["x", OptimisticCategory] });
+        view.AddCreate(1, new ViewTodo { Id = "optimistic_todo", CategoryId = OptimisticCategory, TagIds = ["x", OptimisticTag, OptimisticCategory] });
         view.ApplyEvent(Event(ChangeKind.Existing, 1, Todo("b", "B", "1")));
         view.AddUpdate(2, "b", new ViewTodoPatch { CategoryId = OptimisticCategory });
         IReadOnlyList<ViewTodo> before = view.Items;
 
-        view.ApplyMapping(new IdMapping(ViewCategory.ResourceName, OptimisticCategory, "cat-1"));
+        view.ApplyMapping(new IdMapping(Category.ResourceName, OptimisticCategory, "cat-1"));
+        view.ApplyMapping(new IdMapping(Tag.ResourceName, OptimisticTag, "tag-1"));
 
         Assert.True(view.TryGet("optimistic_todo", out ViewTodo? created));
         Assert.Equal("cat-1", created.CategoryId);
-        Assert.Equal(["x", "cat-1"], created.TagIds);
+        Assert.Equal(["x", "tag-1", OptimisticCategory], created.TagIds);
         Assert.True(view.TryGet("b", out ViewTodo? edited));
         Assert.Equal("cat-1", edited.CategoryId);
 
@@ -93,7 +98,7 @@ public class LocalViewMergeAndMappingTests
     {
         // S3: the app may still hold the optimistic key after the category was confirmed.
         var view = new LocalView<ViewTodo>(ClientId);
-        view.ApplyMapping(new IdMapping(ViewCategory.ResourceName, OptimisticCategory, "cat-1"));
+        view.ApplyMapping(new IdMapping(Category.ResourceName, OptimisticCategory, "cat-1"));
 
         view.AddCreate(1, new ViewTodo { Id = "optimistic_todo", CategoryId = OptimisticCategory });
 

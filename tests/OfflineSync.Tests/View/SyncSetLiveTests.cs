@@ -2,6 +2,7 @@ using System.Collections.Specialized;
 using System.ComponentModel;
 using OfflineSync.Tests.View.Model;
 using static OfflineSync.Tests.View.ViewFixtures;
+using ViewTodoSet = OfflineSync.Tests.Model.TestSync.ViewTodoSet;
 
 namespace OfflineSync.Tests.View;
 

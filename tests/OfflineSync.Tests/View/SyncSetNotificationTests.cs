@@ -63,9 +63,12 @@ public sealed class SyncSetNotificationTests
     [Fact]
     public async Task ANotificationHandlerThatThrows_DoesNotStopLaterNotifications()
     {
-        // Raised like the engine's events: a throwing handler is logged and the set keeps notifying.
+        // Raised like the engine's events: a throwing handler is logged and the set keeps notifying. The feed goes
+        // live first: while its thread publishes the status, a create's notification is left to that thread (one
+        // publisher at a time), and on a loaded machine it may not have run when the create returns.
         await using SyncHarness harness = await Task.Run(() => new SyncHarness());
         TestSync sync = harness.Client;
+        await Poll.Until(() => sync.Tags.Status == SyncSetStatus.Live, "the tags feed is live");
         int raised = 0;
         sync.Tags.CollectionChanged += (_, _) =>
         {

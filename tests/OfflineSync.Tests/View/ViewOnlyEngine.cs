@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using OfflineSync.Tests.View.Model;
 
 namespace OfflineSync.Tests.View;
 
@@ -56,12 +55,6 @@ internal sealed class ViewOnlyEngine : ISyncEngine, ILocalViewSource
     public IReadOnlyList<TEntity> GetItems<TEntity>()
         where TEntity : class, ISyncEntity<TEntity> =>
         ViewOf<TEntity>().Items;
-}
-
-/// <summary>A typed set as the generator would emit it.</summary>
-internal sealed class ViewTodoSet(ISyncEngine engine) : SyncSet<ViewTodo>(engine)
-{
-    public ViewTodo Update(string key, ViewTodoPatch patch) => UpdateCore(key, patch, null);
 }
 
 /// <summary>A UI-like context: posted work runs only when the test pumps it, with the context current.</summary>

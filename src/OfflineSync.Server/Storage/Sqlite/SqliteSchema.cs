@@ -11,8 +11,10 @@ internal static class SqliteSchema
     /// <summary>
     /// The layout this server writes. 0: the first layout (idempotency records keyed by key alone).
     /// 1: idempotency records keyed by (client id, key), fingerprints bound to the client.
+    /// 2: the change log keeps one entry per row (its last change, weighed in <c>bytes</c>) and no copy of the row;
+    /// retention's bound per resource in <c>prune_points</c>, the log's size in <c>meta</c>.
     /// </summary>
-    public const int Version = 1;
+    public const int Version = 2;
 
     /// <summary>Creates whatever is missing of the current layout; safe on a file already at <see cref="Version"/>.</summary>
     public const string Create = """
@@ -32,11 +34,12 @@ internal static class SqliteSchema
             resource TEXT NOT NULL,
             key TEXT NOT NULL,
             kind INTEGER NOT NULL,
-            version INTEGER NOT NULL,
-            origin_optimistic_key TEXT,
-            json BLOB,
+            bytes INTEGER NOT NULL,
             created_at INTEGER NOT NULL);
         CREATE INDEX IF NOT EXISTS changes_by_resource ON changes (resource, seq);
+        CREATE TABLE IF NOT EXISTS prune_points (
+            resource TEXT PRIMARY KEY,
+            through INTEGER NOT NULL) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS idempotency (
             client_id TEXT NOT NULL,
             key TEXT NOT NULL,
@@ -56,7 +59,4 @@ internal static class SqliteSchema
             name TEXT PRIMARY KEY,
             value INTEGER NOT NULL) WITHOUT ROWID;
         """;
-
-    /// <summary>The meta row holding the highest change sequence removed by retention.</summary>
-    public const string PrunedThrough = "pruned_through";
 }

@@ -24,10 +24,35 @@ internal static class SqliteSchemaMigrator
             MigrateIdempotencyFrom0(connection, transaction);
         }
 
+        bool logOfLayout1 = version < 2 && Scalar(connection, transaction, "SELECT COUNT(*) FROM pragma_table_info('changes') WHERE name = 'json';") > 0;
         Execute(connection, transaction, SqliteSchema.Create);
+        if (logOfLayout1)
+        {
+            MigrateChangesFrom1(connection, transaction);
+        }
+
         Execute(connection, transaction, $"PRAGMA user_version = {SqliteSchema.Version};");
         transaction.Commit();
     }
+
+    /// <summary>
+    /// Layouts 0 and 1 kept every change with a copy of its row. The log keeps each row's last change only, weighed,
+    /// without the copy (the row holds the data): a reader at any position still reads every row changed after it. The
+    /// prune point that held for every resource becomes each resource's own, and the log's size is counted.
+    /// </summary>
+    private static void MigrateChangesFrom1(SqliteConnection connection, SqliteTransaction transaction) => Execute(connection, transaction, $"""
+        DELETE FROM changes WHERE NOT EXISTS (SELECT 1 FROM rows r WHERE r.resource = changes.resource AND r.key = changes.key AND r.seq = changes.seq);
+        ALTER TABLE changes ADD COLUMN bytes INTEGER NOT NULL DEFAULT 0;
+        UPDATE changes SET bytes = length(key) + COALESCE((SELECT length(r.json) FROM rows r WHERE r.resource = changes.resource AND r.key = changes.key), 0);
+        ALTER TABLE changes DROP COLUMN json;
+        ALTER TABLE changes DROP COLUMN origin_optimistic_key;
+        ALTER TABLE changes DROP COLUMN version;
+        INSERT INTO prune_points (resource, through)
+            SELECT DISTINCT r.resource, m.value FROM rows r JOIN meta m ON m.name = '{MetaNames.PrunedThrough}' AND m.value > 0 WHERE true
+            ON CONFLICT (resource) DO NOTHING;
+        INSERT INTO meta (name, value) SELECT '{MetaNames.RetainedChanges}', COUNT(*) FROM changes WHERE true ON CONFLICT (name) DO UPDATE SET value = excluded.value;
+        INSERT INTO meta (name, value) SELECT '{MetaNames.RetainedBytes}', COALESCE(SUM(bytes), 0) FROM changes WHERE true ON CONFLICT (name) DO UPDATE SET value = excluded.value;
+        """);
 
     /// <summary>
     /// Layout 0 kept idempotency records by key alone, with fingerprints of the request alone. Each record

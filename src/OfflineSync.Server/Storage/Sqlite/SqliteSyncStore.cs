@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace OfflineSync.Server.Storage.Sqlite;
@@ -8,6 +8,11 @@ namespace OfflineSync.Server.Storage.Sqlite;
 /// lock (SQLite has one writer anyway, and keeping its prepared commands saves most of the per-mutation
 /// cost), and pooled read-only connections that WAL lets run beside the writer.
 /// </summary>
+/// <remarks>
+/// The WAL stays small because no read holds a transaction while its caller sends (each read is a page of its own,
+/// <see cref="SqliteReads"/>), so the automatic checkpoint, every <see cref="SyncServerOptions.WalSizeLimit"/> bytes,
+/// completes, and <c>journal_size_limit</c> cuts the file back to that size each time SQLite starts the log over.
+/// </remarks>
 internal sealed class SqliteSyncStore : ISyncStore
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
@@ -16,8 +21,8 @@ internal sealed class SqliteSyncStore : ISyncStore
     private readonly SqliteConnection _writer;
     private readonly SqliteWriteSession _session;
     private readonly string _readConnectionString;
+    private SqliteLogState _log;
     private long _head;
-    private long _prunedThrough;
     private bool _disposed;
 
     /// <summary>Opens (or creates) the file at <paramref name="path"/> and brings it to the current layout.</summary>
@@ -45,14 +50,17 @@ internal sealed class SqliteSyncStore : ISyncStore
         _writer.Open();
         Execute(_writer, "PRAGMA journal_mode=WAL;");
         Execute(_writer, options.FlushEachCommit ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;");
-        SqliteSchemaMigrator.Open(_writer);
-        _head = SqliteReads.Head(_writer);
-        using (SqliteCommand pruned = _writer.CreateCommand())
+        long pageSize;
+        using (SqliteCommand page = _writer.CreateCommand())
         {
-            pruned.CommandText = $"SELECT COALESCE((SELECT value FROM meta WHERE name = '{SqliteSchema.PrunedThrough}'), 0);";
-            _prunedThrough = (long)pruned.ExecuteScalar()!;
+            page.CommandText = "PRAGMA page_size;";
+            pageSize = (long)page.ExecuteScalar()!;
         }
 
+        Execute(_writer, string.Create(CultureInfo.InvariantCulture, $"PRAGMA wal_autocheckpoint={Math.Max(1, options.WalSizeLimit / pageSize)}; PRAGMA journal_size_limit={options.WalSizeLimit};"));
+        SqliteSchemaMigrator.Open(_writer);
+        _log = new SqliteLogState(SqliteReads.Head(_writer), Meta(MetaNames.PrunedThrough), Meta(MetaNames.RetainedChanges), Meta(MetaNames.RetainedBytes));
+        _head = _log.Head;
         _session = new SqliteWriteSession(_writer);
     }
 
@@ -64,19 +72,20 @@ internal sealed class SqliteSyncStore : ISyncStore
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         await _writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        long headBefore = _head;
+        long headBefore = _log.Head, headAfter = headBefore;
         T result;
         try
         {
             using SqliteTransaction transaction = _writer.BeginTransaction(deferred: false);
-            _session.Begin(transaction, _head, _prunedThrough, _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
+            _session.Begin(transaction, _log, _options.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds());
             try
             {
                 result = await work(_session).ConfigureAwait(false);
-                _session.Prune(_retention);
+                _session.Prune(_retention, _log);
                 transaction.Commit();
-                Volatile.Write(ref _head, _session.Head);
-                _prunedThrough = _session.PrunedThrough;
+                _log = _session.Log;
+                headAfter = _log.Head;
+                Volatile.Write(ref _head, headAfter);
             }
             finally
             {
@@ -88,9 +97,9 @@ internal sealed class SqliteSyncStore : ISyncStore
             _writeLock.Release();
         }
 
-        if (_head != headBefore)
+        if (headAfter != headBefore)
         {
-            Committed?.Invoke(_head);
+            Committed?.Invoke(headAfter);
         }
 
         return result;
@@ -102,28 +111,22 @@ internal sealed class SqliteSyncStore : ISyncStore
         return Task.FromResult(SqliteReads.GetRow(connection, scope, key));
     }
 
-    public Task<RowPage> ListPageAsync(ReadScope scope, string? after, int limit, CancellationToken cancellationToken)
+    public Task<RowPage> ListPageAsync(ReadScope scope, string? after, PageBudget budget, CancellationToken cancellationToken)
     {
         using SqliteConnection connection = OpenReader();
-        return Task.FromResult(SqliteReads.ListPage(connection, scope, after, limit));
+        return Task.FromResult(SqliteReads.ListPage(connection, scope, after, budget));
     }
 
-    public async IAsyncEnumerable<RowItem> ReadSnapshotAsync(ReadScope scope, Action<long> head, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public Task<RowPage> ReadSnapshotPageAsync(ReadScope scope, long after, long? through, PageBudget budget, CancellationToken cancellationToken)
     {
         using SqliteConnection connection = OpenReader();
-        foreach (RowItem row in SqliteReads.Snapshot(connection, scope, head))
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            yield return row;
-        }
-
-        await Task.CompletedTask.ConfigureAwait(false);
+        return Task.FromResult(SqliteReads.SnapshotPage(connection, scope, after, through, budget));
     }
 
-    public Task<ChangePage> ReadChangesAsync(string resource, long after, int limit, CancellationToken cancellationToken)
+    public Task<ChangePage> ReadChangesAsync(string resource, long after, PageBudget budget, CancellationToken cancellationToken)
     {
         using SqliteConnection connection = OpenReader();
-        return Task.FromResult(SqliteReads.ChangesAfter(connection, resource, after, limit));
+        return Task.FromResult(SqliteReads.ChangesAfter(connection, resource, after, budget));
     }
 
     public ValueTask DisposeAsync()
@@ -141,6 +144,16 @@ internal sealed class SqliteSyncStore : ISyncStore
 
         _disposed = true;
         _session.Dispose();
+        try
+        {
+            // The next start finds the data in the database file and no WAL to replay.
+            Execute(_writer, "PRAGMA wal_checkpoint(TRUNCATE);");
+        }
+        catch (SqliteException)
+        {
+            // A reader still open keeps the log; SQLite checkpoints it on the next start.
+        }
+
         _writer.Dispose();
         using (var pooled = new SqliteConnection(_readConnectionString))
         {
@@ -157,6 +170,14 @@ internal sealed class SqliteSyncStore : ISyncStore
         var connection = new SqliteConnection(_readConnectionString);
         connection.Open();
         return connection;
+    }
+
+    private long Meta(string name)
+    {
+        using SqliteCommand command = _writer.CreateCommand();
+        command.CommandText = "SELECT COALESCE((SELECT value FROM meta WHERE name = $name), 0);";
+        command.Parameters.AddWithValue("$name", name);
+        return (long)command.ExecuteScalar()!;
     }
 
     private static void Execute(SqliteConnection connection, string sql)

@@ -13,6 +13,8 @@ internal sealed class SqliteWriteSession : IWriteSession, IDisposable
     private readonly SqliteCommand _insertRow;
     private readonly SqliteCommand _updateRow;
     private readonly SqliteCommand _appendChange;
+    private readonly SqliteCommand _replaceChange;
+    private readonly SqliteCommand _writeLogSize;
     private readonly SqliteCommand _getIdempotency;
     private readonly SqliteCommand _putIdempotency;
     private readonly SqliteCommand _nextKey;
@@ -24,31 +26,29 @@ internal sealed class SqliteWriteSession : IWriteSession, IDisposable
         _getRow = Prepare(connection, "SELECT json, version, seq, client_id, origin_optimistic_key, deleted FROM rows WHERE resource = $resource AND key = $key;", "$resource", "$key");
         _insertRow = Prepare(connection, "INSERT INTO rows (resource, key, json, version, seq, client_id, origin_optimistic_key, deleted) VALUES ($resource, $key, $json, $version, $seq, $client, $origin, 0);", "$resource", "$key", "$json", "$version", "$seq", "$client", "$origin");
         _updateRow = Prepare(connection, "UPDATE rows SET json = $json, version = $version, seq = $seq, deleted = $deleted WHERE resource = $resource AND key = $key;", "$resource", "$key", "$json", "$version", "$seq", "$deleted");
-        _appendChange = Prepare(connection, "INSERT INTO changes (resource, key, kind, version, origin_optimistic_key, json, created_at) VALUES ($resource, $key, $kind, $version, $origin, $json, $now) RETURNING seq;", "$resource", "$key", "$kind", "$version", "$origin", "$json", "$now");
+        _appendChange = Prepare(connection, "INSERT INTO changes (resource, key, kind, bytes, created_at) VALUES ($resource, $key, $kind, $bytes, $now) RETURNING seq;", "$resource", "$key", "$kind", "$bytes", "$now");
+        _replaceChange = Prepare(connection, "DELETE FROM changes WHERE seq = (SELECT seq FROM rows WHERE resource = $resource AND key = $key) RETURNING bytes;", "$resource", "$key");
+        _writeLogSize = Prepare(connection, $"INSERT INTO meta (name, value) VALUES ('{MetaNames.RetainedChanges}', $changes), ('{MetaNames.RetainedBytes}', $bytes) ON CONFLICT (name) DO UPDATE SET value = excluded.value;", "$changes", "$bytes");
         _getIdempotency = Prepare(connection, "SELECT request_hash, status, entity_key, optimistic_key, version, body, expires_at FROM idempotency WHERE client_id = $client AND key = $key;", "$client", "$key");
         _putIdempotency = Prepare(connection, "INSERT OR REPLACE INTO idempotency (client_id, key, request_hash, status, entity_key, optimistic_key, version, body, expires_at) VALUES ($client, $key, $hash, $status, $entity, $optimistic, $version, $body, $expires);", "$client", "$key", "$hash", "$status", "$entity", "$optimistic", "$version", "$body", "$expires");
         _nextKey = Prepare(connection, "INSERT INTO key_sequences (resource, last) VALUES ($resource, 1) ON CONFLICT (resource) DO UPDATE SET last = last + 1 RETURNING last;", "$resource");
         _raiseKey = Prepare(connection, "INSERT INTO key_sequences (resource, last) VALUES ($resource, $value) ON CONFLICT (resource) DO UPDATE SET last = max(last, $value);", "$resource", "$value");
-        _all = [_getRow, _insertRow, _updateRow, _appendChange, _getIdempotency, _putIdempotency, _nextKey, _raiseKey];
+        _all = [_getRow, _insertRow, _updateRow, _appendChange, _replaceChange, _writeLogSize, _getIdempotency, _putIdempotency, _nextKey, _raiseKey];
     }
 
-    /// <summary>Gets the head sequence including the changes of this transaction.</summary>
-    public long Head { get; private set; }
-
-    /// <summary>Gets the highest pruned sequence including this transaction's pruning.</summary>
-    public long PrunedThrough { get; private set; }
+    /// <summary>Gets the change log's state including this transaction's changes and pruning.</summary>
+    public SqliteLogState Log { get; private set; }
 
     public long Now { get; private set; }
 
-    public void Begin(SqliteTransaction transaction, long head, long prunedThrough, long now)
+    public void Begin(SqliteTransaction transaction, SqliteLogState log, long now)
     {
         foreach (SqliteCommand command in _all)
         {
             command.Transaction = transaction;
         }
 
-        Head = head;
-        PrunedThrough = prunedThrough;
+        Log = log;
         Now = now;
     }
 
@@ -86,14 +86,21 @@ internal sealed class SqliteWriteSession : IWriteSession, IDisposable
 
     public void InsertRow(string resource, string key, byte[] json, long version, string? clientId, string? origin)
     {
-        long seq = AppendChange(resource, key, StoredChangeKind.Added, version, origin, json);
+        long seq = AppendChange(resource, key, StoredChangeKind.Added, json);
         SetParameters(_insertRow, resource, key, json, version, seq, clientId, origin);
         _insertRow.ExecuteNonQuery();
     }
 
     public void UpdateRow(string resource, string key, byte[]? json, long version, string? origin, bool deleted)
     {
-        long seq = AppendChange(resource, key, deleted ? StoredChangeKind.Removed : StoredChangeKind.Changed, version, origin, json);
+        // The row's entry in the log gives way to this change (ChangeLog): one entry per row, however often it changes.
+        SetParameters(_replaceChange, resource, key);
+        if (_replaceChange.ExecuteScalar() is long replaced)
+        {
+            Log = Log with { Changes = Log.Changes - 1, Bytes = Log.Bytes - replaced };
+        }
+
+        long seq = AppendChange(resource, key, deleted ? StoredChangeKind.Removed : StoredChangeKind.Changed, json);
         SetParameters(_updateRow, resource, key, json, version, seq, deleted ? 1L : 0L);
         _updateRow.ExecuteNonQuery();
     }
@@ -138,10 +145,24 @@ internal sealed class SqliteWriteSession : IWriteSession, IDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>Drops change-log entries past retention and expired idempotency records.</summary>
-    public void Prune(Retention retention)
+    /// <summary>
+    /// Drops change-log entries past retention — the oldest, up to the highest sequence the count, size or age limit asks
+    /// for — raising the prune point of each resource whose entries go, and expired idempotency records; then writes the
+    /// log's size for the next transaction.
+    /// </summary>
+    public void Prune(Retention retention, SqliteLogState before)
     {
-        long cut = retention.CountCut(Head, PrunedThrough);
+        long cut = Log.PrunedThrough;
+        if (retention.ExcessChanges(Log.Changes) is > 0 and long excessChanges)
+        {
+            cut = Math.Max(cut, ScalarInt64("SELECT seq FROM changes ORDER BY seq LIMIT 1 OFFSET $skip;", ("$skip", excessChanges - 1)));
+        }
+
+        if (retention.ExcessBytes(Log.Bytes) is > 0 and long excessBytes)
+        {
+            cut = Math.Max(cut, SequenceWeighing(excessBytes));
+        }
+
         if (retention.TakeAgePrune(Now))
         {
             long byAge = ScalarInt64("SELECT COALESCE(MAX(seq), 0) FROM changes WHERE seq > $after AND created_at < $cutoff;", ("$after", cut), ("$cutoff", retention.AgeCutoff(Now)));
@@ -149,11 +170,20 @@ internal sealed class SqliteWriteSession : IWriteSession, IDisposable
             Execute("DELETE FROM idempotency WHERE expires_at <= $now;", ("$now", Now));
         }
 
-        if (cut > PrunedThrough)
+        if (cut > Log.PrunedThrough)
         {
+            Execute("INSERT INTO prune_points (resource, through) SELECT resource, MAX(seq) FROM changes WHERE seq <= $cut GROUP BY resource ON CONFLICT (resource) DO UPDATE SET through = max(through, excluded.through);", ("$cut", cut));
+            long removed = ScalarInt64("SELECT COUNT(*) FROM changes WHERE seq <= $cut;", ("$cut", cut));
+            long weight = ScalarInt64("SELECT COALESCE(SUM(bytes), 0) FROM changes WHERE seq <= $cut;", ("$cut", cut));
             Execute("DELETE FROM changes WHERE seq <= $cut;", ("$cut", cut));
-            Execute($"INSERT INTO meta (name, value) VALUES ('{SqliteSchema.PrunedThrough}', $cut) ON CONFLICT (name) DO UPDATE SET value = $cut;", ("$cut", cut));
-            PrunedThrough = cut;
+            Execute($"INSERT INTO meta (name, value) VALUES ('{MetaNames.PrunedThrough}', $cut) ON CONFLICT (name) DO UPDATE SET value = $cut;", ("$cut", cut));
+            Log = Log with { PrunedThrough = cut, Changes = Log.Changes - removed, Bytes = Log.Bytes - weight };
+        }
+
+        if (Log.Changes != before.Changes || Log.Bytes != before.Bytes)
+        {
+            SetParameters(_writeLogSize, Log.Changes, Log.Bytes);
+            _writeLogSize.ExecuteNonQuery();
         }
     }
 
@@ -165,11 +195,27 @@ internal sealed class SqliteWriteSession : IWriteSession, IDisposable
         }
     }
 
-    private long AppendChange(string resource, string key, StoredChangeKind kind, long version, string? origin, byte[]? json)
+    private long AppendChange(string resource, string key, StoredChangeKind kind, byte[]? json)
     {
-        SetParameters(_appendChange, resource, key, (long)kind, version, origin, json, Now);
+        long weight = ChangeLog.Weight(key, json);
+        SetParameters(_appendChange, resource, key, (long)kind, weight, Now);
         long seq = (long)_appendChange.ExecuteScalar()!;
-        Head = seq;
+        Log = Log with { Head = seq, Changes = Log.Changes + 1, Bytes = Log.Bytes + weight };
+        return seq;
+    }
+
+    /// <summary>Returns the sequence of the oldest entries whose weights add up to <paramref name="bytes"/>: reads from the oldest and stops there.</summary>
+    private long SequenceWeighing(long bytes)
+    {
+        using SqliteCommand command = AdHoc("SELECT seq, bytes FROM changes ORDER BY seq;", []);
+        using SqliteDataReader reader = command.ExecuteReader();
+        long sum = 0, seq = 0;
+        while (sum < bytes && reader.Read())
+        {
+            seq = reader.GetInt64(0);
+            sum += reader.GetInt64(1);
+        }
+
         return seq;
     }
 
@@ -219,3 +265,10 @@ internal sealed class SqliteWriteSession : IWriteSession, IDisposable
         }
     }
 }
+
+/// <summary>The SQLite change log as the writer knows it between transactions: its head, retention's bound, and its size for retention.</summary>
+/// <param name="Head">The last sequence handed out.</param>
+/// <param name="PrunedThrough">The highest sequence retention removed, of any resource.</param>
+/// <param name="Changes">The number of entries.</param>
+/// <param name="Bytes">The sum of the entries' weights (<see cref="ChangeLog.Weight"/>).</param>
+internal readonly record struct SqliteLogState(long Head, long PrunedThrough, long Changes, long Bytes);

@@ -1,4 +1,4 @@
-namespace OfflineSync.Server.PostgreSql.Tests.Support;
+namespace OfflineSync.Server.Tests.Infrastructure;
 
 /// <summary>Waits for a condition that another instance, a feed or a restarted process makes true some time later; no timed assertions.</summary>
 internal static class Eventually
