@@ -21,6 +21,9 @@ internal sealed class CrashingStore(SqliteMutationStore inner, int crashAt) : IM
 
     public void Complete(long sequence, IdMapping? mapping) => Write(() => inner.Complete(sequence, mapping));
 
+    public void Complete(IReadOnlyList<CompletedMutation> completed, IReadOnlyList<StoredMutation> updated) =>
+        Write(() => inner.Complete(completed, updated));
+
     public void AddMapping(IdMapping mapping) => Write(() => inner.AddMapping(mapping));
 
     public long NextOptimisticCounter(string resource)
