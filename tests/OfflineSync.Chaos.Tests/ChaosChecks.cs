@@ -132,7 +132,7 @@ internal static class ChaosChecks
 
     /// <summary>
     /// R4: a returned update reached its row (its stamp is in a row state of the change log) unless the
-    /// same client later updated (S6 merges) or deleted (S6 drops) the item, the row was deleted (S11: gone),
+    /// same client later updated (S6 merges) or deleted (S6 drops) the item, or tried to (a call cut by a kill), the row was deleted (S11: gone),
     /// or, under ServerWins only, another client changed the row (S11: a conflict drops it).
     /// </summary>
     private static void CheckUpdates(ConflictStrategy strategy, History history, Journals journals, List<string> violations)
@@ -333,9 +333,13 @@ internal static class ChaosChecks
         public IEnumerable<(string Client, JournalEntry Entry)> Events(string op) =>
             _journals.SelectMany(j => j.Value.Where(e => e.Op == op).Select(e => (j.Key, e)));
 
-        /// <summary>Whether the client, after position <paramref name="index"/>, updated or tried to delete the item again.</summary>
+        /// <summary>
+        /// Whether the client, after position <paramref name="index"/>, tried to update or delete the item again. A try is
+        /// enough: a call cut by a kill may have stored its change before it could return (S4), and an update merges into
+        /// the pending one (S6), whose earlier stamp then never reaches the row.
+        /// </summary>
         public bool LaterWrite(string client, string nonce, int index) =>
-            _journals[client].Skip(index + 1).Any(e => e.Nonce == nonce && e.Op is "update" or "delete?");
+            _journals[client].Skip(index + 1).Any(e => e.Nonce == nonce && e.Op is "update?" or "delete?");
 
         /// <summary>The nonce of the client's returned create that gave <paramref name="key"/> to an item of <paramref name="resource"/>.</summary>
         public string? CreatedKey(string client, string resource, string key) =>

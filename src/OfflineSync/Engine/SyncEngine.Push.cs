@@ -325,6 +325,7 @@ internal sealed partial class SyncEngine
             }
         }
 
+        runtime.KeepConfirmedRow(serverKey, mutation.Kind == MutationKind.Delete);
         if (mapping is not null)
         {
             PublishMapping(mapping, events);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -58,12 +59,43 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
         {
             _pending[key] = row;
             _pendingSequence = sequence;
-            full = _pending.Count >= MaxRowsPerWrite;
-            if (!full && !_timerArmed)
+            full = PendingAddedLocked();
+        }
+
+        if (full)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Takes the position of the checkpoint the view was restored from.</summary>
+    public void Restored(long sequence)
+    {
+        lock (_pendingGate)
+        {
+            _pendingSequence = sequence;
+        }
+    }
+
+    /// <summary>
+    /// Records the row the view holds for <paramref name="key"/> after a push answer (<see langword="null"/>: the row was
+    /// deleted), with the position unchanged: the server applied the change before the feed brings it, and the feed
+    /// replays from the position whatever came after it. A row the feed recorded meanwhile at a newer version, or as
+    /// removed, stays. Nothing is recorded before the checkpoint has a position (the first list keeps every row).
+    /// </summary>
+    public void RowConfirmed(string key, ServerRow<TEntity>? row)
+    {
+        bool full;
+        lock (_pendingGate)
+        {
+            if (_pendingSequence == 0
+                || (row is not null && _pending.TryGetValue(key, out ServerRow<TEntity>? recorded) && (recorded is null || !IsNewer(row.Version, recorded.Version))))
             {
-                _timerArmed = true;
-                _timer.Change(WriteDelay, Timeout.InfiniteTimeSpan);
+                return;
             }
+
+            _pending[key] = row;
+            full = PendingAddedLocked();
         }
 
         if (full)
@@ -80,6 +112,7 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
             lock (_pendingGate)
             {
                 _pending = new Dictionary<string, ServerRow<TEntity>?>(StringComparer.Ordinal);
+                _pendingSequence = sequence;
             }
 
             _broken = false;
@@ -163,6 +196,25 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
             _timer.Dispose();
         }
     }
+
+    /// <summary>Arms the write after a change was added; returns whether enough wait to write them now.</summary>
+    private bool PendingAddedLocked()
+    {
+        bool full = _pending.Count >= MaxRowsPerWrite;
+        if (!full && !_timerArmed)
+        {
+            _timerArmed = true;
+            _timer.Change(WriteDelay, Timeout.InfiniteTimeSpan);
+        }
+
+        return full;
+    }
+
+    /// <summary>Whether <paramref name="version"/> is a later revision than <paramref name="than"/> (docs/protocol.md: versions count revisions).</summary>
+    private static bool IsNewer(string? version, string? than) =>
+        long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out long a)
+        && long.TryParse(than, NumberStyles.None, CultureInfo.InvariantCulture, out long b)
+        && a > b;
 
     private bool TryWrite(FeedCheckpointWrite write)
     {
