@@ -83,9 +83,9 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
     /// replays from the position whatever came after it. A row the feed recorded meanwhile at a newer version, or as
     /// removed, stays. Nothing is recorded before the checkpoint has a position (the first list keeps every row).
     /// </summary>
+    /// <remarks>Called under the engine's lock: it never writes itself, the timer does (at once when enough wait).</remarks>
     public void RowConfirmed(string key, ServerRow<TEntity>? row)
     {
-        bool full;
         lock (_pendingGate)
         {
             if (_pendingSequence == 0
@@ -95,12 +95,11 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
             }
 
             _pending[key] = row;
-            full = PendingAddedLocked();
-        }
-
-        if (full)
-        {
-            Flush();
+            if (PendingAddedLocked())
+            {
+                _timerArmed = true;
+                _timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
+            }
         }
     }
 
