@@ -83,7 +83,10 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
     /// replays from the position whatever came after it. A row the feed recorded meanwhile at a newer version, or as
     /// removed, stays. Nothing is recorded before the checkpoint has a position (the first list keeps every row).
     /// </summary>
-    /// <remarks>Called under the engine's lock: it never writes itself, the timer does (at once when enough wait).</remarks>
+    /// <remarks>
+    /// Written at once, on the timer's thread: a process killed within the feed's write delay would otherwise show the
+    /// row as before the client's own write after a restart. Called under the engine's lock, so it never writes itself.
+    /// </remarks>
     public void RowConfirmed(string key, ServerRow<TEntity>? row)
     {
         lock (_pendingGate)
@@ -95,12 +98,11 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
             }
 
             _pending[key] = row;
-            if (PendingAddedLocked())
-            {
-                _timerArmed = true;
-                _timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-            }
+            _timerArmed = true;
         }
+
+        // Outside the lock: a timer due now may run Flush on this thread (a fake clock does).
+        _timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Replaces the checkpoint with a list the view now holds; changes recorded before it are superseded.</summary>
