@@ -7,7 +7,7 @@ namespace OfflineSync.Chaos.Tests;
 /// <param name="Journals">Each client's journal, in order.</param>
 /// <param name="Dumps">Each client's final state, after the drain.</param>
 /// <param name="Server">The server's live rows at the end.</param>
-/// <param name="History">Every change the server made during the run (the feed after the sentinel), all resources.</param>
+/// <param name="History">Every state a row of the server held during the run (after the sentinel), all resources, in commit order (<see cref="ServerHistory"/>).</param>
 internal sealed record ChaosEvidence(
     ConflictStrategy Strategy,
     IReadOnlyDictionary<string, List<JournalEntry>> Journals,

@@ -45,6 +45,8 @@ internal sealed class ChaosRun : IAsyncDisposable
     /// <summary>Gets the run's folder: the server database, each client's store, journal and log.</summary>
     public string Directory { get; }
 
+    private string ServerDatabase => Path.Combine(Directory, "server.db");
+
     /// <summary>Gets what went wrong with the processes themselves (a client that could not start, say): each is a failure.</summary>
     public IReadOnlyList<string> Incidents => _incidents;
 
@@ -54,6 +56,7 @@ internal sealed class ChaosRun : IAsyncDisposable
     public async Task<ChaosEvidence> RunAsync()
     {
         await StartServerAsync();
+        ServerHistory.Record(ServerDatabase);
         long sentinel = await PlantSentinelAsync();
 
         using (var phase = new CancellationTokenSource(_settings.FaultPhase))
@@ -83,19 +86,14 @@ internal sealed class ChaosRun : IAsyncDisposable
         await DrainAsync();
         using var observer = new ServerObserver(_serverAddress!, "chaos-checker");
         (ServerSnapshot server, Dictionary<string, ClientDump> dumps) = await ConvergeAsync(observer);
-        var history = new List<ObservedEvent>();
-        foreach (string resource in WorkspaceServer.Resources)
-        {
-            history.AddRange(await observer.ReadFeedAsync(resource, sentinel, TimeSpan.FromSeconds(120)));
-        }
-
+        List<ObservedEvent> history = ServerHistory.Read(ServerDatabase, sentinel);
         foreach (ClientSlot slot in _clients)
         {
             await slot.KillAsync();
         }
 
         var journals = _clients.ToDictionary(static c => c.Id, static c => JournalEntry.ReadAll(c.Journal));
-        return new ChaosEvidence(_strategy, journals, dumps, server, history.OrderBy(static e => e.Sequence).ToList());
+        return new ChaosEvidence(_strategy, journals, dumps, server, history);
     }
 
     public async ValueTask DisposeAsync()
@@ -137,7 +135,7 @@ internal sealed class ChaosRun : IAsyncDisposable
 
     private async Task StartServerAsync()
     {
-        _server = ChildProcess.Start(_serverAssembly, [Path.Combine(Directory, "server.db")], Path.Combine(Directory, "server.log"));
+        _server = ChildProcess.Start(_serverAssembly, [ServerDatabase], Path.Combine(Directory, "server.log"));
         string line = await _server.WaitForLineAsync("listening ", StartTimeout);
         _serverAddress = new Uri(line["listening ".Length..]);
         _proxy.SetUpstream(_serverAddress);
