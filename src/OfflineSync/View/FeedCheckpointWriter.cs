@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 
@@ -92,7 +91,7 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
         lock (_pendingGate)
         {
             if (_pendingSequence == 0
-                || (row is not null && _pending.TryGetValue(key, out ServerRow<TEntity>? recorded) && (recorded is null || !IsNewer(row.Version, recorded.Version))))
+                || (row is not null && _pending.TryGetValue(key, out ServerRow<TEntity>? recorded) && (recorded is null || !VersionOrder.IsOlder(recorded.Version, row.Version))))
             {
                 return;
             }
@@ -210,12 +209,6 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
 
         return full;
     }
-
-    /// <summary>Whether <paramref name="version"/> is a later revision than <paramref name="than"/> (docs/protocol.md: versions count revisions).</summary>
-    private static bool IsNewer(string? version, string? than) =>
-        long.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out long a)
-        && long.TryParse(than, NumberStyles.None, CultureInfo.InvariantCulture, out long b)
-        && a > b;
 
     private bool TryWrite(FeedCheckpointWrite write)
     {
