@@ -10,12 +10,12 @@ public sealed class DemoClient : IAsyncDisposable
     private readonly TextWriter _output;
     private readonly HttpSyncTransport _transport;
 
-    /// <summary>Creates the client, online, following the server's feeds.</summary>
-    public DemoClient(string name, Uri server, string databasePath, TextWriter output, ConflictStrategy strategy)
+    /// <summary>Creates the client, online, following the server's feeds; <paramref name="tokens"/> signs it in.</summary>
+    public DemoClient(string name, Uri server, string databasePath, TextWriter output, ConflictStrategy strategy, ISyncTokenProvider? tokens = null)
     {
         Name = name;
         _output = output;
-        _transport = new HttpSyncTransport(server);
+        _transport = new HttpSyncTransport(server, new HttpSyncTransportOptions { TokenProvider = tokens });
         Sync = new TodoSync(new SyncOptions
         {
             Transport = _transport,

@@ -24,13 +24,22 @@ namespace OfflineSync.Http;
 /// no answer is read beyond <see cref="HttpSyncTransportOptions.MaxResponseBytes"/>.
 /// </para>
 /// <para>
-/// Authentication: pass an <see cref="HttpClient"/> built over a <see cref="DelegatingHandler"/> that
-/// sets the header (or register one with <c>AddHttpSyncTransport(...).AddHttpMessageHandler&lt;T&gt;()</c>);
-/// every request of the transport, the feed included, goes through it.
+/// Authentication: set <see cref="HttpSyncTransportOptions.TokenProvider"/>, or pass an <see cref="HttpClient"/> built
+/// over a <see cref="DelegatingHandler"/> that sets the header (<see cref="SyncTokenHandler"/>, or one registered with
+/// <c>AddHttpSyncTransport(...).AddHttpMessageHandler&lt;T&gt;()</c>); every request of the transport, the feed
+/// included, goes through it. A request the server answers with 401 is sent once more with a refreshed token
+/// (<see cref="RefreshCredentialsOption"/>); a second 401 becomes <see cref="PushResult.Unauthorized"/> for a push
+/// and a <see cref="SyncUnauthorizedException"/> for a list or a feed, and the client waits for new credentials.
 /// </para>
 /// </remarks>
 public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, IDisposable
 {
+    /// <summary>
+    /// Set to <see langword="true"/> on the one re-send of a request the server answered with 401: a
+    /// <see cref="DelegatingHandler"/> that adds the <c>Authorization</c> header renews its token when it sees it.
+    /// </summary>
+    public static readonly HttpRequestOptionsKey<bool> RefreshCredentialsOption = new("OfflineSync.RefreshCredentials");
+
     private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json") { CharSet = "utf-8" };
     private readonly HttpClient _http;
     private readonly bool _ownsClient;
@@ -38,6 +47,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
     private readonly HttpSyncTransportOptions _options;
     private readonly PushResultMapper _mapper;
     private readonly int _maxResponseBytes;
+    private readonly TokenAuthorizer? _tokens;
 
     /// <summary>Creates a transport over an existing client, which must have a <see cref="HttpClient.BaseAddress"/>; the caller owns the client.</summary>
     /// <param name="httpClient">The client, for example from <c>IHttpClientFactory</c>; its handlers (auth, logging) apply to every request.</param>
@@ -51,6 +61,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         _options = (options ?? new HttpSyncTransportOptions()).Validated();
         _mapper = new PushResultMapper(_options.ErrorExcerptLength);
         _maxResponseBytes = _options.MaxResponseBytes;
+        _tokens = _options.TokenProvider is { } provider ? new TokenAuthorizer(provider, _options.AuthenticationScheme) : null;
     }
 
     /// <summary>Creates a transport with its own <see cref="HttpClient"/> for the server at <paramref name="baseAddress"/>.</summary>
@@ -68,9 +79,40 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
             return [];
         }
 
+        IReadOnlyList<PushResult> results = await PushAsync(batch, refresh: false, cancellationToken).ConfigureAwait(false);
+
+        // Refused credentials (a token that expired while the queue drained): once more with a fresh token. What the
+        // first request applied is replayed by the server from its idempotency keys.
+        return IsUnauthorized(results) ? await PushAsync(batch, refresh: true, cancellationToken).ConfigureAwait(false) : results;
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="HttpRequestException">
+    /// The connection failed, the server answered with an error or with something that is not a list page, or the
+    /// page is larger than <see cref="HttpSyncTransportOptions.MaxResponseBytes"/>.
+    /// </exception>
+    /// <exception cref="SyncUnauthorizedException">The server answered 401, also after one refresh of the token.</exception>
+    /// <exception cref="TimeoutException">The answer took longer than <see cref="HttpClient.Timeout"/>, its body included.</exception>
+    public async Task<ListPage> ListAsync(string resource, string? after, int limit, string clientId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(resource);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        try
+        {
+            return await ListAsync(resource, after, limit, clientId, refresh: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (SyncUnauthorizedException.Find(e) is not null)
+        {
+            return await ListAsync(resource, after, limit, clientId, refresh: true, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<IReadOnlyList<PushResult>> PushAsync(IReadOnlyList<OutgoingMutation> batch, bool refresh, CancellationToken cancellationToken)
+    {
         if (batch.Count == 1)
         {
-            return [await PushOneAsync(batch[0], cancellationToken).ConfigureAwait(false)];
+            return [await PushOneAsync(batch[0], refresh, cancellationToken).ConfigureAwait(false)];
         }
 
         // One request per push: what it does not carry is answered by nothing, so the engine sends it again in its
@@ -80,27 +122,33 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         int count = Math.Min(_options.MaxBatchSize, batch.Count);
         while (true)
         {
-            if (await PushBatchAsync(batch, count, cancellationToken).ConfigureAwait(false) is { } results)
+            if (await PushBatchAsync(batch, count, refresh, cancellationToken).ConfigureAwait(false) is { } results)
             {
                 return results;
             }
 
-            // 413 for several mutations: the server's batch limit is smaller; only a single mutation can be too large for good.
+            // 413 for several mutations: the server's batch limit is smaller; only a single mutation can be too large for
+            // good. 403 for several: one of them is refused, and the answer does not say which; halving finds it, and the
+            // mutations before it go through.
             count = Math.Max(1, count / 2);
         }
     }
 
-    /// <inheritdoc/>
-    /// <exception cref="HttpRequestException">
-    /// The connection failed, the server answered with an error or with something that is not a list page, or the
-    /// page is larger than <see cref="HttpSyncTransportOptions.MaxResponseBytes"/>.
-    /// </exception>
-    /// <exception cref="TimeoutException">The answer took longer than <see cref="HttpClient.Timeout"/>, its body included.</exception>
-    public async Task<ListPage> ListAsync(string resource, string? after, int limit, string clientId, CancellationToken cancellationToken)
+    private static bool IsUnauthorized(IReadOnlyList<PushResult> results)
     {
-        ArgumentException.ThrowIfNullOrEmpty(resource);
-        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
-        ArgumentException.ThrowIfNullOrEmpty(clientId);
+        foreach (PushResult result in results)
+        {
+            if (result is PushResult.Unauthorized)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private async Task<ListPage> ListAsync(string resource, string? after, int limit, string clientId, bool refresh, CancellationToken cancellationToken)
+    {
         string query = string.Create(CultureInfo.InvariantCulture, $"sync/{Uri.EscapeDataString(resource)}?limit={limit}");
         if (after is not null)
         {
@@ -115,6 +163,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         byte[] body;
         try
         {
+            await AuthorizeAsync(request, refresh, timeout.Token).ConfigureAwait(false);
             using HttpResponseMessage response = await SendReadingHeadersAsync(request, $"Listing '{resource}'", timeout.Token).ConfigureAwait(false);
             status = response.StatusCode;
             retryAfter = PushResultMapper.RetryAfter(response.Headers.RetryAfter);
@@ -129,6 +178,11 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         {
             string error = PushResultMapper.TryReadProblem(body)?.Describe((int)status) ?? _mapper.Excerpt(body);
             string message = $"Listing '{resource}' failed with HTTP {(int)status}: {error}";
+            if (status == HttpStatusCode.Unauthorized)
+            {
+                throw new SyncUnauthorizedException(message);
+            }
+
             throw retryAfter is { } delay
                 ? new RetryAfterException(message, status, delay)
                 : new HttpRequestException(message, null, status);
@@ -153,6 +207,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
     /// <see cref="HttpSyncTransportOptions.FeedIdleTimeout"/>, heartbeats included, ends with a <see cref="TimeoutException"/>:
     /// the connection is dead even if the socket does not know. A refusal with <c>Retry-After</c> (a server at its feed
     /// limit answers 503) carries the delay the server asked for, which the client honours up to its longest backoff.
+    /// A 401, also after one refresh of the token, throws a <see cref="SyncUnauthorizedException"/>.
     /// </remarks>
     public IAsyncEnumerable<ChangeEvent> FollowAsync(string resource, long afterSequence, string clientId, CancellationToken cancellationToken) =>
         FollowAsync(resource, afterSequence, clientId, connected: null, cancellationToken);
@@ -166,20 +221,17 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         ArgumentException.ThrowIfNullOrEmpty(resource);
         ArgumentOutOfRangeException.ThrowIfNegative(afterSequence);
         ArgumentException.ThrowIfNullOrEmpty(clientId);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseAddress, $"sync/{Uri.EscapeDataString(resource)}/events"));
-        request.Headers.Accept.ParseAdd(SyncEventNames.MediaType);
-        request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, clientId);
-        if (afterSequence > 0)
-        {
-            request.Headers.TryAddWithoutValidation(SyncHeaderNames.LastEventId, afterSequence.ToString(CultureInfo.InvariantCulture));
-        }
-
-        using HttpResponseMessage response = await SendReadingHeadersAsync(request, $"The change feed of '{resource}'", cancellationToken).ConfigureAwait(false);
+        using HttpResponseMessage response = await OpenFeedAsync(resource, afterSequence, clientId, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode || response.Content.Headers.ContentType?.MediaType != SyncEventNames.MediaType)
         {
             byte[] refusal = await ReadLimitedAsync(response, 4096, cancellationToken).ConfigureAwait(false);
             string error = PushResultMapper.TryReadProblem(refusal)?.Describe((int)response.StatusCode) ?? _mapper.Excerpt(refusal);
             string message = $"The change feed of '{resource}' answered HTTP {(int)response.StatusCode} ({response.Content.Headers.ContentType?.MediaType ?? "no content type"}) instead of an event stream: {error}";
+            if (response.StatusCode == HttpStatusCode.Unauthorized)
+            {
+                throw new SyncUnauthorizedException(message);
+            }
+
             throw PushResultMapper.RetryAfter(response.Headers.RetryAfter) is { } retryAfter
                 ? new RetryAfterException(message, response.StatusCode, retryAfter)
                 : new HttpRequestException(message, null, response.StatusCode);
@@ -217,6 +269,41 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         }
     }
 
+    /// <summary>Sends the feed request, and once more with a refreshed token when the server refused the credentials.</summary>
+    private async Task<HttpResponseMessage> OpenFeedAsync(string resource, long afterSequence, string clientId, CancellationToken cancellationToken)
+    {
+        for (bool refresh = false; ; refresh = true)
+        {
+            // A GET has no content the request would dispose: the response may outlive it.
+            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_baseAddress, $"sync/{Uri.EscapeDataString(resource)}/events"));
+            request.Headers.Accept.ParseAdd(SyncEventNames.MediaType);
+            request.Headers.TryAddWithoutValidation(SyncHeaderNames.ClientId, clientId);
+            if (afterSequence > 0)
+            {
+                request.Headers.TryAddWithoutValidation(SyncHeaderNames.LastEventId, afterSequence.ToString(CultureInfo.InvariantCulture));
+            }
+
+            HttpResponseMessage response;
+            try
+            {
+                await AuthorizeAsync(request, refresh, cancellationToken).ConfigureAwait(false);
+                response = await SendReadingHeadersAsync(request, $"The change feed of '{resource}'", cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!refresh && SyncUnauthorizedException.Find(e) is not null)
+            {
+                continue;
+            }
+
+            if (response.StatusCode == HttpStatusCode.Unauthorized && !refresh)
+            {
+                response.Dispose();
+                continue;
+            }
+
+            return response;
+        }
+    }
+
     /// <summary>Disposes the client when the transport created it.</summary>
     public void Dispose()
     {
@@ -226,7 +313,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         }
     }
 
-    private async Task<PushResult> PushOneAsync(OutgoingMutation mutation, CancellationToken cancellationToken)
+    private async Task<PushResult> PushOneAsync(OutgoingMutation mutation, bool refresh, CancellationToken cancellationToken)
     {
         string path = $"sync/{Uri.EscapeDataString(mutation.Resource)}";
         using var request = mutation.Kind switch
@@ -255,13 +342,14 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
 
         return await SendAsync(
             request,
+            refresh,
             (response, body) => _mapper.Map(PushResultMapper.ReadResponse(response, body), mutation),
             static failure => failure,
             cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Sends the first <paramref name="count"/> mutations through <c>POST /sync/batch</c>; <see langword="null"/> when the server found several mutations too large together (413).</summary>
-    private async Task<List<PushResult>?> PushBatchAsync(IReadOnlyList<OutgoingMutation> batch, int count, CancellationToken cancellationToken)
+    private async Task<List<PushResult>?> PushBatchAsync(IReadOnlyList<OutgoingMutation> batch, int count, bool refresh, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(4096 + (count * 256));
         try
@@ -278,12 +366,12 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         request.Content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
         request.Content.Headers.ContentType = JsonMediaType;
 
-        return await SendAsync<List<PushResult>?>(request, (response, body) => MapBatch(response, body, batch, count), static failure => [failure], cancellationToken).ConfigureAwait(false);
+        return await SendAsync<List<PushResult>?>(request, refresh, (response, body) => MapBatch(response, body, batch, count), static failure => [failure], cancellationToken).ConfigureAwait(false);
     }
 
     private List<PushResult>? MapBatch(HttpResponseMessage response, ReadOnlyMemory<byte> body, IReadOnlyList<OutgoingMutation> batch, int count)
     {
-        if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge && count > 1)
+        if (count > 1 && response.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.Forbidden)
         {
             return null;
         }
@@ -318,12 +406,16 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         return results;
     }
 
-    /// <summary>Sends a push request; connection errors of any exception type and timeouts become a Transient result.</summary>
-    private async Task<T> SendAsync<T>(HttpRequestMessage request, Func<HttpResponseMessage, ReadOnlyMemory<byte>, T> map, Func<PushResult, T> failed, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends a push request; connection errors of any exception type and timeouts become a Transient result, a token
+    /// provider that failed (<see cref="SyncUnauthorizedException"/>) an Unauthorized one.
+    /// </summary>
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, bool refresh, Func<HttpResponseMessage, ReadOnlyMemory<byte>, T> map, Func<PushResult, T> failed, CancellationToken cancellationToken)
     {
         try
         {
             using CancellationTokenSource timeout = WholeRequestTimeout(cancellationToken);
+            await AuthorizeAsync(request, refresh, timeout.Token).ConfigureAwait(false);
             using HttpResponseMessage response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             byte[] body = await ReadBodyAsync(response, timeout.Token).ConfigureAwait(false);
             return map(response, body);
@@ -335,6 +427,10 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         catch (OperationCanceledException e)
         {
             return failed(new PushResult.Transient($"The request to {request.RequestUri} timed out: {e.Message}", null));
+        }
+        catch (Exception e) when (SyncUnauthorizedException.Find(e) is { } refused)
+        {
+            return failed(new PushResult.Unauthorized(refused.Message));
         }
         catch (Exception e) when (TransientErrors.IsTransient(e))
         {
@@ -356,6 +452,23 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         catch (Exception e) when (e is not HttpRequestException and not OperationCanceledException && TransientErrors.IsTransient(e))
         {
             throw new HttpRequestException($"{what} failed to connect: {e.GetType().Name}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Marks a re-send after a 401 for the handlers, and sets the <c>Authorization</c> header when the transport has a
+    /// token provider of its own.
+    /// </summary>
+    private async ValueTask AuthorizeAsync(HttpRequestMessage request, bool refresh, CancellationToken cancellationToken)
+    {
+        if (refresh)
+        {
+            request.Options.Set(RefreshCredentialsOption, true);
+        }
+
+        if (_tokens is not null)
+        {
+            await _tokens.AuthorizeAsync(request, refresh, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -3,6 +3,9 @@ namespace OfflineSync.Http;
 /// <summary>Configures <see cref="HttpSyncTransport"/>.</summary>
 public sealed class HttpSyncTransportOptions
 {
+    /// <summary>The default of <see cref="AuthenticationScheme"/>: <c>Bearer</c>.</summary>
+    public const string DefaultAuthenticationScheme = "Bearer";
+
     /// <summary>
     /// Gets or sets the largest number of mutations sent in one <c>POST /sync/batch</c>. A push of more sends the
     /// first ones and answers only those; the engine sends the rest in its next batch, with references to the creates
@@ -34,8 +37,23 @@ public sealed class HttpSyncTransportOptions
     /// <value>The default is 64 MiB. At least 1,024.</value>
     public int MaxResponseBytes { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// Gets or sets the source of the access token sent with every request (<c>Authorization</c>). After a 401 the
+    /// transport asks it once for a fresh token and sends the request again; a second 401 makes the client wait with
+    /// <see cref="SyncStatus.Unauthorized"/>. Leave it unset when a handler of the <see cref="HttpClient"/> sets the
+    /// header (<see cref="SyncTokenHandler"/> or your own): the transport then re-sends once with
+    /// <see cref="HttpSyncTransport.RefreshCredentialsOption"/> set, for that handler to renew its token.
+    /// </summary>
+    /// <value>The default is <see langword="null"/>: the transport sets no <c>Authorization</c> header.</value>
+    public ISyncTokenProvider? TokenProvider { get; set; }
+
+    /// <summary>Gets or sets the scheme of the <c>Authorization</c> header that carries <see cref="TokenProvider"/>'s token.</summary>
+    /// <value>The default is <see cref="DefaultAuthenticationScheme"/> (<c>Bearer</c>).</value>
+    public string AuthenticationScheme { get; set; } = DefaultAuthenticationScheme;
+
     internal HttpSyncTransportOptions Validated()
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(AuthenticationScheme, nameof(AuthenticationScheme));
         if (FeedIdleTimeout <= TimeSpan.Zero && FeedIdleTimeout != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(FeedIdleTimeout), FeedIdleTimeout, "FeedIdleTimeout must be positive or Timeout.InfiniteTimeSpan.");

@@ -8,7 +8,7 @@ namespace OfflineSync.Http;
 
 /// <summary>
 /// Turns answers into <see cref="PushResult"/>s: 2xx → Applied, 409 → Conflict with the server's
-/// state, 408/429/5xx → Transient with <c>Retry-After</c>, other statuses → Rejected. An answer that
+/// state, 408/429/5xx → Transient with <c>Retry-After</c>, 401 → Unauthorized, other statuses (403 among them) → Rejected. An answer that
 /// does not look like the protocol (an HTML error page, truncated JSON) becomes Transient (2xx, 5xx)
 /// or Rejected (4xx) with the raw status and a short excerpt, never an exception.
 /// </summary>
@@ -51,6 +51,18 @@ internal sealed class PushResultMapper
         if (status is (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500)
         {
             return new PushResult.Transient(error, answer.RetryAfter);
+        }
+
+        if (status == (int)HttpStatusCode.Unauthorized)
+        {
+            // The credentials, not the mutation: the client refreshes them once, then waits for new ones.
+            return new PushResult.Unauthorized($"The server refused the credentials (HTTP 401): {error}");
+        }
+
+        if (status == (int)HttpStatusCode.Forbidden)
+        {
+            // The caller is known and may not make this write: an access rule of the server, final for this mutation.
+            return new PushResult.Rejected($"The server's access rules refused this mutation (HTTP 403 Forbidden): {error}", status);
         }
 
         return new PushResult.Rejected(error, status);

@@ -71,6 +71,13 @@ internal static class PostgresSchema
         INSERT INTO {0}.meta (name, value) SELECT 'retained_changes', count(*) FROM {0}.changes;
         INSERT INTO {0}.meta (name, value) SELECT 'retained_bytes', COALESCE(sum(bytes), 0) FROM {0}.changes;
         """,
+
+        // Layout 3: row policies. Each row's access (RowAccess), its readers indexed for the filtered reads. Rows
+        // written before have none: readable by everyone on a resource without a policy, by no one under one.
+        """
+        ALTER TABLE {0}.rows ADD COLUMN access jsonb;
+        CREATE INDEX rows_by_reader ON {0}.rows USING gin ((access -> 'readers'));
+        """,
     ];
 
     /// <summary>Gets the layout this server writes.</summary>

@@ -15,9 +15,9 @@ internal sealed class PostgresSql
         string head = $"GREATEST(COALESCE((SELECT max(seq) FROM {s}.changes), 0), (SELECT value FROM {s}.meta WHERE name = '{MetaNames.PrunedThrough}'))";
         Head = $"SELECT {head};";
 
-        GetRowForUpdate = $"SELECT json, version, seq, client_id, origin_optimistic_key, deleted FROM {s}.rows WHERE resource = $1 AND key = $2 FOR UPDATE;";
+        GetRowForUpdate = $"SELECT json, version, seq, client_id, origin_optimistic_key, deleted, access::text FROM {s}.rows WHERE resource = $1 AND key = $2 FOR UPDATE;";
         PrefetchRows = $"""
-            SELECT r.resource, r.key, r.json, r.version, r.seq, r.client_id, r.origin_optimistic_key, r.deleted
+            SELECT r.resource, r.key, r.json, r.version, r.seq, r.client_id, r.origin_optimistic_key, r.deleted, r.access::text
             FROM {s}.rows r JOIN unnest($1::text[], $2::text[]) AS w(resource, key) ON r.resource = w.resource AND r.key = w.key
             ORDER BY r.resource, r.key FOR UPDATE OF r;
             """;
@@ -47,13 +47,13 @@ internal sealed class PostgresSql
                 INSERT INTO {s}.changes (seq, resource, key, kind, bytes, created_at)
                 SELECT seq, resource, key, kind, bytes, $5 FROM input),
             inserted AS (
-                INSERT INTO {s}.rows (resource, key, json, version, seq, client_id, origin_optimistic_key, deleted)
-                SELECT n.resource, n.key, n.json, n.version, i.seq, n.client, n.origin, n.deleted
-                FROM unnest($6::text[], $7::text[], $8::bytea[], $9::bigint[], $10::text[], $11::text[], $12::boolean[], $13::bigint[]) AS n(resource, key, json, version, client, origin, deleted, change)
+                INSERT INTO {s}.rows (resource, key, json, version, seq, client_id, origin_optimistic_key, deleted, access)
+                SELECT n.resource, n.key, n.json, n.version, i.seq, n.client, n.origin, n.deleted, n.access::jsonb
+                FROM unnest($6::text[], $7::text[], $8::bytea[], $9::bigint[], $10::text[], $11::text[], $12::boolean[], $13::bigint[], $21::text[]) AS n(resource, key, json, version, client, origin, deleted, change, access)
                 JOIN input i ON i.ord = n.change),
             updated AS (
-                UPDATE {s}.rows AS w SET json = u.json, version = u.version, seq = i.seq, deleted = u.deleted
-                FROM unnest($14::text[], $15::text[], $16::bytea[], $17::bigint[], $18::boolean[], $19::bigint[]) AS u(resource, key, json, version, deleted, change)
+                UPDATE {s}.rows AS w SET json = u.json, version = u.version, seq = i.seq, deleted = u.deleted, access = u.access::jsonb
+                FROM unnest($14::text[], $15::text[], $16::bytea[], $17::bigint[], $18::boolean[], $19::bigint[], $22::text[]) AS u(resource, key, json, version, deleted, change, access)
                 JOIN input i ON i.ord = u.change
                 WHERE w.resource = u.resource AND w.key = u.key),
             sized AS (
@@ -89,17 +89,18 @@ internal sealed class PostgresSql
         PruneIdempotency = $"DELETE FROM {s}.idempotency WHERE expires_at <= $1;";
 
         // Reads: one statement each, so the bounds and the rows come from one snapshot without a transaction. Pages are
-        // cut by size (PageQuery) before the rows that fit are read.
-        GetRow = $"SELECT {RowColumns} FROM {s}.rows r WHERE r.resource = $1 AND r.key = $2 AND NOT r.deleted;";
-        ListFirstPage = RowPage(s, head, "key", $"SELECT r.key, octet_length(r.key) + octet_length(r.json) AS size FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted ORDER BY r.key LIMIT $2");
-        ListPageAfter = RowPage(s, head, "key", $"SELECT r.key, octet_length(r.key) + octet_length(r.json) AS size FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted AND r.key > $5 ORDER BY r.key LIMIT $2");
+        // cut by size (PageQuery) before the rows that fit are read. Each in two forms (FilteredSql): for every row, and
+        // for the rows readable under the access keys of its last parameter (ReadScope).
+        GetRow = Reads(filter => $"SELECT {RowColumns} FROM {s}.rows r WHERE r.resource = $1 AND r.key = $2 AND NOT r.deleted{filter(3)};");
+        ListFirstPage = Reads(filter => RowPage(s, head, "key", $"SELECT r.key, octet_length(r.key) + octet_length(r.json) AS size FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted{filter(5)} ORDER BY r.key LIMIT $2"));
+        ListPageAfter = Reads(filter => RowPage(s, head, "key", $"SELECT r.key, octet_length(r.key) + octet_length(r.json) AS size FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted AND r.key > $5{filter(6)} ORDER BY r.key LIMIT $2"));
 
         // A snapshot's first page takes the head of its own snapshot as the bound ($6 NULL), later pages the bound given.
-        SnapshotPage = RowPage(s, $"COALESCE($6::bigint, {head})", "seq", $"SELECT r.key, r.seq, octet_length(r.key) + octet_length(r.json) AS size FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted AND r.seq > $5 AND r.seq <= b.head ORDER BY r.seq LIMIT $2");
+        SnapshotPage = Reads(filter => RowPage(s, $"COALESCE($6::bigint, {head})", "seq", $"SELECT r.key, r.seq, octet_length(r.key) + octet_length(r.json) AS size FROM {s}.rows r WHERE r.resource = $1 AND NOT r.deleted AND r.seq > $5 AND r.seq <= b.head{filter(7)} ORDER BY r.seq LIMIT $2"));
 
         // Each entry is its row's last change (ChangeLog): the row holds the data, the version and the creating client.
         ChangesAfter = $"""
-            SELECT b.head, b.pruned, p.total, p.seq, p.key, p.kind, r.version, r.origin_optimistic_key, r.json, r.client_id
+            SELECT b.head, b.pruned, p.total, p.seq, p.key, p.kind, r.version, r.origin_optimistic_key, r.json, r.client_id, r.access::text
             FROM (SELECT {head} AS head, COALESCE((SELECT through FROM {s}.prune_points WHERE resource = $1), 0) AS pruned) b
             LEFT JOIN LATERAL (
                 SELECT w.* FROM ({PageQuery.Budgeted("seq", $"SELECT c.seq, c.key, c.kind, c.bytes AS size FROM {s}.changes c WHERE c.resource = $1 AND c.seq > $2 ORDER BY c.seq LIMIT $3")}) w
@@ -142,15 +143,19 @@ internal sealed class PostgresSql
 
     public string PruneIdempotency { get; }
 
-    public string GetRow { get; }
+    public FilteredSql GetRow { get; }
 
-    public string ListFirstPage { get; }
+    public FilteredSql ListFirstPage { get; }
 
-    public string ListPageAfter { get; }
+    public FilteredSql ListPageAfter { get; }
 
-    public string SnapshotPage { get; }
+    public FilteredSql SnapshotPage { get; }
 
     public string ChangesAfter { get; }
+
+    /// <summary>Builds a read for every row and for the rows readable under the access keys in parameter <c>$n</c> (the GIN index <c>rows_by_reader</c> finds them).</summary>
+    private static FilteredSql Reads(Func<Func<int, string>, string> sql) =>
+        new(sql(static _ => ""), sql(static n => $" AND r.access -> 'readers' ?| ${n}::text[]"));
 
     /// <summary>Removes the entries through the sequence <paramref name="cut"/> selects, as <see cref="Storage.Retention"/> says.</summary>
     private static string Prune(string s, string cut) => $"""
@@ -177,4 +182,10 @@ internal sealed class PostgresSql
         LEFT JOIN {s}.rows r ON r.resource = $1 AND r.key = p.key
         ORDER BY p.{order};
         """;
+}
+
+/// <summary>A read in its two forms: <see cref="All"/> rows, or the rows of a filtered <see cref="ReadScope"/>.</summary>
+internal sealed record FilteredSql(string All, string Filtered)
+{
+    public string For(ReadScope scope) => scope.IsFiltered ? Filtered : All;
 }

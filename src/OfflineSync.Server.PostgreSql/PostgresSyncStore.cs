@@ -1,6 +1,7 @@
 using System.Data;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using OfflineSync.Server.Access;
 using OfflineSync.Server.Storage;
 
 namespace OfflineSync.Server.PostgreSql;
@@ -101,31 +102,35 @@ internal sealed partial class PostgresSyncStore : ISyncStore
 
     public async Task<RowItem?> GetRowAsync(ReadScope scope, string key, CancellationToken cancellationToken)
     {
-        await using NpgsqlCommand command = _dataSource.CreateCommand(_sql.GetRow);
+        await using NpgsqlCommand command = _dataSource.CreateCommand(_sql.GetRow.For(scope));
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = scope.Resource });
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = key });
+        AddReadKeys(command, scope);
         await using NpgsqlDataReader reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         return await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadRow(reader, scope, 0) : null;
     }
 
     public async Task<RowPage> ListPageAsync(ReadScope scope, string? after, PageBudget budget, CancellationToken cancellationToken)
     {
-        await using NpgsqlCommand command = _dataSource.CreateCommand(after is null ? _sql.ListFirstPage : _sql.ListPageAfter);
+        await using NpgsqlCommand command = _dataSource.CreateCommand((after is null ? _sql.ListFirstPage : _sql.ListPageAfter).For(scope));
         AddPage(command, scope.Resource, budget);
         if (after is not null)
         {
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = after });
         }
 
+        AddReadKeys(command, scope);
+
         return await ReadRowPageAsync(command, scope, budget, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<RowPage> ReadSnapshotPageAsync(ReadScope scope, long after, long? through, PageBudget budget, CancellationToken cancellationToken)
     {
-        await using NpgsqlCommand command = _dataSource.CreateCommand(_sql.SnapshotPage);
+        await using NpgsqlCommand command = _dataSource.CreateCommand(_sql.SnapshotPage.For(scope));
         AddPage(command, scope.Resource, budget);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = after });
         command.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint, Value = through is long bound ? bound : DBNull.Value });
+        AddReadKeys(command, scope);
         return await ReadRowPageAsync(command, scope, budget, cancellationToken).ConfigureAwait(false);
     }
 
@@ -157,7 +162,8 @@ internal sealed partial class PostgresSyncStore : ISyncStore
                     reader.GetInt64(6),
                     reader.IsDBNull(9) ? null : reader.GetString(9),
                     reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetFieldValue<byte[]>(8)));
+                    reader.IsDBNull(8) ? null : reader.GetFieldValue<byte[]>(8),
+                    RowAccess.FromJson(reader.IsDBNull(10) ? null : reader.GetString(10))));
             }
         }
 
@@ -203,6 +209,15 @@ internal sealed partial class PostgresSyncStore : ISyncStore
         PostgresException { SqlState: PostgresErrorCodes.UniqueViolation or PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure } => true,
         _ => false,
     };
+
+    /// <summary>Passes a filtered scope's access keys as the read's last parameter (<see cref="FilteredSql"/>).</summary>
+    private static void AddReadKeys(NpgsqlCommand command, ReadScope scope)
+    {
+        if (scope.ReadKeys is { } keys)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys.ToArray() });
+        }
+    }
 
     /// <summary>Adds the parameters every page has: $1 the resource, $2 the candidates, $3 the rows and $4 the bytes of the budget.</summary>
     private static void AddPage(NpgsqlCommand command, string resource, PageBudget budget)

@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using OfflineSync.Server.Access;
 using OfflineSync.Server.Storage;
 
 namespace OfflineSync.Server.PostgreSql;
@@ -101,18 +102,18 @@ internal sealed class PostgresWriteSession : IWriteSession
         }
     }
 
-    public void InsertRow(string resource, string key, byte[] json, long version, string? clientId, string? origin)
+    public void InsertRow(string resource, string key, byte[] json, long version, string? clientId, string? origin, RowAccess? access)
     {
         _changes.Add(new PendingChange(resource, key, StoredChangeKind.Added, ChangeLog.Weight(key, json)));
-        _rows[(resource, key)] = new PendingRow(new StoredRow(json, version, 0, clientId, origin, Deleted: false), IsNew: true, _changes.Count);
+        _rows[(resource, key)] = new PendingRow(new StoredRow(json, version, 0, clientId, origin, Deleted: false, access), IsNew: true, _changes.Count);
     }
 
-    public void UpdateRow(string resource, string key, byte[]? json, long version, string? origin, bool deleted)
+    public void UpdateRow(string resource, string key, byte[]? json, long version, string? origin, bool deleted, RowAccess? access)
     {
         _changes.Add(new PendingChange(resource, key, deleted ? StoredChangeKind.Removed : StoredChangeKind.Changed, ChangeLog.Weight(key, json)));
         bool isNew = _rows.TryGetValue((resource, key), out PendingRow? pending) && pending.IsNew;
         StoredRow before = pending?.Row ?? _read[(resource, key)] ?? throw new InvalidOperationException($"'{resource}/{key}' is updated without being read.");
-        _rows[(resource, key)] = new PendingRow(before with { Json = json, Version = version, Deleted = deleted }, isNew, _changes.Count);
+        _rows[(resource, key)] = new PendingRow(before with { Json = json, Version = version, Deleted = deleted, Access = access }, isNew, _changes.Count);
     }
 
     public async ValueTask<IdempotencyRecord?> GetIdempotencyAsync(string? clientId, string key)
@@ -282,6 +283,8 @@ internal sealed class PostgresWriteSession : IWriteSession
 
         // An updated row was read before this transaction changed it: its sequence then is its entry in the log.
         p.Add(Array(updated.Select(static r => r.Value.Row.Sequence).ToArray(), NpgsqlDbType.Bigint));
+        p.Add(Array(inserted.Select(static r => r.Value.Row.Access?.ToJson()).ToArray(), NpgsqlDbType.Text));
+        p.Add(Array(updated.Select(static r => r.Value.Row.Access?.ToJson()).ToArray(), NpgsqlDbType.Text));
         return command;
     }
 
@@ -309,7 +312,8 @@ internal sealed class PostgresWriteSession : IWriteSession
         reader.GetInt64(first + 2),
         reader.IsDBNull(first + 3) ? null : reader.GetString(first + 3),
         reader.IsDBNull(first + 4) ? null : reader.GetString(first + 4),
-        reader.GetBoolean(first + 5));
+        reader.GetBoolean(first + 5),
+        RowAccess.FromJson(reader.IsDBNull(first + 6) ? null : reader.GetString(first + 6)));
 
     private static IdempotencyRecord ReadRecord(NpgsqlDataReader reader, int first) => new(
         reader.GetFieldValue<byte[]>(first),

@@ -17,13 +17,14 @@ public static class SyncEndpointRouteBuilderExtensions
     /// Serves entity <typeparamref name="T"/> (a <c>[Syncable]</c> type) under <c>/sync/{resource}</c>:
     /// create, update, delete, read, list and the change feed. The first call also maps
     /// <c>POST /sync/batch</c>, which dispatches to every mapped resource and holds each item to the
-    /// authorization policies of its resource's group.
+    /// conventions of its resource's endpoints (authorization, host, CORS), refusing a resource with conventions it
+    /// cannot apply (endpoint filters, rate limiting).
     /// </summary>
     /// <typeparam name="T">The entity type; its generated static members describe it.</typeparam>
     /// <param name="endpoints">The app or a route group.</param>
-    /// <returns>The resource's route group, to add conventions such as <c>RequireAuthorization()</c>.</returns>
+    /// <returns>The resource's endpoints, to add conventions such as <c>RequireAuthorization()</c> and row policies such as <c>OwnedBy(...)</c>.</returns>
     /// <exception cref="InvalidOperationException"><c>AddOfflineSyncServer</c> was not called, or the resource is mapped twice or is named <c>batch</c>.</exception>
-    public static RouteGroupBuilder MapSyncResource<T>(this IEndpointRouteBuilder endpoints)
+    public static SyncResourceBuilder<T> MapSyncResource<T>(this IEndpointRouteBuilder endpoints)
         where T : class, ISyncEntity<T>
     {
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -41,19 +42,28 @@ public static class SyncEndpointRouteBuilderExtensions
         {
             state.BatchMapped = true;
             var batch = new BatchEndpoint(state);
-            endpoints.MapPost($"/{SyncRoutes.Root}/{SyncRoutes.Batch}", batch.HandleAsync).WithDisplayName("OfflineSync batch");
+            endpoints.MapPost($"/{SyncRoutes.Root}/{SyncRoutes.Batch}", batch.HandleAsync).WithDisplayName("OfflineSync batch")
+                .Finally(builder =>
+                {
+                    state.BatchMetadata = builder.Metadata.ToArray();
+                    state.BatchFilters = builder.FilterFactories.ToArray();
+                });
         }
 
         var handlers = new ResourceEndpoints(state, resource);
-        var feed = new FeedEndpoint(state, name);
+        var feed = new FeedEndpoint(state, resource);
         RouteGroupBuilder group = endpoints.MapGroup($"/{SyncRoutes.Root}/{name}");
         group.MapPost("/", handlers.CreateAsync).WithDisplayName($"OfflineSync create {name}")
-            .Finally(builder => resource.EndpointMetadata = builder.Metadata.ToArray());
+            .Finally(builder =>
+            {
+                resource.EndpointMetadata = builder.Metadata.ToArray();
+                resource.EndpointFilters = builder.FilterFactories.ToArray();
+            });
         group.MapGet("/", handlers.ListAsync).WithDisplayName($"OfflineSync list {name}");
         group.MapGet("/" + SyncRoutes.Events, feed.HandleAsync).WithDisplayName($"OfflineSync feed {name}");
         group.MapGet("/{key}", handlers.GetAsync).WithDisplayName($"OfflineSync get {name}");
         group.MapPatch("/{key}", handlers.UpdateAsync).WithDisplayName($"OfflineSync update {name}");
         group.MapDelete("/{key}", handlers.DeleteAsync).WithDisplayName($"OfflineSync delete {name}");
-        return group;
+        return new SyncResourceBuilder<T>(group, resource);
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.Extensions.Logging;
 using OfflineSync.Protocol;
 using OfflineSync.Server.Storage;
@@ -127,6 +128,17 @@ public sealed class SyncServerOptions
     /// <value>The default is <see langword="true"/>: an acknowledged write survives a power loss. <see langword="false"/> uses <c>synchronous=NORMAL</c>, which survives a process crash only.</value>
     public bool FlushEachCommit { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets how the server names the user of an authenticated request. The client ids, idempotency records
+    /// and origins of an authenticated request are that user's (docs/security.md): a client cannot act under
+    /// another user's client id. An authenticated request whose user has no id is refused (403 <c>unidentified_user</c>).
+    /// </summary>
+    /// <value>
+    /// The default reads the <see cref="ClaimTypes.NameIdentifier"/> claim, else <c>sub</c> (a JWT's subject, when the
+    /// handler does not map it), else the identity's name.
+    /// </value>
+    public Func<ClaimsPrincipal, string?> UserId { get; set; } = DefaultUserId;
+
     /// <summary>Gets or sets the clock used for expiries and retention.</summary>
     /// <value>The default is <see cref="TimeProvider.System"/>.</value>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
@@ -150,8 +162,12 @@ public sealed class SyncServerOptions
     internal ISyncStore OpenStore(ILoggerFactory loggerFactory) =>
         StoreFactory is { } factory ? factory(this, loggerFactory) : new SqliteSyncStore(DatabasePath, this);
 
+    private static string? DefaultUserId(ClaimsPrincipal user) =>
+        user.FindFirst(ClaimTypes.NameIdentifier)?.Value ?? user.FindFirst("sub")?.Value ?? user.Identity?.Name;
+
     internal void Validate()
     {
+        ArgumentNullException.ThrowIfNull(UserId, nameof(UserId));
         if (StoreFactory is null)
         {
             ArgumentException.ThrowIfNullOrWhiteSpace(DatabasePath, nameof(DatabasePath));

@@ -42,6 +42,12 @@ internal sealed class SyncServerState : IAsyncDisposable, IDisposable
     /// <summary>Gets or sets whether <c>POST /sync/batch</c> is mapped already.</summary>
     public bool BatchMapped { get; set; }
 
+    /// <summary>Gets or sets the metadata of <c>POST /sync/batch</c> once every convention ran: what a resource's own conventions are judged against (<see cref="Endpoints.BatchConventions"/>).</summary>
+    public IReadOnlyList<object> BatchMetadata { get; set; } = [];
+
+    /// <summary>Gets or sets the endpoint filter factories of <c>POST /sync/batch</c>: a group's filters run for the batch itself.</summary>
+    public IReadOnlyList<Delegate> BatchFilters { get; set; } = [];
+
     public void Add(SyncResource resource)
     {
         lock (_resources)

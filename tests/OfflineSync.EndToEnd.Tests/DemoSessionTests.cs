@@ -19,4 +19,19 @@ public sealed class DemoSessionTests
         Assert.Contains("resolved by hand", story, StringComparison.Ordinal);
         Assert.Contains("Both clients and the server agree", story, StringComparison.Ordinal);
     }
+
+    [Fact] // The demo's second part (issue 12): two signed-in users, an expired token renewed, each sees only their share.
+    public async Task PerUserSession_EachUserSeesTheirTodosAndTheSharedCategory()
+    {
+        var output = new StringWriter();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+
+        bool separated = await PerUserSession.RunAsync(output, timeout.Token);
+
+        string story = output.ToString();
+        Assert.True(separated, story);
+        Assert.Contains("[alice] the server refused the expired token (401): signed in again", story, StringComparison.Ordinal);
+        Assert.Contains("bob    categories: Household", story, StringComparison.Ordinal);
+        Assert.DoesNotContain("FAILED", story, StringComparison.Ordinal);
+    }
 }

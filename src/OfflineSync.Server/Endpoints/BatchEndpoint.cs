@@ -10,7 +10,9 @@ namespace OfflineSync.Server.Endpoints;
 /// <summary>
 /// <c>POST /sync/batch</c>: applies the mutations in order in one transaction and stops at the first that fails, or once
 /// the answer reaches <see cref="SyncServerOptions.MaxBatchAnswerBytes"/>; the answer holds one result per attempted
-/// mutation.
+/// mutation. Each item is held to its resource's own endpoint conventions first (<see cref="BatchConventions"/>), and a
+/// write a row policy refuses refuses the whole batch: 401 or 403 problem details, the transaction rolled back, nothing
+/// applied.
 /// </summary>
 internal sealed class BatchEndpoint
 {
@@ -20,7 +22,7 @@ internal sealed class BatchEndpoint
 
     public Task HandleAsync(HttpContext context) => Guard.RunAsync(_state, context, async () =>
     {
-        SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId);
+        SyncProblem? refused = RequestIdentity.TryReadHeader(context, out string? clientId);
         if (refused is null && !HttpIo.IsJson(context.Request.ContentType))
         {
             refused = SyncProblem.UnsupportedMediaType(context.Request.ContentType);
@@ -34,22 +36,42 @@ internal sealed class BatchEndpoint
 
         List<BatchItem> items = [];
         refused ??= BatchRequestReader.TryRead(body!, clientId, _state.Options.MaxBatchSize, out items);
+
+        // Conventions first: authorization may authenticate the caller, and the caller decides the client.
+        refused ??= await BatchConventions.CheckAsync(context, _state, items.Select(static i => i.Resource)).ConfigureAwait(false);
+        refused ??= RequestIdentity.TryBind(context, _state.Options, ref clientId);
         if (refused is not null)
         {
             await HttpIo.WriteProblemAsync(context, refused).ConfigureAwait(false);
             return;
         }
 
-        if (await BatchAuthorization.CheckAsync(context, _state, items.Select(static i => i.Resource)).ConfigureAwait(false) is { } denied)
+        AnswerBuffer answer;
+        try
         {
-            await HttpIo.WriteProblemAsync(context, denied).ConfigureAwait(false);
+            answer = await WriteAsync(context, items, clientId).ConfigureAwait(false);
+        }
+        catch (BatchRefusedException e)
+        {
+            await HttpIo.WriteProblemAsync(context, e.Problem).ConfigureAwait(false);
             return;
         }
+
+        using (answer)
+        {
+            await answer.WriteToAsync(context).ConfigureAwait(false);
+        }
+    });
+
+    /// <summary>Applies the items in one transaction and computes the answer inside it.</summary>
+    /// <exception cref="BatchRefusedException">A row policy refused an item; the transaction rolled back.</exception>
+    private Task<AnswerBuffer> WriteAsync(HttpContext context, List<BatchItem> items, string? clientId)
+    {
 
         // The answer is computed inside the transaction (if it cannot be written, nothing is committed) and sent after the
         // commit, so a slow reader never holds the store's writer. Once it reaches MaxBatchAnswerBytes, the items left are
         // not applied: the answer, and what one batch stores, stay bounded however large its rows are.
-        using AnswerBuffer answer = await _state.Store.WriteAsync(async session =>
+        return _state.Store.WriteAsync(async session =>
         {
             await Prefetch(session, items, clientId).ConfigureAwait(false);
             var scope = new BatchScope();
@@ -61,7 +83,12 @@ internal sealed class BatchEndpoint
                 writer.WriteStartArray(SyncFieldNames.Results);
                 for (int i = 0; i < items.Count && (i == 0 || writer.BytesCommitted + writer.BytesPending < _state.Options.MaxBatchAnswerBytes); i++)
                 {
-                    MutationOutcome outcome = await ApplyAsync(session, items[i], clientId, scope).ConfigureAwait(false);
+                    MutationOutcome outcome = await ApplyAsync(session, items[i], clientId, context.User, scope).ConfigureAwait(false);
+                    if (outcome.Problem is { Status: StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden } refusal)
+                    {
+                        throw new BatchRefusedException(refusal with { Detail = $"Mutation {i}: {refusal.Detail} Nothing of the batch was applied." });
+                    }
+
                     WriteResult(writer, items[i], outcome);
                     if (!outcome.IsSuccess)
                     {
@@ -79,10 +106,8 @@ internal sealed class BatchEndpoint
                 buffer.Dispose(); // the store may run the work again; this attempt's answer is dropped
                 throw;
             }
-        }, context.RequestAborted).ConfigureAwait(false);
-
-        await answer.WriteToAsync(context).ConfigureAwait(false);
-    });
+        }, context.RequestAborted);
+    }
 
     /// <summary>Reads ahead the rows the batch updates or deletes and its idempotency records (<see cref="Storage.IWriteSession.PrefetchAsync"/>).</summary>
     private static ValueTask Prefetch(Storage.IWriteSession session, List<BatchItem> items, string? clientId)
@@ -105,7 +130,7 @@ internal sealed class BatchEndpoint
         return session.PrefetchAsync(rows, keys);
     }
 
-    private ValueTask<MutationOutcome> ApplyAsync(Storage.IWriteSession session, BatchItem item, string? clientId, BatchScope scope)
+    private ValueTask<MutationOutcome> ApplyAsync(Storage.IWriteSession session, BatchItem item, string? clientId, System.Security.Claims.ClaimsPrincipal user, BatchScope scope)
     {
         if (_state.Find(item.Resource) is not { } resource)
         {
@@ -130,7 +155,8 @@ internal sealed class BatchEndpoint
             clientId,
             item.IdempotencyKey,
             baseVersion,
-            item.Data);
+            item.Data,
+            user);
         return _state.Processor.ApplyAsync(session, resource, request, scope);
     }
 
@@ -170,4 +196,10 @@ internal sealed class BatchEndpoint
 
         writer.WriteEndObject();
     }
+}
+
+/// <summary>Rolls back a batch a row policy refused, carrying the problem to answer.</summary>
+internal sealed class BatchRefusedException(SyncProblem problem) : Exception(problem.Detail)
+{
+    public SyncProblem Problem { get; } = problem;
 }

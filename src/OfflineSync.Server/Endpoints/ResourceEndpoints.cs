@@ -29,14 +29,14 @@ internal sealed class ResourceEndpoints
     public Task GetAsync(HttpContext context) => Guard.RunAsync(_state, context, async () =>
     {
         string key = (string)context.Request.RouteValues["key"]!;
-        SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId);
+        SyncProblem? refused = RequestIdentity.TryGetClientId(context, _state.Options, out string? clientId);
         if ((refused ?? InputRules.CheckKey(key, "The path's key")) is { } problem)
         {
             await HttpIo.WriteProblemAsync(context, problem).ConfigureAwait(false);
             return;
         }
 
-        RowItem? row = await _state.Store.GetRowAsync(new ReadScope(_resource.Name, clientId), key, context.RequestAborted).ConfigureAwait(false);
+        RowItem? row = await _state.Store.GetRowAsync(_resource.ScopeFor(context.User, clientId), key, context.RequestAborted).ConfigureAwait(false);
         MutationOutcome outcome = row is { } found
             ? new MutationOutcome(200)
             {
@@ -62,7 +62,7 @@ internal sealed class ResourceEndpoints
             after = null;
         }
 
-        SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId) ?? (after is null ? null : InputRules.CheckKey(after, $"'{SyncRoutes.After}'"));
+        SyncProblem? refused = RequestIdentity.TryGetClientId(context, _state.Options, out string? clientId) ?? (after is null ? null : InputRules.CheckKey(after, $"'{SyncRoutes.After}'"));
         int limit = 100;
         string? limitText = context.Request.Query[SyncRoutes.Limit];
         if (refused is null && limitText is not null && (!int.TryParse(limitText, NumberStyles.None, CultureInfo.InvariantCulture, out limit) || limit < 1))
@@ -77,7 +77,7 @@ internal sealed class ResourceEndpoints
         }
 
         var budget = new PageBudget(Math.Min(limit, _state.Options.MaxPageSize), _state.Options.MaxPageBytes);
-        RowPage page = await _state.Store.ListPageAsync(new ReadScope(_resource.Name, clientId), after, budget, context.RequestAborted).ConfigureAwait(false);
+        RowPage page = await _state.Store.ListPageAsync(_resource.ScopeFor(context.User, clientId), after, budget, context.RequestAborted).ConfigureAwait(false);
 
         await using StreamedJson answer = StreamedJson.Start(context);
         Utf8JsonWriter writer = answer.Writer;
@@ -90,7 +90,7 @@ internal sealed class ResourceEndpoints
             if (item.Origin is { } origin)
             {
                 writer.WriteString(SyncFieldNames.OriginOptimisticKey, origin);
-                writer.WriteString(SyncFieldNames.OriginClientId, clientId);
+                writer.WriteString(SyncFieldNames.OriginClientId, RequestIdentity.OnWire(clientId));
             }
 
             writer.WriteString(SyncFieldNames.Version, item.Version.ToString(CultureInfo.InvariantCulture));
@@ -130,7 +130,7 @@ internal sealed class ResourceEndpoints
         HttpRequest request = context.Request;
         string? key = kind == MutationKind.Create ? null : (string?)request.RouteValues["key"];
         string? idempotencyKey = null, optimisticKey = null;
-        SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId);
+        SyncProblem? refused = RequestIdentity.TryGetClientId(context, _state.Options, out string? clientId);
         refused ??= HttpIo.TrySingleHeader(request, SyncHeaderNames.IdempotencyKey, out idempotencyKey);
         refused ??= HttpIo.TrySingleHeader(request, SyncHeaderNames.OptimisticId, out optimisticKey);
         refused ??= idempotencyKey is null ? null : InputRules.CheckIdempotencyKey(idempotencyKey, SyncHeaderNames.IdempotencyKey);
@@ -160,6 +160,6 @@ internal sealed class ResourceEndpoints
             return null;
         }
 
-        return new MutationRequest(kind, key, kind == MutationKind.Create ? optimisticKey : null, clientId, idempotencyKey, ifMatch, body);
+        return new MutationRequest(kind, key, kind == MutationKind.Create ? optimisticKey : null, clientId, idempotencyKey, ifMatch, body, context.User);
     }
 }

@@ -29,10 +29,10 @@ internal sealed class FeedEndpoint
     internal const int PageRows = 256;
 
     private readonly SyncServerState _state;
-    private readonly string _resource;
+    private readonly SyncResource _resource;
     private readonly PageBudget _budget;
 
-    public FeedEndpoint(SyncServerState state, string resource)
+    public FeedEndpoint(SyncServerState state, SyncResource resource)
     {
         _state = state;
         _resource = resource;
@@ -43,7 +43,7 @@ internal sealed class FeedEndpoint
     {
         string? lastEventId = HttpIo.Header(context.Request, SyncHeaderNames.LastEventId) ?? (string?)context.Request.Query[SyncRoutes.After];
         long after = 0;
-        SyncProblem? refused = RequestIdentity.TryGetClientId(context, out string? clientId);
+        SyncProblem? refused = RequestIdentity.TryGetClientId(context, _state.Options, out string? clientId);
         if (refused is null && lastEventId is not null && (!long.TryParse(lastEventId, NumberStyles.None, CultureInfo.InvariantCulture, out after)))
         {
             refused = SyncProblem.InvalidHeader($"{SyncHeaderNames.LastEventId} must be a sequence number, not '{lastEventId}'.");
@@ -67,10 +67,10 @@ internal sealed class FeedEndpoint
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
         using var events = new SseEventWriter(response.BodyWriter);
-        var scope = new ReadScope(_resource, clientId);
+        ReadScope scope = _resource.ScopeFor(context.User, clientId);
         try
         {
-            events.WriteComment("offlinesync feed " + _resource);
+            events.WriteComment("offlinesync feed " + _resource.Name);
             await events.FlushAsync(cancellationToken).ConfigureAwait(false);
             long position = after == 0
                 ? await SendSnapshotAsync(events, scope, cancellationToken).ConfigureAwait(false)
@@ -97,7 +97,7 @@ internal sealed class FeedEndpoint
             through ??= page.Sequence;
             foreach (RowItem row in page.Items)
             {
-                events.WriteEvent(row.Sequence, SyncEventNames.Existing, row.Key, row.Origin, scope.ClientId, row.Version, row.Json);
+                events.WriteEvent(row.Sequence, SyncEventNames.Existing, row.Key, row.Origin, RequestIdentity.OnWire(scope.ClientId), row.Version, row.Json);
                 after = row.Sequence;
                 if (events.FlushDue)
                 {
@@ -125,7 +125,7 @@ internal sealed class FeedEndpoint
         {
             cancellationToken.ThrowIfCancellationRequested();
             Task nextCommit = _state.Notifier.NextCommit;
-            ChangePage page = await _state.ChangeReads.ReadAsync(_resource, position, _budget, cancellationToken).ConfigureAwait(false);
+            ChangePage page = await _state.ChangeReads.ReadAsync(_resource.Name, position, _budget, cancellationToken).ConfigureAwait(false);
             if (!page.Covers(position))
             {
                 events.WriteEvent(page.Head, SyncEventNames.Invalidate, key: null, origin: null, originClientId: null, version: null, data: null);
@@ -135,8 +135,14 @@ internal sealed class FeedEndpoint
 
             foreach (StoredChange change in page.Changes)
             {
-                events.WriteEvent(change.Sequence, NameOf(change.Kind), change.Key, scope.OriginOf(change.ClientId, change.OriginOptimisticKey), scope.ClientId, change.Version, change.Json);
                 position = change.Sequence;
+                if (scope.EventOf(change.Kind, change.Access) is not { } shown)
+                {
+                    continue; // a row this reader never could read: not even its key is sent
+                }
+
+                byte[]? data = shown == StoredChangeKind.Removed ? null : change.Json;
+                events.WriteEvent(change.Sequence, NameOf(shown), change.Key, scope.OriginOf(change.ClientId, change.OriginOptimisticKey), RequestIdentity.OnWire(scope.ClientId), change.Version, data);
                 if (events.FlushDue)
                 {
                     await events.FlushAsync(cancellationToken).ConfigureAwait(false);

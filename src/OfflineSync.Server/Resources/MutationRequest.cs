@@ -8,6 +8,7 @@ namespace OfflineSync.Server.Resources;
 /// <param name="IdempotencyKey">The idempotency key, if any.</param>
 /// <param name="IfMatch">The base version from <c>If-Match</c>, if any.</param>
 /// <param name="Body">The entity (create) or patch (update) as UTF-8 JSON.</param>
+/// <param name="User">The request's user, whom the resource's row policy judges; <see langword="null"/> for an anonymous one.</param>
 internal readonly record struct MutationRequest(
     MutationKind Kind,
     string? Key,
@@ -15,4 +16,11 @@ internal readonly record struct MutationRequest(
     string? ClientId,
     string? IdempotencyKey,
     long? IfMatch,
-    ReadOnlyMemory<byte> Body);
+    ReadOnlyMemory<byte> Body,
+    System.Security.Claims.ClaimsPrincipal? User = null)
+{
+    private static readonly System.Security.Claims.ClaimsPrincipal Anonymous = new(new System.Security.Claims.ClaimsIdentity());
+
+    /// <summary>Gets the user the row policy judges: <see cref="User"/>, or an anonymous one.</summary>
+    public System.Security.Claims.ClaimsPrincipal Caller => User ?? Anonymous;
+}

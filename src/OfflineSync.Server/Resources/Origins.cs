@@ -13,10 +13,10 @@ internal static class Origins
     /// <summary>
     /// Returns the origin to store for a row created from <paramref name="sentKey"/>: the key when it has the
     /// exact shape of a client-made optimistic key (<see cref="SyncLimits.IsOriginKey"/>) and the request names
-    /// its client; otherwise none — a proposed key, a Guid or a key of an anonymous request is never an origin.
+    /// its client; otherwise none — a proposed key, a Guid or a key of a request that names no client is never an origin.
     /// </summary>
     public static string? ToStore(SyncKeyKind kind, string? clientId, string? sentKey) =>
-        clientId is not null && sentKey is not null && SyncLimits.IsOriginKey(kind, sentKey) ? sentKey : null;
+        Endpoints.RequestIdentity.OnWire(clientId) is not null && sentKey is not null && SyncLimits.IsOriginKey(kind, sentKey) ? sentKey : null;
 
     /// <summary>Returns the row's origin if <paramref name="requester"/> created the row, otherwise <see langword="null"/>.</summary>
     /// <param name="requester">The requesting client (<see cref="Endpoints.RequestIdentity"/>), <see langword="null"/> when unknown.</param>

@@ -49,6 +49,27 @@ internal sealed record SyncProblem(int Status, string Type, string Title, string
 
     public static SyncProblem Forbidden(string resource) => new(403, SyncProblemTypes.Forbidden, "The caller may not write this resource.", $"The caller is not allowed to write '{resource}'; the batch was not applied.");
 
+    /// <summary>A write the resource's row policy refuses (<see cref="SyncRowPolicy{T}.CanWrite"/>): 401 for a caller without credentials, 403 otherwise.</summary>
+    public static SyncProblem WriteRefused(string resource, string? key, System.Security.Claims.ClaimsPrincipal user)
+    {
+        string what = key is null ? $"create this '{resource}' row" : $"change '{resource}/{key}'";
+        return user.Identity?.IsAuthenticated == true
+            ? new(403, SyncProblemTypes.Forbidden, "The caller may not make this write.", $"The row policy of '{resource}' does not let the caller {what}.")
+            : new(401, SyncProblemTypes.Unauthorized, "Authentication is required.", $"The row policy of '{resource}' lets no anonymous caller {what}.");
+    }
+
+    /// <summary>An authenticated caller whose user id <see cref="SyncServerOptions.UserId"/> cannot tell (<see cref="Endpoints.RequestIdentity"/>).</summary>
+    public static SyncProblem UnidentifiedUser() => new(403, SyncProblemTypes.UnidentifiedUser, "The server cannot tell who the caller is.",
+        "The request is authenticated, but its user has no id (SyncServerOptions.UserId found none): the server keeps no client state for a user it cannot name.");
+
+    /// <summary>A resource whose endpoints carry conventions <c>POST /sync/batch</c> cannot run for its items (<see cref="Endpoints.BatchConventions"/>).</summary>
+    public static SyncProblem BatchUnsupported(string resource, string conventions) => new(400, SyncProblemTypes.BatchUnsupported, "The batch cannot write this resource.",
+        $"The endpoints of '{resource}' carry conventions the batch cannot apply to its items ({conventions}); write '{resource}' through its own endpoints, or remove those conventions. The batch was not applied.");
+
+    /// <summary>A cross-origin batch item for a resource whose CORS policy does not allow the origin.</summary>
+    public static SyncProblem CrossOriginRefused(string resource, string origin) => new(403, SyncProblemTypes.CrossOriginRefused, "The origin may not write this resource.",
+        $"The CORS policy of '{resource}' does not allow the origin '{Excerpt(origin)}'; the batch was not applied.");
+
     public static SyncProblem NotFound(string resource, string key) => new(404, SyncProblemTypes.NotFound, "The row does not exist.", $"No '{resource}' row has the key '{key}'.");
 
     public static SyncProblem UnknownResource(string resource) => new(404, SyncProblemTypes.UnknownResource, "The resource is not served.", $"The server does not serve a resource named '{resource}'.");

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using OfflineSync.Server.Storage;
 
 namespace OfflineSync.Server.Resources;
@@ -14,6 +15,15 @@ internal abstract class SyncResource
     /// authorization policies included, so the batch endpoint can hold the resource's items to them.
     /// </summary>
     public IReadOnlyList<object> EndpointMetadata { get; set; } = [];
+
+    /// <summary>Gets or sets the endpoint filter factories of the resource's create endpoint, which the batch endpoint cannot run for its items.</summary>
+    public IReadOnlyList<Delegate> EndpointFilters { get; set; } = [];
+
+    /// <summary>Gets the access keys under which <paramref name="user"/> reads this resource; <see langword="null"/> when reads are not filtered (<see cref="ReadScope"/>).</summary>
+    public abstract IReadOnlyCollection<string>? ReadKeysFor(ClaimsPrincipal user);
+
+    /// <summary>Gets what a request of <paramref name="user"/> as <paramref name="clientId"/> reads of this resource.</summary>
+    public ReadScope ScopeFor(ClaimsPrincipal user, string? clientId) => new(Name, clientId, ReadKeysFor(user));
 
     /// <summary>Applies a create, update or delete inside the caller's write transaction, under the server's clock and row limit.</summary>
     public ValueTask<MutationOutcome> ApplyAsync(IWriteSession session, MutationRequest request, BatchScope? scope, SyncServerOptions options) => request.Kind switch

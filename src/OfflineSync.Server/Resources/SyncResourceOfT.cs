@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using System.Security.Claims;
 using System.Text.Json;
+using OfflineSync.Server.Access;
 using OfflineSync.Server.Json;
 using OfflineSync.Server.Storage;
 
@@ -13,6 +15,11 @@ internal sealed class SyncResource<T> : SyncResource
     public override string Name => T.ResourceName;
 
     public override SyncKeyKind KeyKind => T.KeyKind;
+
+    /// <summary>Gets or sets who may read and write which rows; <see langword="null"/> for every caller, every row.</summary>
+    public SyncRowPolicy<T>? Policy { get; set; }
+
+    public override IReadOnlyCollection<string>? ReadKeysFor(ClaimsPrincipal user) => Policy?.GetReadKeys(user);
 
     protected override async ValueTask<MutationOutcome> CreateAsync(IWriteSession session, MutationRequest request, BatchScope? scope, SyncServerOptions options)
     {
@@ -50,6 +57,12 @@ internal sealed class SyncResource<T> : SyncResource
             return MutationOutcome.Fail(refused);
         }
 
+        string? owner = Policy?.GetOwner(request.Caller);
+        if (Policy is { } policy && !policy.CanWrite(request.Caller, new SyncRowWrite<T>(MutationKind.Create, owner, null, entity)))
+        {
+            return MutationOutcome.Fail(SyncProblem.WriteRefused(Name, key: null, request.Caller));
+        }
+
         bool proposedIsOptimistic = proposed.Length > 0 && T.IsOptimisticKey(proposed);
         string? key = await ServerKeys.AssignAsync(session, Name, KeyKind, proposed, proposedIsOptimistic, options.TimeProvider).ConfigureAwait(false);
         if (key is null)
@@ -65,7 +78,8 @@ internal sealed class SyncResource<T> : SyncResource
         }
 
         string? sent = proposed.Length > 0 ? proposed : null;
-        session.InsertRow(Name, key, json, version, request.ClientId, Origins.ToStore(KeyKind, request.ClientId, sent));
+        RowAccess? access = Policy is { } rowPolicy ? RowAccess.Created(owner, rowPolicy.GetRowKeys(entity, owner)) : null;
+        session.InsertRow(Name, key, json, version, request.ClientId, Origins.ToStore(KeyKind, request.ClientId, sent), access);
 
         // The sender always learns what became of the key it sent, origin or not: a taken proposal maps like an optimistic key.
         return new MutationOutcome(201) { Key = key, OptimisticKey = sent, Version = version, Body = json };
@@ -75,7 +89,7 @@ internal sealed class SyncResource<T> : SyncResource
     {
         string key = ResolveTarget(request, scope);
         StoredRow? row = await session.GetRowAsync(Name, key).ConfigureAwait(false);
-        if (row is null)
+        if (row is null || (row.Deleted && HiddenFrom(request.Caller, row)))
         {
             return MutationOutcome.Fail(SyncProblem.NotFound(Name, key));
         }
@@ -83,11 +97,6 @@ internal sealed class SyncResource<T> : SyncResource
         if (row.Deleted)
         {
             return MutationOutcome.Fail(SyncProblem.Gone(Name, key));
-        }
-
-        if (request.IfMatch is long expected && expected != row.Version)
-        {
-            return MutationOutcome.Fail(SyncProblem.VersionConflict(Name, key, expected, new StoredRowView(row.Json, row.Version)));
         }
 
         if (!TryReadPatch(request.Body, out ISyncPatch<T>? patch, out SyncProblem? invalid))
@@ -102,9 +111,21 @@ internal sealed class SyncResource<T> : SyncResource
             return MutationOutcome.Fail(refused);
         }
 
-        string? origin = Origins.VisibleTo(request.ClientId, row.ClientId, row.OriginOptimisticKey);
         T entity = JsonSerializer.Deserialize(row.Json, T.JsonTypeInfo)!;
         patch.ApplyTo(entity);
+
+        // Before the version check: a conflict answers with the stored row, which a caller the policy refuses must not see.
+        if (Policy is { } policy && !policy.CanWrite(request.Caller, new SyncRowWrite<T>(MutationKind.Update, row.Access?.Owner, JsonSerializer.Deserialize(row.Json, T.JsonTypeInfo), entity)))
+        {
+            return MutationOutcome.Fail(SyncProblem.WriteRefused(Name, key, request.Caller));
+        }
+
+        if (request.IfMatch is long expected && expected != row.Version)
+        {
+            return MutationOutcome.Fail(SyncProblem.VersionConflict(Name, key, expected, new StoredRowView(row.Json, row.Version)));
+        }
+
+        string? origin = Origins.VisibleTo(request.ClientId, row.ClientId, row.OriginOptimisticKey);
         byte[] json = Serialize(entity, key, row.Version);
         if (json.AsSpan().SequenceEqual(row.Json))
         {
@@ -124,7 +145,7 @@ internal sealed class SyncResource<T> : SyncResource
             return MutationOutcome.Fail(SyncProblem.RowTooLarge(options.MaxRowBytes, json.Length));
         }
 
-        session.UpdateRow(Name, key, json, version, row.OriginOptimisticKey, deleted: false);
+        session.UpdateRow(Name, key, json, version, row.OriginOptimisticKey, deleted: false, AccessAfter(row, entity));
         return new MutationOutcome(200) { Key = key, OptimisticKey = origin, Version = version, Body = json };
     }
 
@@ -139,14 +160,35 @@ internal sealed class SyncResource<T> : SyncResource
             return new MutationOutcome(204) { Key = key, OptimisticKey = origin };
         }
 
+        if (Policy is { } policy && !policy.CanWrite(request.Caller, new SyncRowWrite<T>(MutationKind.Delete, row.Access?.Owner, JsonSerializer.Deserialize(row.Json, T.JsonTypeInfo), null)))
+        {
+            return MutationOutcome.Fail(SyncProblem.WriteRefused(Name, key, request.Caller));
+        }
+
         if (request.IfMatch is long expected && expected != row.Version)
         {
             return MutationOutcome.Fail(SyncProblem.VersionConflict(Name, key, expected, new StoredRowView(row.Json, row.Version)));
         }
 
-        session.UpdateRow(Name, key, null, row.Version + 1, row.OriginOptimisticKey, deleted: true);
+        session.UpdateRow(Name, key, null, row.Version + 1, row.OriginOptimisticKey, deleted: true, Policy is null ? null : (row.Access ?? RowAccess.Created(null, [])).Then([]));
         return new MutationOutcome(204) { Key = key, OptimisticKey = origin };
     }
+
+    /// <summary>The row's access once it holds <paramref name="entity"/>: the policy's keys for it, its owner kept.</summary>
+    private RowAccess? AccessAfter(StoredRow row, T entity)
+    {
+        if (Policy is not { } policy)
+        {
+            return null;
+        }
+
+        RowAccess before = row.Access ?? RowAccess.Created(null, []);
+        return before.Then(policy.GetRowKeys(entity, before.Owner));
+    }
+
+    /// <summary>Whether a deleted row is none of <paramref name="user"/>'s business: then it answers as if it never existed.</summary>
+    private bool HiddenFrom(ClaimsPrincipal user, StoredRow row) =>
+        Policy?.GetReadKeys(user) is { } keys && (row.Access is null || !row.Access.EverReadableBy(keys));
 
     /// <summary>
     /// An update or delete may target a row created earlier in the same batch by the key the client

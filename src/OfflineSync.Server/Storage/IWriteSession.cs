@@ -1,3 +1,5 @@
+using OfflineSync.Server.Access;
+
 namespace OfflineSync.Server.Storage;
 
 /// <summary>
@@ -26,11 +28,14 @@ internal interface IWriteSession
     /// </summary>
     ValueTask PrefetchAsync(IReadOnlyCollection<(string Resource, string Key)> rows, IReadOnlyCollection<(string? ClientId, string Key)> idempotencyKeys);
 
-    /// <summary>Inserts a new row and appends its <c>added</c> change (<see cref="ChangeLog"/>).</summary>
-    void InsertRow(string resource, string key, byte[] json, long version, string? clientId, string? origin);
+    /// <summary>Inserts a new row and appends its <c>added</c> change (<see cref="ChangeLog"/>); <paramref name="access"/> is who may read it under a row policy.</summary>
+    void InsertRow(string resource, string key, byte[] json, long version, string? clientId, string? origin, RowAccess? access);
 
-    /// <summary>Replaces a row (or marks it deleted) and appends the matching change in place of the row's entry in the log (<see cref="ChangeLog"/>).</summary>
-    void UpdateRow(string resource, string key, byte[]? json, long version, string? origin, bool deleted);
+    /// <summary>
+    /// Replaces a row (or marks it deleted) and appends the matching change in place of the row's entry in the log (<see cref="ChangeLog"/>);
+    /// <paramref name="access"/> is who may read it from now on.
+    /// </summary>
+    void UpdateRow(string resource, string key, byte[]? json, long version, string? origin, bool deleted, RowAccess? access);
 
     /// <summary>Finds the unexpired record of <paramref name="clientId"/>'s idempotency key; another client's record with the same key is not seen.</summary>
     ValueTask<IdempotencyRecord?> GetIdempotencyAsync(string? clientId, string key);

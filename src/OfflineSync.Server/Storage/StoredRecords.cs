@@ -1,10 +1,13 @@
+using OfflineSync.Server.Access;
+
 namespace OfflineSync.Server.Storage;
 
 /// <summary>
 /// One row of a resource as a write transaction sees it, tombstones included: <c>ClientId</c> is the client
-/// that created it, <c>OriginOptimisticKey</c> the optimistic key it was created from (shown to that client only).
+/// that created it, <c>OriginOptimisticKey</c> the optimistic key it was created from (shown to that client only),
+/// <c>Access</c> who may read it under the resource's row policy (<see langword="null"/> without one).
 /// </summary>
-internal sealed record StoredRow(byte[]? Json, long Version, long Sequence, string? ClientId, string? OriginOptimisticKey, bool Deleted);
+internal sealed record StoredRow(byte[]? Json, long Version, long Sequence, string? ClientId, string? OriginOptimisticKey, bool Deleted, RowAccess? Access = null);
 
 /// <summary>A stored successful answer to an idempotent write.</summary>
 internal sealed record IdempotencyRecord(byte[] RequestHash, int Status, string? EntityKey, string? OptimisticKey, long? Version, byte[]? Body, long ExpiresAt)
@@ -20,9 +23,10 @@ internal readonly record struct RowItem(string Key, string? Origin, long Version
 /// One change-log entry with its row as the row is now, and the row's creating client and origin. The log keeps one
 /// entry per row, its last change (<see cref="ChangeLog"/>), so the row as it is now is the row as that change left
 /// it. A page of the log is shared by every feed of the resource (<see cref="Feed.ChangeReads"/>), and each feed shows
-/// the origin to its own client only (<see cref="ReadScope.OriginOf"/>).
+/// the origin to its own client only (<see cref="ReadScope.OriginOf"/>), and the change only to readers the row's access
+/// lets see it (<see cref="ReadScope.EventOf"/>).
 /// </summary>
-internal sealed record StoredChange(long Sequence, string Key, StoredChangeKind Kind, long Version, string? ClientId, string? OriginOptimisticKey, byte[]? Json);
+internal sealed record StoredChange(long Sequence, string Key, StoredChangeKind Kind, long Version, string? ClientId, string? OriginOptimisticKey, byte[]? Json, RowAccess? Access = null);
 
 /// <summary>
 /// How much one read may bring into memory: at most <see cref="MaxRows"/> rows, and rows only while the ones before

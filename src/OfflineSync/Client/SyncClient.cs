@@ -103,8 +103,16 @@ public abstract class SyncClient : IAsyncDisposable
     /// <param name="cancellationToken">Stops waiting; the drain itself goes on.</param>
     public Task SyncAsync(CancellationToken cancellationToken = default) => _engine.SyncAsync(cancellationToken);
 
-    /// <summary>Cancels pending backoff timers and retries at once (S8).</summary>
+    /// <summary>Cancels pending backoff timers and retries at once (S8); a client waiting with <see cref="SyncStatus.Unauthorized"/> tries its credentials again.</summary>
     public void RetryNow() => _engine.RetryNow();
+
+    /// <summary>
+    /// Tells the client that the app has new credentials, after the user signed in again: when the client waits with
+    /// <see cref="SyncStatus.Unauthorized"/> (the server refused its token, also after one refresh), the queue drains
+    /// again and the sets follow their feeds from where they stopped. Nothing queued was lost or counted as failed
+    /// meanwhile. Going online and a restart try the credentials again as well.
+    /// </summary>
+    public void NotifyCredentialsChanged() => _engine.NotifyCredentialsChanged();
 
     /// <summary>
     /// Sends a failed mutation again: a permanently failed one gets a fresh set of attempts, with the mutations

@@ -15,7 +15,7 @@ internal enum BatchOutcomeKind
     /// <summary>Nothing can be sent: the queue is empty or holds only permanently failed mutations, or the client is offline and its head was never tried.</summary>
     Idle,
 
-    /// <summary>The head waits for the app's answer to a conflict.</summary>
+    /// <summary>The head waits for the app's answer to a conflict, or for new credentials after a 401.</summary>
     Blocked,
 
     /// <summary>Results were applied; push again.</summary>

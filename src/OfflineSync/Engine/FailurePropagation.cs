@@ -131,8 +131,19 @@ internal sealed class FailurePropagation(MutationQueue queue, IMutationStore sto
         return mutation.DependsOn is { } creates && Array.Exists(creates, static c => !c.Removed && c.Status == MutationStatus.PermanentlyFailed);
     }
 
-    private static string DependencyError(QueuedMutation failed) =>
-        $"It depends on mutation {failed.Sequence} ({IdempotencyKeys.KindToken(failed.Kind)} of {failed.Resource.Name} {failed.Key}), which failed.";
+    private static string DependencyError(QueuedMutation failed)
+    {
+        string dependency = $"It depends on mutation {failed.Sequence} ({IdempotencyKeys.KindToken(failed.Kind)} of {failed.Resource.Name} {failed.Key}), which failed";
+
+        // The root's own words travel one step: a dependent of a mutation an access rule refused (403) says so; further
+        // down the chain the reason alone, so that a long chain does not repeat every message before it.
+        return failed.FailureReason switch
+        {
+            null => dependency + ".",
+            FailureReason.DependencyFailed => dependency + " (DependencyFailed).",
+            { } reason => $"{dependency} ({reason}): {failed.LastError}",
+        };
+    }
 
     private static bool CanFailAsDependent(QueuedMutation mutation) =>
         !mutation.Removed && mutation.Status is not (MutationStatus.PermanentlyFailed or MutationStatus.InFlight);

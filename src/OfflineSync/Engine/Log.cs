@@ -43,4 +43,7 @@ internal static partial class Log
 
     [LoggerMessage(13, LogLevel.Warning, "The store maps {Resource} {OptimisticKey} to '{ServerKey}', which is not a valid key of the resource; the mapping is ignored")]
     public static partial void InvalidMapping(ILogger logger, string resource, string optimisticKey, string serverKey);
+
+    [LoggerMessage(14, LogLevel.Warning, "The server refused the client's credentials; sync waits for new ones (NotifyCredentialsChanged): {Error}")]
+    public static partial void Unauthorized(ILogger logger, string error);
 }

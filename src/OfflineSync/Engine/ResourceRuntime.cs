@@ -84,7 +84,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
     {
         LocalView = new LocalView<TEntity>(engine.ClientId, engine.Notifications, engine.IdMap);
         LocalView.MappingLearned += engine.OnMappingLearned;
-        Follower = new FeedFollower<TEntity>(engine.Transport, LocalView, engine.Store, FeedSettings.From(engine.Options), engine.LoggerFactory.CreateLogger<FeedFollower<TEntity>>());
+        Follower = new FeedFollower<TEntity>(engine.Transport, LocalView, engine.Store, FeedSettings.From(engine.Options) with { Credentials = engine.Credentials, Unauthorized = engine.ShowFeedUnauthorized }, engine.LoggerFactory.CreateLogger<FeedFollower<TEntity>>());
     }
 
     public LocalView<TEntity> LocalView { get; }

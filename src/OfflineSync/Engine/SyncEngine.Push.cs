@@ -4,7 +4,8 @@ namespace OfflineSync;
 internal sealed partial class SyncEngine
 {
     /// <inheritdoc/>
-    MutationStatus? IDrainHost.HeadStatus => _queue.Head?.Status;
+    /// <remarks>Nothing can be sent while the client waits for new credentials: no drain starts, and <c>SyncAsync</c> returns.</remarks>
+    MutationStatus? IDrainHost.HeadStatus => _unauthorized ? null : _queue.Head?.Status;
 
     /// <inheritdoc/>
     int IDrainHost.PendingCount => _queue.Count;
@@ -46,8 +47,9 @@ internal sealed partial class SyncEngine
             return null;
         }
 
-        if (head.Status == MutationStatus.Conflicted)
+        if (head.Status == MutationStatus.Conflicted || _unauthorized)
         {
+            // Waiting for a conflict answer, or for new credentials after a feed's 401: a backoff that ends meanwhile sends nothing.
             outcome = BatchOutcome.Blocked;
             return null;
         }
@@ -103,6 +105,12 @@ internal sealed partial class SyncEngine
         if (error is not null)
         {
             ResetInFlight(batch, 0);
+            if (SyncUnauthorizedException.Find(error) is { } refused)
+            {
+                RecordUnauthorized(refused.Message, events);
+                return BatchOutcome.Blocked;
+            }
+
             if (!TransientErrors.IsTransient(error))
             {
                 // A bug or a broken server answer: retrying the same bytes would fail the same way.
@@ -158,6 +166,10 @@ internal sealed partial class SyncEngine
                     return BatchOutcome.Progress;
                 case PushResult.Conflict conflict:
                     return _conflicts.OnConflict(mutation, conflict, events);
+                case PushResult.Unauthorized unauthorized:
+                    // The credentials, not the mutation: it keeps its status and attempts and waits with the queue.
+                    RecordUnauthorized(unauthorized.Error, events);
+                    return BatchOutcome.Blocked;
                 case PushResult.Rejected rejected:
                     mutation.Attempts++;
                     _failures.Fail(mutation, FailureReason.Rejected, rejected.Error, events);

@@ -39,6 +39,7 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IDrain
     private readonly Coalescer _coalescer;
     private readonly CancellationTokenSource _lifetime = new();
     private bool _online;
+    private bool _unauthorized;
     private bool _disposed;
     private SyncStatus _status;
     private int _consecutiveFailures;
@@ -158,6 +159,9 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IDrain
 
     internal MutationQueue Queue => _queue;
 
+    /// <summary>Gets the signal of new credentials the feed followers wait for after a 401.</summary>
+    internal CredentialsSignal Credentials { get; } = new();
+
     /// <summary>Gets this engine's metrics.</summary>
     internal SyncTelemetry Telemetry { get; }
 
@@ -234,7 +238,10 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IDrain
             _online = online;
             if (online)
             {
+                // Coming back is a fresh start: the credentials may have been renewed meanwhile.
                 _consecutiveFailures = 0;
+                _unauthorized = false;
+                Credentials.Renew();
             }
 
             SetStatus(online ? (_drain.IsRunning ? SyncStatus.Syncing : SyncStatus.Idle) : SyncStatus.Offline, events);
@@ -275,15 +282,37 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IDrain
         return _drain.RunUntilQuietAsync(cancellationToken);
     }
 
-    /// <summary>Cancels pending backoff timers and pushes at once (S8).</summary>
+    /// <summary>Cancels pending backoff timers and pushes at once (S8); a client waiting for credentials tries the ones it has.</summary>
     public void RetryNow()
     {
+        NotifyCredentialsChanged();
+        _drain.RetryNow();
+    }
+
+    /// <summary>Ends the wait for new credentials after a 401: the drain and the feeds try again (issue 12).</summary>
+    public void NotifyCredentialsChanged()
+    {
+        var events = new EngineEvents();
+        bool kick;
         lock (Gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+            kick = _unauthorized && _online && _options.AutoSync && _queue.Head is not null;
+            if (_unauthorized)
+            {
+                _unauthorized = false;
+                SetDrainStatus(_drain.IsRunning, events);
+            }
+
+            // Under the lock: a feed's refusal of the old credentials that arrives after this is recognized as stale.
+            Credentials.Renew();
         }
 
-        _drain.RetryNow();
+        Fire(events);
+        if (kick)
+        {
+            _drain.Kick();
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -356,25 +385,57 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IDrain
     internal void RecordTransientFailure(EngineEvents events)
     {
         _consecutiveFailures++;
-        SetStatus(!_online || _consecutiveFailures >= _options.Retry.OfflineAfterFailures ? SyncStatus.Offline : SyncStatus.WaitingToRetry, events);
+        SetBackoffStatus(events);
     }
 
     /// <summary>Shows that the drain waits for the head's backoff; call under the lock.</summary>
-    internal void SetBackoffStatus(EngineEvents events)
-    {
-        bool offline = !_online || _consecutiveFailures >= _options.Retry.OfflineAfterFailures;
-        SetStatus(offline ? SyncStatus.Offline : SyncStatus.WaitingToRetry, events);
-    }
+    internal void SetBackoffStatus(EngineEvents events) => SetStatus(WaitingStatus() ?? SyncStatus.WaitingToRetry, events);
 
     /// <summary>Records that the server answered; call under the lock.</summary>
     internal void RecordServerAnswer() => _consecutiveFailures = 0;
 
     /// <summary>Sets the status the drain shows when it works or stops; call under the lock.</summary>
-    internal void SetDrainStatus(bool running, EngineEvents events)
+    internal void SetDrainStatus(bool running, EngineEvents events) =>
+        SetStatus(WaitingStatus() ?? (running ? SyncStatus.Syncing : SyncStatus.Idle), events);
+
+    /// <summary>
+    /// The server refused the credentials, also after the transport's one refresh: nothing is sent until the app has
+    /// new ones, and nothing queued fails or loses an attempt (issue 12); call under the lock.
+    /// </summary>
+    internal void RecordUnauthorized(string error, EngineEvents events)
     {
-        bool offline = !_online || _consecutiveFailures >= _options.Retry.OfflineAfterFailures;
-        SetStatus(offline ? SyncStatus.Offline : running ? SyncStatus.Syncing : SyncStatus.Idle, events);
+        if (!_unauthorized)
+        {
+            Log.Unauthorized(_logger, error);
+        }
+
+        _unauthorized = true;
+        SetStatus(WaitingStatus()!.Value, events);
     }
+
+    /// <summary>A feed follower's server refused the credentials it had at <paramref name="credentials"/> (<see cref="FeedSettings.Unauthorized"/>).</summary>
+    internal void ShowFeedUnauthorized(string error, long credentials)
+    {
+        var events = new EngineEvents();
+        lock (Gate)
+        {
+            if (_disposed || !_online || Credentials.Version != credentials)
+            {
+                return;
+            }
+
+            RecordUnauthorized(error, events);
+        }
+
+        Fire(events);
+    }
+
+    /// <summary>The status that overrides what the drain does: offline, then waiting for credentials; call under the lock.</summary>
+    private SyncStatus? WaitingStatus() =>
+        !_online ? SyncStatus.Offline
+        : _unauthorized ? SyncStatus.Unauthorized
+        : _consecutiveFailures >= _options.Retry.OfflineAfterFailures ? SyncStatus.Offline
+        : null;
 
     /// <summary>Raises the views' notifications held while the lock was held, then fires collected events; never call under the lock.</summary>
     public void Fire(EngineEvents events)

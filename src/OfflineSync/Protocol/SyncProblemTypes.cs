@@ -24,11 +24,20 @@ public static class SyncProblemTypes
     /// <summary>A reference slot holds an optimistic key the request cannot resolve.</summary>
     public const string OptimisticReference = Prefix + "optimistic_reference";
 
-    /// <summary>The caller is not authenticated for a resource of a batch.</summary>
+    /// <summary>The caller is not authenticated for a resource of a batch, or for a write a row policy allows only to signed-in callers.</summary>
     public const string Unauthorized = Prefix + "unauthorized";
 
-    /// <summary>The caller may not write a resource of a batch.</summary>
+    /// <summary>The caller may not write a resource of a batch, or a row policy refuses the write.</summary>
     public const string Forbidden = Prefix + "forbidden";
+
+    /// <summary>A cross-origin batch names a resource whose CORS policy does not allow the request's origin.</summary>
+    public const string CrossOriginRefused = Prefix + "cross_origin_refused";
+
+    /// <summary>The request is authenticated, but the server finds no id for its user.</summary>
+    public const string UnidentifiedUser = Prefix + "unidentified_user";
+
+    /// <summary>A batch names a resource whose endpoints carry conventions the batch cannot apply to an item.</summary>
+    public const string BatchUnsupported = Prefix + "batch_unsupported";
 
     /// <summary>The row does not exist.</summary>
     public const string NotFound = Prefix + "not_found";

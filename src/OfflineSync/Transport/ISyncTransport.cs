@@ -15,6 +15,12 @@ namespace OfflineSync;
 /// <see cref="System.Net.Sockets.SocketException"/> or <see cref="TimeoutException"/>, or any
 /// exception wrapping one of them, counts as a transient failure of every mutation of the batch (S9).
 /// </para>
+/// <para>
+/// Credentials the server refused, after the transport's own attempt to refresh them, are reported as
+/// <see cref="PushResult.Unauthorized"/> by a push and as a thrown <see cref="SyncUnauthorizedException"/> by any
+/// call: the client then waits with <see cref="SyncStatus.Unauthorized"/> until the app has new credentials, and
+/// nothing queued fails or loses an attempt.
+/// </para>
 /// </remarks>
 public interface ISyncTransport
 {

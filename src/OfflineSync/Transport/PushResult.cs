@@ -19,10 +19,18 @@ public abstract record PushResult
     /// <param name="Error">What the server said.</param>
     public sealed record Conflict(ReadOnlyMemory<byte> ServerState, string? Version, string Error) : PushResult;
 
-    /// <summary>The server refused the mutation for good (4xx other than 408, 409, 429).</summary>
+    /// <summary>The server refused the mutation for good (4xx other than 401, 408, 409, 429); 403 when an access rule refused it.</summary>
     /// <param name="Error">What the server said, for example a problem-details title and detail.</param>
     /// <param name="Status">The HTTP status code, or 0 when there was none.</param>
     public sealed record Rejected(string Error, int Status) : PushResult;
+
+    /// <summary>
+    /// The server refused the credentials (401), and still did after the transport refreshed them once. Nothing is wrong
+    /// with the mutation: the engine keeps it queued without counting an attempt and waits, with
+    /// <see cref="SyncStatus.Unauthorized"/>, until the app has new credentials (<c>SyncClient.NotifyCredentialsChanged</c>).
+    /// </summary>
+    /// <param name="Error">What the server or the token provider said.</param>
+    public sealed record Unauthorized(string Error) : PushResult;
 
     /// <summary>The mutation may succeed later (connection error, timeout, 408, 429, 5xx).</summary>
     /// <param name="Error">What went wrong.</param>

@@ -8,7 +8,9 @@ namespace OfflineSync;
 /// from the last sequence the view applied, so a dropped stream, going online again or a restart costs the changes
 /// missed and nothing more. It lists the resource only when it has no position (a fresh start), on <c>invalidate</c>
 /// (the position is past the server's retention), and when the view asks for it. Failed attempts back off like the
-/// drain (<see cref="SyncRetryOptions"/>). The overlay of pending changes is never touched here.
+/// drain (<see cref="SyncRetryOptions"/>); a refusal of the credentials (401, after the transport's one refresh) waits
+/// for new ones instead (<see cref="FeedSettings.Credentials"/>) and resumes from the same position. The overlay of
+/// pending changes is never touched here.
 /// </summary>
 /// <remarks>
 /// The position and the rows it goes with are kept in the store (<see cref="FeedCheckpointWriter{TEntity}"/>) and
@@ -119,15 +121,17 @@ internal sealed class FeedFollower<TEntity>
     /// Stops following, waits for the loop to end and writes the checkpoint; the status becomes <see cref="SyncSetStatus.Offline"/>.
     /// The position stays: the next <see cref="Start"/> resumes from it.
     /// </summary>
-    public async Task StopAsync()
+    public Task StopAsync()
     {
-        CancellationTokenSource? stop;
-        Task loop;
+        Task stopping;
         lock (_gate)
         {
-            stop = _stop;
+            if (_stop is not { } stop)
+            {
+                return _loop;
+            }
+
             _stop = null;
-            loop = _loop;
 
             // A refetch asked for meanwhile is still owed: the next start lists.
             if (_refetchTimer is not null)
@@ -136,13 +140,19 @@ internal sealed class FeedFollower<TEntity>
                 _refetchTimer = null;
                 Volatile.Write(ref _refetchRequested, 1);
             }
+
+            // A start right after this waits for the whole stop, the Offline status included, so that status cannot
+            // land over the one the new loop shows (Live, or Unauthorized while it waits for credentials).
+            Task loop = _loop;
+            stopping = Task.Run(() => StopLoopAsync(stop, loop));
+            _loop = stopping;
         }
 
-        if (stop is null)
-        {
-            return;
-        }
+        return stopping;
+    }
 
+    private async Task StopLoopAsync(CancellationTokenSource stop, Task loop)
+    {
         await stop.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -278,6 +288,8 @@ internal sealed class FeedFollower<TEntity>
 
             bool sawEvent = false;
             TimeSpan? retryAfter = null;
+            long credentials = _settings.Credentials.Version;
+            string? refused = null;
             try
             {
                 // A position of 0 cannot be resumed from: the protocol takes it for a fresh start.
@@ -348,6 +360,13 @@ internal sealed class FeedFollower<TEntity>
             {
                 continue;
             }
+            catch (Exception exception) when (SyncUnauthorizedException.Find(exception) is { } unauthorized)
+            {
+                // Retrying cannot help until the app has new credentials; the position stays, so nothing is missed.
+                refused = unauthorized.Message;
+                _logger.LogWarning("The server refused the credentials for the {Resource} feed; waiting for new ones: {Error}", TEntity.ResourceName, refused);
+                _view.SetStatus(SyncSetStatus.Unauthorized);
+            }
             catch (Exception exception)
             {
                 failures = sawEvent ? 1 : failures + 1;
@@ -368,6 +387,22 @@ internal sealed class FeedFollower<TEntity>
                 {
                     _connection = null;
                 }
+            }
+
+            if (refused is not null)
+            {
+                _settings.Unauthorized?.Invoke(refused, credentials);
+                try
+                {
+                    await _settings.Credentials.WhenRenewedAsync(credentials, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                failures = 0;
+                continue;
             }
 
             if (failures > 0 || retryAfter is not null)

@@ -6,6 +6,16 @@ namespace OfflineSync;
 /// <param name="MaxListBytes">The most row data one list may bring (<see cref="SyncOptions.MaxListBytes"/>).</param>
 internal sealed record FeedSettings(TimeProvider TimeProvider, RetryPolicy Retry, long MaxListBytes)
 {
+    /// <summary>Gets the engine's signal of new credentials: a feed the server refused (401) waits for it, not for a backoff timer.</summary>
+    public CredentialsSignal Credentials { get; init; } = new();
+
+    /// <summary>
+    /// Gets what the follower calls when the server refused the credentials, with the server's words and the
+    /// <see cref="CredentialsSignal.Version"/> read before the request: the engine shows <see cref="SyncStatus.Unauthorized"/>
+    /// unless the credentials were renewed since.
+    /// </summary>
+    public Action<string, long>? Unauthorized { get; init; }
+
     /// <summary>Takes the engine's clock, retry policy and list limit, copied when the engine was built.</summary>
     public static FeedSettings From(EngineOptions options) => new(options.TimeProvider, options.Retry, options.MaxListBytes);
 }

@@ -20,4 +20,11 @@ public enum SyncSetStatus
 
     /// <summary>The feed failed in a way retrying is unlikely to fix (for example rows the model cannot read); retries continue at the longest backoff.</summary>
     Error,
+
+    /// <summary>
+    /// The server refused the client's credentials for the list or the feed (HTTP 401), also after one refresh: the view
+    /// keeps its rows and resumes from its position once the app signals new credentials
+    /// (<see cref="SyncClient.NotifyCredentialsChanged"/>).
+    /// </summary>
+    Unauthorized,
 }

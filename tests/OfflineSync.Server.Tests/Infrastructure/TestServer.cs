@@ -83,6 +83,16 @@ public sealed partial class TestServer : IAsyncDisposable
         _store.Delete();
     }
 
+    /// <summary>A store of this suite's kind (SQLite here, PostgreSQL in the other build) for a host a test builds itself.</summary>
+    public sealed class OwnStore : IDisposable
+    {
+        private readonly Store _store = new();
+
+        public void Configure(SyncServerOptions options) => _store.Configure(options);
+
+        public void Dispose() => _store.Delete();
+    }
+
     private static Task<SyncServerHost> StartHostAsync(Store store, Action<SyncServerOptions>? configure) => SyncServerHost.StartAsync(
         options =>
         {

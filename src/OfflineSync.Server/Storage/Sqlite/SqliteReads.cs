@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using OfflineSync.Server.Access;
 
 namespace OfflineSync.Server.Storage.Sqlite;
 
@@ -14,6 +15,11 @@ namespace OfflineSync.Server.Storage.Sqlite;
 internal static class SqliteReads
 {
     private const string RowColumns = "r.key, r.origin_optimistic_key, r.client_id, r.version, r.seq, r.json";
+    /// <summary>
+    /// The rows a filtered scope reads (<see cref="ReadScope.ReadKeys"/>), found through the <c>row_access</c> index: a
+    /// page costs the caller's readable rows, never a scan of the resource.
+    /// </summary>
+    private const string Readable = " AND key IN (SELECT a.key FROM row_access a WHERE a.resource = $resource AND a.access_key IN (SELECT value FROM json_each($readKeys)))";
     private const string HeadSql = "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0);";
 
     /// <summary>Reads one page ordered by key, and the change sequence the page is consistent with, in one snapshot.</summary>
@@ -22,11 +28,12 @@ internal static class SqliteReads
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
         long head = Scalar(connection, transaction, HeadSql);
         using SqliteCommand command = Command(connection, transaction, $"""
-            SELECT {RowColumns}, p.total FROM ({PageQuery.Budgeted("key", $"SELECT key, length(key) + length(json) AS size FROM rows WHERE resource = $resource AND deleted = 0{(after is null ? "" : " AND key > $after")} ORDER BY key LIMIT $candidates")}) p
+            SELECT {RowColumns}, p.total FROM ({PageQuery.Budgeted("key", $"SELECT key, length(key) + length(json) AS size FROM rows WHERE resource = $resource AND deleted = 0{(after is null ? "" : " AND key > $after")}{Filter(scope)} ORDER BY key LIMIT $candidates")}) p
             JOIN rows r ON r.resource = $resource AND r.key = p.key
             WHERE p.before < $bytes AND p.n <= $rows ORDER BY p.key;
             """);
         command.Parameters.AddWithValue("$resource", scope.Resource);
+        BindFilter(command, scope);
         if (after is not null)
         {
             command.Parameters.AddWithValue("$after", after);
@@ -41,21 +48,23 @@ internal static class SqliteReads
         using SqliteTransaction transaction = connection.BeginTransaction(deferred: true);
         long bound = through ?? Scalar(connection, transaction, HeadSql);
         using SqliteCommand command = Command(connection, transaction, $"""
-            SELECT {RowColumns}, p.total FROM ({PageQuery.Budgeted("seq", "SELECT key, seq, length(key) + length(json) AS size FROM rows WHERE resource = $resource AND seq > $after AND seq <= $through AND deleted = 0 ORDER BY seq LIMIT $candidates")}) p
+            SELECT {RowColumns}, p.total FROM ({PageQuery.Budgeted("seq", $"SELECT key, seq, length(key) + length(json) AS size FROM rows WHERE resource = $resource AND seq > $after AND seq <= $through AND deleted = 0{Filter(scope)} ORDER BY seq LIMIT $candidates")}) p
             JOIN rows r ON r.resource = $resource AND r.key = p.key
             WHERE p.before < $bytes AND p.n <= $rows ORDER BY p.seq;
             """);
         command.Parameters.AddWithValue("$resource", scope.Resource);
         command.Parameters.AddWithValue("$after", after);
         command.Parameters.AddWithValue("$through", bound);
+        BindFilter(command, scope);
         return ReadRows(command, scope, budget, bound);
     }
 
     /// <summary>Reads one live row.</summary>
     public static RowItem? GetRow(SqliteConnection connection, ReadScope scope, string key)
     {
-        using SqliteCommand command = Command(connection, null, $"SELECT {RowColumns} FROM rows r WHERE r.resource = $resource AND r.key = $key AND r.deleted = 0;");
+        using SqliteCommand command = Command(connection, null, $"SELECT {RowColumns} FROM rows r WHERE r.resource = $resource AND r.key = $key AND r.deleted = 0{Filter(scope)};");
         command.Parameters.AddWithValue("$resource", scope.Resource);
+        BindFilter(command, scope);
         command.Parameters.AddWithValue("$key", key);
         using SqliteDataReader reader = command.ExecuteReader();
         return reader.Read() ? ReadRow(reader, scope) : null;
@@ -70,7 +79,7 @@ internal static class SqliteReads
 
         // Each entry is its row's last change (ChangeLog): the row holds the data, the version and the creating client.
         using SqliteCommand command = Command(connection, transaction, $"""
-            SELECT p.seq, p.key, p.kind, r.version, r.origin_optimistic_key, r.json, r.client_id, p.total
+            SELECT p.seq, p.key, p.kind, r.version, r.origin_optimistic_key, r.json, r.client_id, p.total, r.access
             FROM ({PageQuery.Budgeted("seq", "SELECT seq, key, kind, bytes AS size FROM changes WHERE resource = $resource AND seq > $after ORDER BY seq LIMIT $candidates")}) p
             JOIN rows r ON r.resource = $resource AND r.key = p.key
             WHERE p.before < $bytes AND p.n <= $rows ORDER BY p.seq;
@@ -91,12 +100,23 @@ internal static class SqliteReads
                     reader.GetInt64(3),
                     reader.IsDBNull(6) ? null : reader.GetString(6),
                     reader.IsDBNull(4) ? null : reader.GetString(4),
-                    reader.IsDBNull(5) ? null : (byte[])reader.GetValue(5)));
+                    reader.IsDBNull(5) ? null : (byte[])reader.GetValue(5),
+                    RowAccess.FromJson(reader.IsDBNull(8) ? null : reader.GetString(8))));
                 candidates = reader.GetInt64(7);
             }
         }
 
         return new ChangePage(changes, head, prunedThrough, candidates > changes.Count);
+    }
+
+    private static string Filter(ReadScope scope) => scope.IsFiltered ? Readable : "";
+
+    private static void BindFilter(SqliteCommand command, ReadScope scope)
+    {
+        if (scope.ReadKeys is { } keys)
+        {
+            command.Parameters.AddWithValue("$readKeys", System.Text.Json.JsonSerializer.Serialize(keys.ToArray(), AccessJsonContext.Default.StringArray));
+        }
     }
 
     public static long Head(SqliteConnection connection) => Scalar(connection, null, HeadSql);

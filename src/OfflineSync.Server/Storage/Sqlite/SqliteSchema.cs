@@ -13,8 +13,9 @@ internal static class SqliteSchema
     /// 1: idempotency records keyed by (client id, key), fingerprints bound to the client.
     /// 2: the change log keeps one entry per row (its last change, weighed in <c>bytes</c>) and no copy of the row;
     /// retention's bound per resource in <c>prune_points</c>, the log's size in <c>meta</c>.
+    /// 3: row policies: each row's access (<c>rows.access</c>, JSON) and its readers indexed in <c>row_access</c>.
     /// </summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     /// <summary>Creates whatever is missing of the current layout; safe on a file already at <see cref="Version"/>.</summary>
     public const string Create = """
@@ -27,6 +28,7 @@ internal static class SqliteSchema
             client_id TEXT,
             origin_optimistic_key TEXT,
             deleted INTEGER NOT NULL DEFAULT 0,
+            access TEXT,
             PRIMARY KEY (resource, key)) WITHOUT ROWID;
         CREATE INDEX IF NOT EXISTS rows_by_seq ON rows (resource, seq);
         CREATE TABLE IF NOT EXISTS changes (
@@ -55,6 +57,11 @@ internal static class SqliteSchema
         CREATE TABLE IF NOT EXISTS key_sequences (
             resource TEXT PRIMARY KEY,
             last INTEGER NOT NULL) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS row_access (
+            resource TEXT NOT NULL,
+            access_key TEXT NOT NULL,
+            key TEXT NOT NULL,
+            PRIMARY KEY (resource, access_key, key)) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS meta (
             name TEXT PRIMARY KEY,
             value INTEGER NOT NULL) WITHOUT ROWID;

@@ -25,6 +25,13 @@ internal static class SqliteSchemaMigrator
         }
 
         bool logOfLayout1 = version < 2 && Scalar(connection, transaction, "SELECT COUNT(*) FROM pragma_table_info('changes') WHERE name = 'json';") > 0;
+        if (Scalar(connection, transaction, "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'rows';") > 0
+            && Scalar(connection, transaction, "SELECT COUNT(*) FROM pragma_table_info('rows') WHERE name = 'access';") == 0)
+        {
+            // Layouts before 3: rows get no access, readable by everyone on a resource without a policy, by no one under one.
+            Execute(connection, transaction, "ALTER TABLE rows ADD COLUMN access TEXT;");
+        }
+
         Execute(connection, transaction, SqliteSchema.Create);
         if (logOfLayout1)
         {

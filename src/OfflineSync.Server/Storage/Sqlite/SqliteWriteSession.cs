@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using OfflineSync.Server.Access;
 
 namespace OfflineSync.Server.Storage.Sqlite;
 
@@ -19,13 +20,15 @@ internal sealed class SqliteWriteSession : IWriteSession, IDisposable
     private readonly SqliteCommand _putIdempotency;
     private readonly SqliteCommand _nextKey;
     private readonly SqliteCommand _raiseKey;
+    private readonly SqliteCommand _clearReaders;
+    private readonly SqliteCommand _addReaders;
     private readonly SqliteCommand[] _all;
 
     public SqliteWriteSession(SqliteConnection connection)
     {
-        _getRow = Prepare(connection, "SELECT json, version, seq, client_id, origin_optimistic_key, deleted FROM rows WHERE resource = $resource AND key = $key;", "$resource", "$key");
-        _insertRow = Prepare(connection, "INSERT INTO rows (resource, key, json, version, seq, client_id, origin_optimistic_key, deleted) VALUES ($resource, $key, $json, $version, $seq, $client, $origin, 0);", "$resource", "$key", "$json", "$version", "$seq", "$client", "$origin");
-        _updateRow = Prepare(connection, "UPDATE rows SET json = $json, version = $version, seq = $seq, deleted = $deleted WHERE resource = $resource AND key = $key;", "$resource", "$key", "$json", "$version", "$seq", "$deleted");
+        _getRow = Prepare(connection, "SELECT json, version, seq, client_id, origin_optimistic_key, deleted, access FROM rows WHERE resource = $resource AND key = $key;", "$resource", "$key");
+        _insertRow = Prepare(connection, "INSERT INTO rows (resource, key, json, version, seq, client_id, origin_optimistic_key, deleted, access) VALUES ($resource, $key, $json, $version, $seq, $client, $origin, 0, $access);", "$resource", "$key", "$json", "$version", "$seq", "$client", "$origin", "$access");
+        _updateRow = Prepare(connection, "UPDATE rows SET json = $json, version = $version, seq = $seq, deleted = $deleted, access = $access WHERE resource = $resource AND key = $key;", "$resource", "$key", "$json", "$version", "$seq", "$deleted", "$access");
         _appendChange = Prepare(connection, "INSERT INTO changes (resource, key, kind, bytes, created_at) VALUES ($resource, $key, $kind, $bytes, $now) RETURNING seq;", "$resource", "$key", "$kind", "$bytes", "$now");
         _replaceChange = Prepare(connection, "DELETE FROM changes WHERE seq = (SELECT seq FROM rows WHERE resource = $resource AND key = $key) RETURNING bytes;", "$resource", "$key");
         _writeLogSize = Prepare(connection, $"INSERT INTO meta (name, value) VALUES ('{MetaNames.RetainedChanges}', $changes), ('{MetaNames.RetainedBytes}', $bytes) ON CONFLICT (name) DO UPDATE SET value = excluded.value;", "$changes", "$bytes");
@@ -33,7 +36,9 @@ internal sealed class SqliteWriteSession : IWriteSession, IDisposable
         _putIdempotency = Prepare(connection, "INSERT OR REPLACE INTO idempotency (client_id, key, request_hash, status, entity_key, optimistic_key, version, body, expires_at) VALUES ($client, $key, $hash, $status, $entity, $optimistic, $version, $body, $expires);", "$client", "$key", "$hash", "$status", "$entity", "$optimistic", "$version", "$body", "$expires");
         _nextKey = Prepare(connection, "INSERT INTO key_sequences (resource, last) VALUES ($resource, 1) ON CONFLICT (resource) DO UPDATE SET last = last + 1 RETURNING last;", "$resource");
         _raiseKey = Prepare(connection, "INSERT INTO key_sequences (resource, last) VALUES ($resource, $value) ON CONFLICT (resource) DO UPDATE SET last = max(last, $value);", "$resource", "$value");
-        _all = [_getRow, _insertRow, _updateRow, _appendChange, _replaceChange, _writeLogSize, _getIdempotency, _putIdempotency, _nextKey, _raiseKey];
+        _clearReaders = Prepare(connection, "DELETE FROM row_access WHERE resource = $resource AND key = $key;", "$resource", "$key");
+        _addReaders = Prepare(connection, "INSERT INTO row_access (resource, access_key, key) SELECT $resource, value, $key FROM json_each($access, '$.readers');", "$resource", "$key", "$access");
+        _all = [_getRow, _insertRow, _updateRow, _appendChange, _replaceChange, _writeLogSize, _getIdempotency, _putIdempotency, _nextKey, _raiseKey, _clearReaders, _addReaders];
     }
 
     /// <summary>Gets the change log's state including this transaction's changes and pruning.</summary>
@@ -76,7 +81,8 @@ internal sealed class SqliteWriteSession : IWriteSession, IDisposable
             reader.GetInt64(2),
             reader.IsDBNull(3) ? null : reader.GetString(3),
             reader.IsDBNull(4) ? null : reader.GetString(4),
-            reader.GetInt64(5) != 0));
+            reader.GetInt64(5) != 0,
+            RowAccess.FromJson(reader.IsDBNull(6) ? null : reader.GetString(6))));
     }
 
     public async ValueTask<bool> IsGeneratedKeyFreeAsync(string resource, string key) => await GetRowAsync(resource, key).ConfigureAwait(false) is null;
@@ -84,14 +90,16 @@ internal sealed class SqliteWriteSession : IWriteSession, IDisposable
     /// <summary>Nothing to gain: every read is a local call.</summary>
     public ValueTask PrefetchAsync(IReadOnlyCollection<(string Resource, string Key)> rows, IReadOnlyCollection<(string? ClientId, string Key)> idempotencyKeys) => ValueTask.CompletedTask;
 
-    public void InsertRow(string resource, string key, byte[] json, long version, string? clientId, string? origin)
+    public void InsertRow(string resource, string key, byte[] json, long version, string? clientId, string? origin, RowAccess? access)
     {
         long seq = AppendChange(resource, key, StoredChangeKind.Added, json);
-        SetParameters(_insertRow, resource, key, json, version, seq, clientId, origin);
+        string? accessJson = access?.ToJson();
+        SetParameters(_insertRow, resource, key, json, version, seq, clientId, origin, accessJson);
         _insertRow.ExecuteNonQuery();
+        IndexReaders(resource, key, accessJson);
     }
 
-    public void UpdateRow(string resource, string key, byte[]? json, long version, string? origin, bool deleted)
+    public void UpdateRow(string resource, string key, byte[]? json, long version, string? origin, bool deleted, RowAccess? access)
     {
         // The row's entry in the log gives way to this change (ChangeLog): one entry per row, however often it changes.
         SetParameters(_replaceChange, resource, key);
@@ -101,8 +109,24 @@ internal sealed class SqliteWriteSession : IWriteSession, IDisposable
         }
 
         long seq = AppendChange(resource, key, deleted ? StoredChangeKind.Removed : StoredChangeKind.Changed, json);
-        SetParameters(_updateRow, resource, key, json, version, seq, deleted ? 1L : 0L);
+        string? accessJson = access?.ToJson();
+        SetParameters(_updateRow, resource, key, json, version, seq, deleted ? 1L : 0L, accessJson);
         _updateRow.ExecuteNonQuery();
+        IndexReaders(resource, key, accessJson);
+    }
+
+    /// <summary>Keeps <c>row_access</c>, the index lists and snapshots are filtered through, equal to the readers of a row under a policy.</summary>
+    private void IndexReaders(string resource, string key, string? accessJson)
+    {
+        if (accessJson is null)
+        {
+            return; // a resource without a policy is read unfiltered
+        }
+
+        SetParameters(_clearReaders, resource, key);
+        _clearReaders.ExecuteNonQuery();
+        SetParameters(_addReaders, resource, key, accessJson);
+        _addReaders.ExecuteNonQuery();
     }
 
     public ValueTask<IdempotencyRecord?> GetIdempotencyAsync(string? clientId, string key)
