@@ -277,6 +277,34 @@ public sealed class SqliteMutationStore : IMutationStore
     }
 
     /// <inheritdoc/>
+    public void Complete(IReadOnlyList<CompletedMutation> completed, IReadOnlyList<StoredMutation> updated)
+    {
+        ArgumentNullException.ThrowIfNull(completed);
+        ArgumentNullException.ThrowIfNull(updated);
+
+        // One operation, so one transaction (Full) or one savepoint inside the batch (Batched): the whole answer or none of it.
+        Write(
+            (completed, updated),
+            static (commands, state) =>
+            {
+                foreach (CompletedMutation mutation in state.completed)
+                {
+                    commands.DeleteMutation(mutation.Sequence);
+                    if (mutation.Mapping is not null)
+                    {
+                        commands.InsertMapping(mutation.Mapping);
+                    }
+                }
+
+                foreach (StoredMutation mutation in state.updated)
+                {
+                    commands.UpdateMutation(mutation);
+                }
+            },
+            "record a push's answer");
+    }
+
+    /// <inheritdoc/>
     public void AddMapping(IdMapping mapping)
     {
         ArgumentNullException.ThrowIfNull(mapping);

@@ -190,6 +190,26 @@ public abstract class MutationStoreContractTests : IDisposable
     }
 
     [Fact]
+    public void Complete_AnswerToABatch_RemovesEveryConfirmedMutation_RecordsTheirMappings_ReplacesTheUpdated()
+    {
+        // S3, S10: one push's answer: two creates (one kept its proposed key), an update of the first; the delete queued
+        // after them takes the update's version as its base.
+        IMutationStore store = CreateStore();
+        store.Append(Mutations.Create(1));
+        store.Append(Mutations.Create(2, key: "my-own-key"));
+        store.Append(Mutations.Update(3, "optimistic_000001"));
+        store.Append(Mutations.Delete(4, "optimistic_000001"));
+        var mapping = new IdMapping("todos", "optimistic_000001", "srv-1");
+        StoredMutation rebased = Mutations.Delete(4, "optimistic_000001") with { BaseVersion = "\"v2\"" };
+
+        store.Complete([new CompletedMutation(1, mapping), new CompletedMutation(2, null), new CompletedMutation(3, null)], [rebased]);
+
+        StoreState state = store.Load();
+        Mutations.AssertSame(rebased, Assert.Single(state.Pending));
+        Assert.Equal([mapping], state.Mappings);
+    }
+
+    [Fact]
     public void AddMapping_SameOptimisticKeyTwice_KeepsTheFirst()
     {
         // S3: the push answer and the feed event carry the same mapping; the second is a no-op.

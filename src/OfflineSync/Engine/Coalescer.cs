@@ -3,7 +3,8 @@ namespace OfflineSync;
 /// <summary>
 /// S6, dependency-aware coalescing: an update merges into the object's last mutation, or folds into its create, only
 /// while that mutation was never sent and is queued after everything the update references (so S5 still holds); a
-/// delete cancels a never-sent create with everything of its object, and drops the object's pending updates.
+/// delete cancels a never-sent create with everything of its object, and drops the object's updates that no push may
+/// have carried. An update never folds into the create of an item it references itself.
 /// </summary>
 /// <remarks>Used under the engine's lock.</remarks>
 internal sealed class Coalescer(IdMap map, MutationQueue queue, IMutationStore store, ClientSequence sequence)
@@ -26,7 +27,9 @@ internal sealed class Coalescer(IdMap map, MutationQueue queue, IMutationStore s
 
         foreach (QueuedMutation create in creates ?? [])
         {
-            if (create.Sequence > last.Sequence)
+            // A create queued later would be sent after the merged mutation (S5); the object's own create cannot take
+            // an update that references it: its key means nothing to the server before the create is applied.
+            if (create.Sequence >= last.Sequence)
             {
                 return null;
             }
@@ -108,13 +111,24 @@ internal sealed class Coalescer(IdMap map, MutationQueue queue, IMutationStore s
         return true;
     }
 
-    /// <summary>The object's updates that are not in flight, which a delete drops; <see langword="null"/> when there are none.</summary>
+    /// <summary>
+    /// The object's updates a delete drops: those no push carried, and those that will not be sent again (refused for
+    /// good, or waiting for a conflict answer the server gave instead of applying them). <see langword="null"/> when
+    /// there are none.
+    /// </summary>
+    /// <remarks>
+    /// An update a push may have carried and that is still to be sent (in flight, failed transiently, restored after a
+    /// restart) stays: the server may have applied it, and only its answer tells the version the delete is based on
+    /// (S10). Dropped, the delete would go on the version before it, conflict with the client's own write, and under
+    /// ServerWins be dropped, leaving the row live.
+    /// </remarks>
     public static List<QueuedMutation>? UpdatesADeleteDrops(ObjectEntry entry)
     {
         List<QueuedMutation>? drop = null;
         foreach (QueuedMutation mutation in entry.Mutations)
         {
-            if (mutation.Kind == MutationKind.Update && mutation.Status != MutationStatus.InFlight)
+            if (mutation.Kind == MutationKind.Update
+                && (mutation.Untouched || mutation.Status is MutationStatus.PermanentlyFailed or MutationStatus.Conflicted))
             {
                 (drop ??= new List<QueuedMutation>()).Add(mutation);
             }

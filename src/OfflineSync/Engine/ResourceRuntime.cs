@@ -62,6 +62,9 @@ internal abstract class ResourceRuntime
 
     public abstract void Discard(long sequence);
 
+    /// <summary>Keeps the row a confirmed mutation left in the view with the rows the store keeps (see <see cref="FeedFollower{TEntity}.KeepConfirmedRow"/>).</summary>
+    public abstract void KeepConfirmedRow(string serverKey, bool deleted);
+
     public abstract void SetServerRow(string key, string? version, ReadOnlyMemory<byte> state);
 
     public abstract void ApplyMapping(IdMapping mapping);
@@ -182,6 +185,8 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
         View.Confirm(sequence, serverKey, version, state);
 
     public override void Discard(long sequence) => View.Discard(sequence);
+
+    public override void KeepConfirmedRow(string serverKey, bool deleted) => Follower.KeepConfirmedRow(serverKey, deleted);
 
     public override void SetServerRow(string key, string? version, ReadOnlyMemory<byte> state) => View.SetServerRow(key, version, state);
 

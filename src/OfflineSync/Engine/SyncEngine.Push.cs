@@ -134,22 +134,29 @@ internal sealed partial class SyncEngine
         }
 
         int count = Math.Min(results!.Count, batch.Count);
-        for (int i = 0; i < count; i++)
+        int applied = 0;
+        while (applied < count && results[applied] is PushResult.Applied answer && ProtocolChecks.IsValidKey(batch[applied].Resource.Model.KeyKind, answer.ServerKey))
         {
-            QueuedMutation mutation = batch[i];
-            PushResult result = results[i];
+            applied++;
+        }
+
+        if (applied > 0)
+        {
+            RecordServerAnswer();
+            ConfirmAnswer(batch, results, applied, events);
+        }
+
+        if (applied < count)
+        {
+            // The first answer that is not a confirmation is handled; the rest of the batch goes back to waiting.
+            QueuedMutation mutation = batch[applied];
+            PushResult result = results[applied];
             if (result is not PushResult.Transient)
             {
                 RecordServerAnswer();
             }
 
-            if (result is PushResult.Applied applied && ProtocolChecks.IsValidKey(mutation.Resource.Model.KeyKind, applied.ServerKey))
-            {
-                Confirm(mutation, applied, events);
-                continue;
-            }
-
-            ResetInFlight(batch, i);
+            ResetInFlight(batch, applied);
             switch (result)
             {
                 case PushResult.Applied refused:
@@ -217,22 +224,98 @@ internal sealed partial class SyncEngine
     }
 
     /// <summary>
-    /// The server applied a mutation (S3): a create's mapping is stored in the same store call that removes
-    /// it, the views re-key the item and every reference to it, and the next queued mutation of the object
-    /// takes the answered version as its base (S10).
+    /// The server applied the first <paramref name="applied"/> mutations of a batch (S3). One store call records the whole
+    /// answer: it removes them, stores the mappings their creates produced and the base versions the next edits of their
+    /// objects take (S10). So a crash leaves the batch either still queued, to be repeated exactly and answered from the
+    /// server's idempotency store, or confirmed as a whole, never a create confirmed while a mutation of the same batch
+    /// that names its optimistic key is still queued (it would go again with the server key, under the idempotency key
+    /// it first went with: a reused key, refused). Then the views re-key the items and every reference to them.
     /// </summary>
-    private void Confirm(QueuedMutation mutation, PushResult.Applied applied, EngineEvents events)
+    private void ConfirmAnswer(List<QueuedMutation> batch, IReadOnlyList<PushResult> results, int applied, EngineEvents events)
+    {
+        var completed = new CompletedMutation[applied];
+        for (int i = 0; i < applied; i++)
+        {
+            QueuedMutation mutation = batch[i];
+            string serverKey = ((PushResult.Applied)results[i]).ServerKey;
+            IdMapping? mapping = null;
+            if (mutation.Kind == MutationKind.Create && serverKey != mutation.Key && !_idMap.TryResolve(mutation.Resource.TypeId, mutation.Key, out _))
+            {
+                mapping = new IdMapping(mutation.Resource.Name, mutation.Key, serverKey);
+            }
+
+            completed[i] = new CompletedMutation(mutation.Sequence, mapping);
+        }
+
+        List<(QueuedMutation Next, string? Version)>? bases = NextBases(batch, results, applied);
+        List<StoredMutation> updated = bases is null ? [] : bases.ConvertAll(static b => b.Next.ToStored() with { BaseVersion = b.Version });
+        _store.Complete(completed, updated);
+
+        for (int i = 0; i < applied; i++)
+        {
+            Confirm(batch[i], (PushResult.Applied)results[i], completed[i].Mapping, events);
+        }
+
+        foreach ((QueuedMutation next, string? version) in bases ?? [])
+        {
+            next.BaseVersion = version;
+            next.BaseFromPrevious = false;
+        }
+    }
+
+    /// <summary>
+    /// S10: for each object the confirmed mutations changed, the next queued edit that was made on top of them takes the
+    /// version the last of them answered; also when that edit was in the batch and the server did not apply it (it goes
+    /// again on its own, and is based on what the server now holds). <see langword="null"/> when there is none.
+    /// </summary>
+    private static List<(QueuedMutation Next, string? Version)>? NextBases(List<QueuedMutation> batch, IReadOnlyList<PushResult> results, int applied)
+    {
+        List<(QueuedMutation, string?)>? bases = null;
+        for (int i = applied - 1; i >= 0; i--)
+        {
+            ObjectEntry entry = batch[i].Object;
+            if (IsLastConfirmedOfObject(batch, i, applied))
+            {
+                QueuedMutation? next = null;
+                foreach (QueuedMutation mutation in entry.Mutations)
+                {
+                    int index = batch.IndexOf(mutation);
+                    if (index < 0 || index >= applied)
+                    {
+                        next = mutation;
+                        break;
+                    }
+                }
+
+                if (next is { BaseFromPrevious: true } && next.Kind != MutationKind.Create)
+                {
+                    (bases ??= []).Add((next, ((PushResult.Applied)results[i]).Version));
+                }
+            }
+        }
+
+        return bases;
+    }
+
+    private static bool IsLastConfirmedOfObject(List<QueuedMutation> batch, int index, int applied)
+    {
+        for (int j = index + 1; j < applied; j++)
+        {
+            if (ReferenceEquals(batch[j].Object, batch[index].Object))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Applies one confirmation in memory, once the store holds the batch's answer (<see cref="ConfirmAnswer"/>).</summary>
+    private void Confirm(QueuedMutation mutation, PushResult.Applied applied, IdMapping? mapping, EngineEvents events)
     {
         mutation.Attempts++;
         ResourceRuntime runtime = mutation.Resource;
         string serverKey = applied.ServerKey;
-        IdMapping? mapping = null;
-        if (mutation.Kind == MutationKind.Create && serverKey != mutation.Key && !_idMap.TryResolve(runtime.TypeId, mutation.Key, out _))
-        {
-            mapping = new IdMapping(runtime.Name, mutation.Key, serverKey);
-        }
-
-        _store.Complete(mutation.Sequence, mapping);
         PendingMutation? snapshot = MutationSynced is null ? null : mutation.ToPending(_idMap);
 
         // The mapping goes into the ID map before the view hears of the create, so a mapping the view
@@ -245,7 +328,6 @@ internal sealed partial class SyncEngine
         // Only once the create is out of the queue do the references to it take the server key, when next sent (S3):
         // before, they travel in the create's batch under the key the server resolves there. Nothing is rewritten here.
         Unqueue(mutation, discardInView: false);
-        QueuedMutation? next = mutation.Object.First;
         runtime.Confirm(mutation.Sequence, serverKey, applied.Version, applied.State);
         if (mutation.Absorbed is { } absorbed)
         {
@@ -255,16 +337,10 @@ internal sealed partial class SyncEngine
             }
         }
 
+        runtime.KeepConfirmedRow(serverKey, mutation.Kind == MutationKind.Delete);
         if (mapping is not null)
         {
             PublishMapping(mapping, events);
-        }
-
-        if (next is { BaseFromPrevious: true, Status: not MutationStatus.InFlight } && next.Kind != MutationKind.Create)
-        {
-            next.BaseVersion = applied.Version;
-            next.BaseFromPrevious = false;
-            _store.Update(next.ToStored());
         }
 
         _drain.CountSynced();

@@ -34,9 +34,45 @@ public interface IMutationStore : IDisposable
     /// <param name="mapping">The mapping to record, or <see langword="null"/> when the keys are equal.</param>
     void Complete(long sequence, IdMapping? mapping);
 
+    /// <summary>
+    /// Records the server's answer to one push in one transaction (S3, S4): removes every confirmed mutation, records
+    /// the mappings their creates produced and replaces the stored mutations the answer changed (the base version the
+    /// next edit of a confirmed object takes, S10). A crash keeps all of it or none of it.
+    /// </summary>
+    /// <param name="completed">The confirmed mutations, in queue order.</param>
+    /// <param name="updated">Mutations still queued whose stored form the answer changed; unknown sequences are ignored.</param>
+    /// <remarks>
+    /// <para>
+    /// All or nothing matters because a batch may hold a create and later mutations that name its optimistic key,
+    /// which the server resolves within that batch. If only the create were recorded, a restarted client would send
+    /// the later mutations with the server key, under the idempotency keys their first request went with, and the
+    /// server refuses a key repeated with another request; restored all or nothing, the client repeats the batch
+    /// exactly (answered from the server's idempotency store) or goes on after it.
+    /// </para>
+    /// <para>
+    /// The default calls <see cref="Complete(long, IdMapping?)"/> and <see cref="Update"/> one by one, which is not
+    /// atomic: a store that can run them in one transaction should override it, as <see cref="InMemoryMutationStore"/>
+    /// and <c>SqliteMutationStore</c> do.
+    /// </para>
+    /// </remarks>
+    void Complete(IReadOnlyList<CompletedMutation> completed, IReadOnlyList<StoredMutation> updated)
+    {
+        ArgumentNullException.ThrowIfNull(completed);
+        ArgumentNullException.ThrowIfNull(updated);
+        foreach (CompletedMutation mutation in completed)
+        {
+            Complete(mutation.Sequence, mutation.Mapping);
+        }
+
+        foreach (StoredMutation mutation in updated)
+        {
+            Update(mutation);
+        }
+    }
+
     /// <summary>Records a mapping learned from the change feed (S3, S15).</summary>
     /// <remarks>
-    /// Here and in <see cref="Complete"/>, the first mapping of a (resource, optimistic key) wins: a
+    /// Here and in both <c>Complete</c> methods, the first mapping of a (resource, optimistic key) wins: a
     /// later one for the same key is ignored, because the push answer and the feed event carry the same mapping.
     /// </remarks>
     void AddMapping(IdMapping mapping);

@@ -87,6 +87,32 @@ public sealed class InMemoryMutationStore : IMutationStore
     }
 
     /// <inheritdoc/>
+    public void Complete(IReadOnlyList<CompletedMutation> completed, IReadOnlyList<StoredMutation> updated)
+    {
+        ArgumentNullException.ThrowIfNull(completed);
+        ArgumentNullException.ThrowIfNull(updated);
+        lock (_gate)
+        {
+            foreach (CompletedMutation mutation in completed)
+            {
+                _queue.Remove(mutation.Sequence);
+                if (mutation.Mapping is not null)
+                {
+                    AddMappingLocked(mutation.Mapping);
+                }
+            }
+
+            foreach (StoredMutation mutation in updated)
+            {
+                if (_queue.ContainsKey(mutation.Sequence))
+                {
+                    _queue[mutation.Sequence] = mutation;
+                }
+            }
+        }
+    }
+
+    /// <inheritdoc/>
     public void AddMapping(IdMapping mapping)
     {
         ArgumentNullException.ThrowIfNull(mapping);

@@ -58,18 +58,50 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
         {
             _pending[key] = row;
             _pendingSequence = sequence;
-            full = _pending.Count >= MaxRowsPerWrite;
-            if (!full && !_timerArmed)
-            {
-                _timerArmed = true;
-                _timer.Change(WriteDelay, Timeout.InfiniteTimeSpan);
-            }
+            full = PendingAddedLocked();
         }
 
         if (full)
         {
             Flush();
         }
+    }
+
+    /// <summary>Takes the position of the checkpoint the view was restored from.</summary>
+    public void Restored(long sequence)
+    {
+        lock (_pendingGate)
+        {
+            _pendingSequence = sequence;
+        }
+    }
+
+    /// <summary>
+    /// Records the row the view holds for <paramref name="key"/> after a push answer (<see langword="null"/>: the row was
+    /// deleted), with the position unchanged: the server applied the change before the feed brings it, and the feed
+    /// replays from the position whatever came after it. A row the feed recorded meanwhile at a newer version, or as
+    /// removed, stays. Nothing is recorded before the checkpoint has a position (the first list keeps every row).
+    /// </summary>
+    /// <remarks>
+    /// Written at once, on the timer's thread: a process killed within the feed's write delay would otherwise show the
+    /// row as before the client's own write after a restart. Called under the engine's lock, so it never writes itself.
+    /// </remarks>
+    public void RowConfirmed(string key, ServerRow<TEntity>? row)
+    {
+        lock (_pendingGate)
+        {
+            if (_pendingSequence == 0
+                || (row is not null && _pending.TryGetValue(key, out ServerRow<TEntity>? recorded) && (recorded is null || !VersionOrder.IsOlder(recorded.Version, row.Version))))
+            {
+                return;
+            }
+
+            _pending[key] = row;
+            _timerArmed = true;
+        }
+
+        // Outside the lock: a timer due now may run Flush on this thread (a fake clock does).
+        _timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>Replaces the checkpoint with a list the view now holds; changes recorded before it are superseded.</summary>
@@ -80,6 +112,7 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
             lock (_pendingGate)
             {
                 _pending = new Dictionary<string, ServerRow<TEntity>?>(StringComparer.Ordinal);
+                _pendingSequence = sequence;
             }
 
             _broken = false;
@@ -162,6 +195,19 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
             _disposed = true;
             _timer.Dispose();
         }
+    }
+
+    /// <summary>Arms the write after a change was added; returns whether enough wait to write them now.</summary>
+    private bool PendingAddedLocked()
+    {
+        bool full = _pending.Count >= MaxRowsPerWrite;
+        if (!full && !_timerArmed)
+        {
+            _timerArmed = true;
+            _timer.Change(WriteDelay, Timeout.InfiniteTimeSpan);
+        }
+
+        return full;
     }
 
     private bool TryWrite(FeedCheckpointWrite write)

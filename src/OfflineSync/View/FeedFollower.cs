@@ -167,6 +167,27 @@ internal sealed class FeedFollower<TEntity>
         _view.SetStatus(SyncSetStatus.Offline);
     }
 
+    /// <summary>
+    /// Keeps the row the view holds after a push answer with the checkpoint (S4, S10, S16): the server applied the change
+    /// before the feed brings it, so a restart before the feed catches up would otherwise show the row as it was before
+    /// the client's own write (a confirmed create missing, a confirmed delete back), and base the next edit on the
+    /// version before it: a conflict with itself, which ServerWins drops.
+    /// </summary>
+    /// <param name="key">The server key.</param>
+    /// <param name="deleted">Whether the confirmed mutation deleted the row.</param>
+    public void KeepConfirmedRow(string key, bool deleted)
+    {
+        if (deleted)
+        {
+            _checkpoint.RowConfirmed(key, null);
+        }
+        else if (_view.HeldRow(key) is { } row)
+        {
+            // A row the view does not hold (the feed removed it, a list is under way) is left to the feed and the list.
+            _checkpoint.RowConfirmed(key, row);
+        }
+    }
+
     /// <summary>Shows the rows the store kept and takes their position, when the checkpoint was written for this model.</summary>
     private void Restore(IMutationStore store)
     {
@@ -204,6 +225,7 @@ internal sealed class FeedFollower<TEntity>
         }
 
         Interlocked.Exchange(ref _lastSequence, checkpoint.Sequence);
+        _checkpoint.Restored(checkpoint.Sequence);
 
         // Not Loading: the view shows what it last knew, as offline, until the feed is back.
         _view.SetStatus(SyncSetStatus.Offline);

@@ -361,6 +361,15 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
         NotifyChanged();
     }
 
+    /// <summary>Gets the server row the view holds for <paramref name="key"/> (optimistic keys resolve), or <see langword="null"/>.</summary>
+    public ServerRow<TEntity>? HeldRow(string key)
+    {
+        lock (_gate)
+        {
+            return _rows.TryGetValue(Resolve(key), out ServerRow<TEntity>? row) ? row : null;
+        }
+    }
+
     /// <inheritdoc/>
     public void Discard(long sequence)
     {

@@ -322,6 +322,9 @@ public sealed class ScriptedTransport : ISyncTransport
         {
             case MutationKind.Create:
             {
+                // References resolve against the creates before this one, as on the server: a create cannot name its own
+                // optimistic key, which means nothing until the create is applied.
+                JsonObject state = Resolve(JsonNode.Parse(mutation.Payload.Span)!.AsObject(), createdInBatch);
                 string key = AssignKey?.Invoke(mutation) ?? (LooksOptimistic(mutation.Key) ? NewServerKey(mutation.Key) : mutation.Key);
                 if (key != mutation.Key)
                 {
@@ -329,7 +332,6 @@ public sealed class ScriptedTransport : ISyncTransport
                     _mapped[mutation.Key] = key;
                 }
 
-                JsonObject state = Resolve(JsonNode.Parse(mutation.Payload.Span)!.AsObject(), createdInBatch);
                 state["id"] = KeyNode(key);
                 string version = NextVersion(null);
                 state["version"] = version;
@@ -428,6 +430,24 @@ public sealed class ScriptedTransport : ISyncTransport
             return state;
         }
 
+        // A key travels as a JSON string or, for long and int keys, a JSON number; the server key keeps the form.
+        JsonNode? Resolved(JsonNode? node)
+        {
+            if (node is not JsonValue value)
+            {
+                return null;
+            }
+
+            if (value.TryGetValue(out string? text))
+            {
+                return createdInBatch.TryGetValue(text, out string? server) ? JsonValue.Create(server) : null;
+            }
+
+            return value.TryGetValue(out long number) && createdInBatch.TryGetValue(number.ToString(CultureInfo.InvariantCulture), out string? numeric)
+                ? KeyNode(numeric)
+                : null;
+        }
+
         void Walk(JsonNode? node)
         {
             switch (node)
@@ -435,7 +455,7 @@ public sealed class ScriptedTransport : ISyncTransport
                 case JsonObject obj:
                     foreach (string name in obj.Select(static p => p.Key).ToArray())
                     {
-                        if (obj[name] is JsonValue value && value.TryGetValue(out string? text) && createdInBatch.TryGetValue(text, out string? server))
+                        if (Resolved(obj[name]) is { } server)
                         {
                             obj[name] = server;
                         }
@@ -449,7 +469,7 @@ public sealed class ScriptedTransport : ISyncTransport
                 case JsonArray array:
                     for (int i = 0; i < array.Count; i++)
                     {
-                        if (array[i] is JsonValue value && value.TryGetValue(out string? text) && createdInBatch.TryGetValue(text, out string? server))
+                        if (Resolved(array[i]) is { } server)
                         {
                             array[i] = server;
                         }
