@@ -54,7 +54,7 @@ internal static class EntityJson<TEntity>
     /// properties (a key, or a patch's values, which <c>ApplyTo</c> copies in), since no item the view holds or hands
     /// out is changed below its top level. A deep copy (<see cref="Clone(TEntity)"/>) costs a JSON round trip.
     /// </summary>
-    public static TEntity ShallowCopy(TEntity entity) => (TEntity)MemberwiseClone(entity);
+    public static TEntity ShallowCopy(TEntity entity) => (TEntity)ObjectCopy.MemberwiseClone(entity);
 
     /// <summary>
     /// Reads the entity of a create from the payload the engine queued, as the view shows it: under
@@ -110,7 +110,4 @@ internal static class EntityJson<TEntity>
     /// loaded yet (a replay after a restart runs before the refetch).
     /// </summary>
     public static TEntity Empty(string key) => ReadRow("{}"u8.ToArray(), key, version: null);
-
-    [UnsafeAccessor(UnsafeAccessorKind.Method, Name = nameof(MemberwiseClone))]
-    private static extern object MemberwiseClone(object target);
 }
