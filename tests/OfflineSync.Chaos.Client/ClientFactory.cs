@@ -47,8 +47,8 @@ internal static class ClientFactory
     /// <summary>Journals the events the checks use (mappings and permanent failures) and conflicts, which explain dropped writes.</summary>
     public static void JournalEvents(WorkspaceSync client, Journal journal)
     {
-        client.IdRemapped += e => journal.Write(new JournalEntry { Op = "remapped", Resource = e.Resource, Key = e.OptimisticId, ServerKey = e.ServerId });
-        client.MutationFailed += e => journal.Write(new JournalEntry
+        client.IdRemapped += (_, e) => journal.Write(new JournalEntry { Op = "remapped", Resource = e.Resource, Key = e.OptimisticKey, ServerKey = e.ServerKey });
+        client.MutationFailed += (_, e) => journal.Write(new JournalEntry
         {
             Op = "failed",
             Resource = e.Mutation.Resource,
@@ -56,6 +56,6 @@ internal static class ClientFactory
             Kind = $"{e.Mutation.Kind} {e.Reason}",
             Error = e.Error,
         });
-        client.ConflictDetected += e => journal.Write(new JournalEntry { Op = "conflict", Resource = e.Resource, Key = e.Key, Kind = e.Kind.ToString(), Error = e.Error });
+        client.ConflictDetected += (_, e) => journal.Write(new JournalEntry { Op = "conflict", Resource = e.Conflict.Resource, Key = e.Conflict.Key, Kind = e.Conflict.Kind.ToString(), Error = e.Conflict.Error });
     }
 }

@@ -56,7 +56,7 @@ public sealed class BatchAnswerCrashTests : IAsyncDisposable
 
             TestSync second = Open(SqliteMutationStore.Open(path), server);
             var failures = new List<MutationFailedEventArgs>();
-            second.MutationFailed += failures.Add;
+            second.MutationFailed += (_, e) => failures.Add(e);
             await second.SyncAsync().WaitAsync(HangGuard);
 
             string at = $"crash before store write {crashAt} (answer writes {queued + 1}-{total})";

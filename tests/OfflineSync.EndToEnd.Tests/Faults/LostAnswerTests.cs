@@ -24,7 +24,7 @@ public sealed class LostAnswerTests
             options.Retry.MaxDelay = TimeSpan.FromMinutes(5);
         });
         var conflicts = new List<SyncConflict>();
-        alice.ConflictDetected += c => { lock (conflicts) { conflicts.Add(c); } };
+        alice.ConflictDetected += (_, e) => { lock (conflicts) { conflicts.Add(e.Conflict); } };
         alice.Boards.Create(new Board { Title = "alice's board", Nonce = "alice-1" });
         await alice.SyncAsync();
         long key = alice.Boards.Items.Single().Id;

@@ -70,7 +70,7 @@ public sealed class HostileClientTests
         var recorder = new RecordingHandler();
         WorkspaceSync alice = cluster.CreateClient("alice", handler: recorder);
         var failures = new List<MutationFailedEventArgs>();
-        alice.MutationFailed += e => { lock (failures) { failures.Add(e); } };
+        alice.MutationFailed += (_, e) => { lock (failures) { failures.Add(e); } };
         alice.Boards.Create(new Board { Title = "alice's board", Nonce = "alice-1" });
         await alice.SyncAsync();
         long aliceKey = alice.Boards.Items.Single().Id;

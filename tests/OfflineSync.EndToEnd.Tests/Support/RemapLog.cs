@@ -20,7 +20,7 @@ internal sealed class RemapLog
 
     public WorkspaceSync Attach(WorkspaceSync client)
     {
-        client.IdRemapped += e =>
+        client.IdRemapped += (_, e) =>
         {
             lock (_events)
             {
@@ -33,7 +33,7 @@ internal sealed class RemapLog
     public string Describe()
     {
         IReadOnlyList<IdRemappedEventArgs> events = Events;
-        string shown = string.Join(", ", events.Take(8).Select(static e => $"{e.Resource} {e.OptimisticId} -> {e.ServerId}"));
+        string shown = string.Join(", ", events.Take(8).Select(static e => $"{e.Resource} {e.OptimisticKey} -> {e.ServerKey}"));
         return events.Count > 8 ? $"{shown}, … ({events.Count} in all)" : shown;
     }
 }

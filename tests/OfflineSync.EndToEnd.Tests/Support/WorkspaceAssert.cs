@@ -79,10 +79,10 @@ internal static class WorkspaceAssert
     {
         foreach (IdRemappedEventArgs remap in remaps.Events)
         {
-            ObservedRow? target = server.Rows[remap.Resource].SingleOrDefault(r => r.Key == remap.ServerId);
+            ObservedRow? target = server.Rows[remap.Resource].SingleOrDefault(r => r.Key == remap.ServerKey);
             Assert.True(
                 target is not null && ownNonces.Contains(target.Item!.Nonce),
-                $"{client} mapped {remap.Resource} {remap.OptimisticId} -> {remap.ServerId}, a row {(target is null ? "that is not live" : $"made by another create (nonce '{target.Item!.Nonce}', title '{target.Item.Title}')")}; {client}'s mappings: {remaps.Describe()}.");
+                $"{client} mapped {remap.Resource} {remap.OptimisticKey} -> {remap.ServerKey}, a row {(target is null ? "that is not live" : $"made by another create (nonce '{target.Item!.Nonce}', title '{target.Item.Title}')")}; {client}'s mappings: {remaps.Describe()}.");
         }
     }
 
