@@ -9,6 +9,7 @@ namespace OfflineSync.Server.PostgreSql.Tests;
 /// at random: offline sessions, concurrent edits under each conflict strategy, and an instance SIGKILLed in the
 /// middle of the clients' batches. Whatever instance a client reaches, it converges on the same rows.
 /// </summary>
+[Collection(nameof(MultiInstanceTests))] // alone: two server processes and three clients each, beside no other test class
 public sealed class MultiInstanceTests
 {
     private static readonly TimeSpan Converged = TimeSpan.FromMinutes(3);
@@ -147,3 +148,7 @@ public sealed class MultiInstanceTests
         Assert.Equal(0, cluster.Failures);
     }
 }
+
+/// <summary>Runs <see cref="MultiInstanceTests"/> while no other test class of the assembly runs.</summary>
+[CollectionDefinition(nameof(MultiInstanceTests), DisableParallelization = true)]
+public sealed class MultiInstanceTestsCollection;
