@@ -1,17 +1,10 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using TodoApp.Model;
 using TodoApp.Server;
 
@@ -27,17 +20,8 @@ public sealed class PerUserSampleTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddTodoUsers(_key);
-        builder.Services.AddOfflineSyncServer(o => o.UseSqlite(Path.Combine(_directory, "todo.db")));
-        _app = builder.Build();
-        _app.UseAuthentication();
-        _app.UseAuthorization();
-        _app.MapPerUserTodoResources();
-        await _app.StartAsync();
-        _address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        _app = await PerUserTodoServer.StartAsync(Path.Combine(_directory, "todo.db"), _key);
+        _address = PerUserTodoServer.AddressOf(_app);
     }
 
     public async Task DisposeAsync()
@@ -80,14 +64,7 @@ public sealed class PerUserSampleTests : IAsyncLifetime
 
     private HttpClient Client(string user)
     {
-        string token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-        {
-            Issuer = PerUserTodoServer.Issuer,
-            Audience = PerUserTodoServer.Issuer,
-            Subject = new ClaimsIdentity([new Claim("sub", user)]),
-            Expires = DateTime.UtcNow.AddHours(1),
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(_key), SecurityAlgorithms.HmacSha256),
-        });
+        string token = PerUserTodoServer.CreateToken(_key, user, DateTimeOffset.UtcNow.AddHours(1));
         var client = new HttpClient { BaseAddress = _address };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;
