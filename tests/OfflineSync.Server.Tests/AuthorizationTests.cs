@@ -4,12 +4,10 @@ using System.Text;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using OfflineSync.Server.Tests.Infrastructure;
 using OfflineSync.Server.Tests.Model;
 
 namespace OfflineSync.Server.Tests;
@@ -23,21 +21,22 @@ public sealed class AuthorizationTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddAuthentication("Test").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("Test", null);
-        builder.Services.AddAuthorization();
-        builder.Services.AddOfflineSyncServer(o => o.DatabasePath = Path.Combine(_directory, "server.db"));
-        _app = builder.Build();
-        _app.UseAuthentication();
-        _app.UseAuthorization();
-        _app.MapSyncResource<Folder>().RequireAuthorization();
-        _app.MapSyncResource<Note>();
-        _app.MapSyncResource<Ticket>().RequireAuthorization(policy => policy.RequireRole("admin"));
-        await _app.StartAsync();
-        string bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _http = new HttpClient { BaseAddress = new Uri(bound + "/") };
+        _app = await LoopbackApp.StartAsync(
+            services =>
+            {
+                services.AddAuthentication("Test").AddScheme<AuthenticationSchemeOptions, HeaderAuthentication>("Test", null);
+                services.AddAuthorization();
+                services.AddOfflineSyncServer(o => o.DatabasePath = Path.Combine(_directory, "server.db"));
+            },
+            app =>
+            {
+                app.UseAuthentication();
+                app.UseAuthorization();
+                app.MapSyncResource<Folder>().RequireAuthorization();
+                app.MapSyncResource<Note>();
+                app.MapSyncResource<Ticket>().RequireAuthorization(policy => policy.RequireRole("admin"));
+            });
+        _http = LoopbackApp.ClientOf(_app);
     }
 
     public async Task DisposeAsync()

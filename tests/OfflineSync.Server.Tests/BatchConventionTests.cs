@@ -2,13 +2,9 @@ using System.Net;
 using System.Text;
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using OfflineSync.Server.Tests.Infrastructure;
 using OfflineSync.Server.Tests.Model;
 
@@ -28,23 +24,24 @@ public sealed class BatchConventionTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddCors(o => o.AddPolicy("app", p => p.WithOrigins(AllowedOrigin).AllowAnyHeader().AllowAnyMethod()));
-        builder.Services.AddRateLimiter(o => o.AddPolicy("one", _ => RateLimitPartition.GetNoLimiter("all")));
-        builder.Services.AddOfflineSyncServer(o => o.DatabasePath = Path.Combine(_directory, "server.db"));
-        _app = builder.Build();
-        _app.UseCors();
-        _app.UseRateLimiter();
-        _app.MapSyncResource<Note>();
-        _app.MapSyncResource<Folder>().AddEndpointFilter((context, next) => ValueTask.FromResult<object?>(Microsoft.AspNetCore.Http.Results.StatusCode(StatusCodes.Status418ImATeapot)));
-        _app.MapSyncResource<Counter>().RequireHost("sync.example.com");
-        _app.MapSyncResource<Badge>().RequireCors("app");
-        _app.MapSyncResource<Ticket>().RequireRateLimiting("one");
-        await _app.StartAsync();
-        string bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        _http = new HttpClient { BaseAddress = new Uri(bound + "/") };
+        _app = await LoopbackApp.StartAsync(
+            services =>
+            {
+                services.AddCors(o => o.AddPolicy("app", p => p.WithOrigins(AllowedOrigin).AllowAnyHeader().AllowAnyMethod()));
+                services.AddRateLimiter(o => o.AddPolicy("one", _ => RateLimitPartition.GetNoLimiter("all")));
+                services.AddOfflineSyncServer(o => o.DatabasePath = Path.Combine(_directory, "server.db"));
+            },
+            app =>
+            {
+                app.UseCors();
+                app.UseRateLimiter();
+                app.MapSyncResource<Note>();
+                app.MapSyncResource<Folder>().AddEndpointFilter((context, next) => ValueTask.FromResult<object?>(Microsoft.AspNetCore.Http.Results.StatusCode(StatusCodes.Status418ImATeapot)));
+                app.MapSyncResource<Counter>().RequireHost("sync.example.com");
+                app.MapSyncResource<Badge>().RequireCors("app");
+                app.MapSyncResource<Ticket>().RequireRateLimiting("one");
+            });
+        _http = LoopbackApp.ClientOf(_app);
     }
 
     public async Task DisposeAsync()
@@ -111,21 +108,20 @@ public sealed class BatchConventionTests : IAsyncLifetime
     [Fact]
     public async Task ConventionsOfAGroupAroundTheBatchToo_RunForTheBatchItself_ItemsApplied()
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddOfflineSyncServer(o => o.DatabasePath = Path.Combine(_directory, "grouped.db"));
-        await using WebApplication app = builder.Build();
         int filtered = 0;
-        RouteGroupBuilder api = app.MapGroup("/api");
-        api.AddEndpointFilter((context, next) =>
-        {
-            Interlocked.Increment(ref filtered);
-            return next(context);
-        });
-        api.MapSyncResource<Note>();
-        await app.StartAsync();
-        using var http = new HttpClient { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/") };
+        await using WebApplication app = await LoopbackApp.StartAsync(
+            services => services.AddOfflineSyncServer(o => o.DatabasePath = Path.Combine(_directory, "grouped.db")),
+            app =>
+            {
+                RouteGroupBuilder api = app.MapGroup("/api");
+                api.AddEndpointFilter((context, next) =>
+                {
+                    Interlocked.Increment(ref filtered);
+                    return next(context);
+                });
+                api.MapSyncResource<Note>();
+            });
+        using HttpClient http = LoopbackApp.ClientOf(app);
 
         using HttpResponseMessage batch = await http.PostAsync("api/sync/batch", Json(Create("notes", "n1")));
 
