@@ -28,7 +28,10 @@ internal sealed partial class LocalView<TEntity>
                     }
 
                     learned = Acknowledge(change.OriginOptimisticKey, change.OriginClientId, key);
-                    _rows[key] = new ServerRow<TEntity>(EntityJson<TEntity>.ReadRow(change.Data, key, change.Version), change.Version, change.OriginOptimisticKey);
+
+                    // A page read before this client's confirmed update of the row can arrive after its answer: the
+                    // older state must not replace the newer one, or the next update is based on it and conflicts (S10).
+                    PutRow(key, new ServerRow<TEntity>(EntityJson<TEntity>.ReadRow(change.Data, key, change.Version), change.Version, change.OriginOptimisticKey), ordered: true);
                     break;
                 case ChangeKind.Changed:
                     if (_tombstones.Contains(key))

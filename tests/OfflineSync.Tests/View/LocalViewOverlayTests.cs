@@ -244,6 +244,21 @@ public class LocalViewOverlayTests
         Assert.Equal("Theirs after mine", Assert.Single(view.Items).Title);
     }
 
+    [Theory] // S10, S17: a feed page read before the confirmed update, delivered after its answer
+    [InlineData(ChangeKind.Added)]
+    [InlineData(ChangeKind.Existing)]
+    public void AnOlderAddedOrExistingEvent_AfterAConfirmedUpdate_KeepsTheNewerRow_AndTheNextUpdatesBase(ChangeKind kind)
+    {
+        var view = new LocalView<ViewTodo>(ClientId);
+        view.ApplyEvent(Event(ChangeKind.Existing, 1, Todo("a", "A", "1")));
+        view.AddUpdate(2, "a", Title("Mine"));
+        view.Confirm(2, "a", "2", Json(Todo("a", "Mine", "2")));
+
+        view.ApplyEvent(Event(kind, 1, Todo("a", "A", "1")));
+
+        Assert.Equal(("Mine", "2"), (Assert.Single(view.Items).Title, view.GetServerVersion("a")));
+    }
+
     [Fact]
     public void UnreadableRowInAnUpdateAnswerOrAConflict_KeepsTheHeldRow_AndAsksForARefetch()
     {
