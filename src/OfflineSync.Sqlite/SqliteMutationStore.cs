@@ -277,14 +277,15 @@ public sealed class SqliteMutationStore : IMutationStore
     }
 
     /// <inheritdoc/>
-    public void Complete(IReadOnlyList<CompletedMutation> completed, IReadOnlyList<StoredMutation> updated)
+    public void Complete(IReadOnlyList<CompletedMutation> completed, IReadOnlyList<StoredMutation> updated, IReadOnlyList<FeedCheckpointWrite> keptRows)
     {
         ArgumentNullException.ThrowIfNull(completed);
         ArgumentNullException.ThrowIfNull(updated);
+        ArgumentNullException.ThrowIfNull(keptRows);
 
         // One operation, so one transaction (Full) or one savepoint inside the batch (Batched): the whole answer or none of it.
         Write(
-            (completed, updated),
+            (completed, updated, keptRows),
             static (commands, state) =>
             {
                 foreach (CompletedMutation mutation in state.completed)
@@ -299,6 +300,11 @@ public sealed class SqliteMutationStore : IMutationStore
                 foreach (StoredMutation mutation in state.updated)
                 {
                     commands.UpdateMutation(mutation);
+                }
+
+                foreach (FeedCheckpointWrite write in state.keptRows)
+                {
+                    commands.WriteFeed(write);
                 }
             },
             "record a push's answer");

@@ -3,7 +3,7 @@ namespace OfflineSync.Sqlite.Tests;
 /// <summary>
 /// S3: <see cref="SqliteMutationStore.Complete(long, IdMapping?)"/> stores the mapping and removes the confirmed create
 /// in one transaction — after a reopen, both or neither; a push's whole answer likewise
-/// (<see cref="SqliteMutationStore.Complete(IReadOnlyList{CompletedMutation}, IReadOnlyList{StoredMutation})"/>).
+/// (<see cref="SqliteMutationStore.Complete(IReadOnlyList{CompletedMutation}, IReadOnlyList{StoredMutation}, IReadOnlyList{FeedCheckpointWrite})"/>).
 /// </summary>
 public sealed class CompletionTests : IDisposable
 {
@@ -69,7 +69,7 @@ public sealed class CompletionTests : IDisposable
     [InlineData(Durability.Batched)]
     public void CompleteAnswer_ItsSecondMappingFails_AfterReopenNothingOfTheAnswerIsStored(Durability durability)
     {
-        // S3, S4: the first create's removal and mapping and the update's removal ran in the same transaction: all undone.
+        // S3, S4: the first create's removal and mapping, the update's removal and the kept row ran in the same transaction: all undone.
         string path = _folder.File();
         using (SqliteMutationStore store = SqliteMutationStore.Open(path, new SqliteMutationStoreOptions { Durability = durability, BatchWindow = SqliteMutationStoreOptions.MaxBatchWindow }))
         {
@@ -77,12 +77,14 @@ public sealed class CompletionTests : IDisposable
             store.Append(Mutations.Update(2, "optimistic_000001"));
             store.Append(Mutations.Create(3));
             store.Append(Mutations.Delete(4, "optimistic_000003"));
+            store.WriteFeedCheckpoint(new FeedCheckpointWrite { Resource = "todos", Contract = "c", Reset = true, Sequence = 9 });
             store.Flush();
             StoreFiles.Execute(path, "CREATE TRIGGER fail_second BEFORE INSERT ON id_map WHEN NEW.server_key = 'srv-3' BEGIN SELECT RAISE(ABORT, 'simulated write failure'); END");
 
             SyncStoreException failed = Assert.Throws<SyncStoreException>(() => store.Complete(
                 [new CompletedMutation(1, Mapping), new CompletedMutation(2, null), new CompletedMutation(3, new IdMapping("todos", "optimistic_000003", "srv-3"))],
-                [Mutations.Delete(4, "optimistic_000003") with { BaseVersion = "\"v1\"" }]));
+                [Mutations.Delete(4, "optimistic_000003") with { BaseVersion = "\"v1\"" }],
+                [new FeedCheckpointWrite { Resource = "todos", Contract = "c", Rows = [new ListItem("srv-1", "optimistic_000001", "v1", "{}"u8.ToArray())], Sequence = 9 }]));
 
             Assert.Contains("nothing of this call was stored", failed.Message, StringComparison.Ordinal);
             Assert.Equal([1L, 2L, 3L, 4L], store.Load().Pending.Select(static m => m.Sequence));
@@ -93,5 +95,6 @@ public sealed class CompletionTests : IDisposable
         Assert.Equal([1L, 2L, 3L, 4L], state.Pending.Select(static m => m.Sequence));
         Assert.Null(state.Pending[^1].BaseVersion);
         Assert.Empty(state.Mappings);
+        Assert.Empty(reopened.LoadFeedCheckpoint("todos")!.Rows);
     }
 }

@@ -88,6 +88,25 @@ public abstract class FeedCheckpointContractTests : IDisposable
     }
 
     [Fact]
+    public void CompleteAnswer_AppliesTheKeptRowsItCarries_WithTheQueueChanges()
+    {
+        // S10, S15: the rows the client's own confirmed writes left are kept with the answer, at the position the store holds.
+        IMutationStore store = CreateStore();
+        store.WriteFeedCheckpoint(new FeedCheckpointWrite { Resource = "todos", Contract = Contract, Reset = true, Rows = [Row("a", "1"), Row("b", "1")], Sequence = 4 });
+        store.Append(Mutations.Update(1, "a"));
+        store.Append(Mutations.Delete(2, "b"));
+
+        store.Complete(
+            [new CompletedMutation(1, null), new CompletedMutation(2, null)],
+            [],
+            [new FeedCheckpointWrite { Resource = "todos", Contract = Contract, RemovedKeys = ["b"], Rows = [Row("a", "2")], Sequence = 4 }]);
+
+        Assert.Empty(store.Load().Pending);
+        FeedCheckpoint checkpoint = store.LoadFeedCheckpoint("todos")!;
+        Assert.Equal((4L, "a|2"), (checkpoint.Sequence, $"{checkpoint.Rows.Single().Key}|{checkpoint.Rows.Single().Version}"));
+    }
+
+    [Fact]
     public void TheStoreKeepsItsOwnCopy_OfTheRowsItWasGiven()
     {
         IMutationStore store = CreateStore();

@@ -202,7 +202,7 @@ public abstract class MutationStoreContractTests : IDisposable
         var mapping = new IdMapping("todos", "optimistic_000001", "srv-1");
         StoredMutation rebased = Mutations.Delete(4, "optimistic_000001") with { BaseVersion = "\"v2\"" };
 
-        store.Complete([new CompletedMutation(1, mapping), new CompletedMutation(2, null), new CompletedMutation(3, null)], [rebased]);
+        store.Complete([new CompletedMutation(1, mapping), new CompletedMutation(2, null), new CompletedMutation(3, null)], [rebased], []);
 
         StoreState state = store.Load();
         Mutations.AssertSame(rebased, Assert.Single(state.Pending));

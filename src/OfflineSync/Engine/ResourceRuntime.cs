@@ -62,8 +62,8 @@ internal abstract class ResourceRuntime
 
     public abstract void Discard(long sequence);
 
-    /// <summary>Keeps the row a confirmed mutation left in the view with the rows the store keeps (see <see cref="FeedFollower{TEntity}.KeepConfirmedRow"/>).</summary>
-    public abstract void KeepConfirmedRow(string serverKey, bool deleted);
+    /// <summary>The change to the kept rows a push answer's confirmed writes of this resource make (see <see cref="FeedFollower{TEntity}.KeepAnswered"/>).</summary>
+    public abstract FeedCheckpointWrite? KeepAnswered(IReadOnlyList<ConfirmedWrite> writes);
 
     public abstract void SetServerRow(string key, string? version, ReadOnlyMemory<byte> state);
 
@@ -84,7 +84,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
     {
         LocalView = new LocalView<TEntity>(engine.ClientId, engine.Notifications, engine.IdMap);
         LocalView.MappingLearned += engine.OnMappingLearned;
-        Follower = new FeedFollower<TEntity>(engine.Transport, LocalView, engine.Store, FeedSettings.From(engine.Options) with { Credentials = engine.Credentials, Unauthorized = engine.ShowFeedUnauthorized }, engine.LoggerFactory.CreateLogger<FeedFollower<TEntity>>());
+        Follower = new FeedFollower<TEntity>(engine.Transport, LocalView, engine.Store, FeedSettings.From(engine.Options) with { Credentials = engine.Credentials, Unauthorized = engine.ShowFeedUnauthorized, KeptRowsGate = engine.KeptRowsGate }, engine.LoggerFactory.CreateLogger<FeedFollower<TEntity>>());
     }
 
     public LocalView<TEntity> LocalView { get; }
@@ -186,7 +186,7 @@ internal sealed class ResourceRuntime<TEntity> : ResourceRuntime
 
     public override void Discard(long sequence) => View.Discard(sequence);
 
-    public override void KeepConfirmedRow(string serverKey, bool deleted) => Follower.KeepConfirmedRow(serverKey, deleted);
+    public override FeedCheckpointWrite? KeepAnswered(IReadOnlyList<ConfirmedWrite> writes) => Follower.KeepAnswered(writes);
 
     public override void SetServerRow(string key, string? version, ReadOnlyMemory<byte> state) => View.SetServerRow(key, version, state);
 

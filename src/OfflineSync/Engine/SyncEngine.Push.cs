@@ -249,11 +249,16 @@ internal sealed partial class SyncEngine
 
         List<(QueuedMutation Next, string? Version)>? bases = NextBases(batch, results, applied);
         List<StoredMutation> updated = bases is null ? [] : bases.ConvertAll(static b => b.Next.ToStored() with { BaseVersion = b.Version });
-        _store.Complete(completed, updated);
 
-        for (int i = 0; i < applied; i++)
+        // The rows the answer left are kept with it (S15): a feed write of an older state must not land between the
+        // two, so the views take the answer before the gate opens.
+        lock (KeptRowsGate)
         {
-            Confirm(batch[i], (PushResult.Applied)results[i], completed[i].Mapping, events);
+            _store.Complete(completed, updated, KeptRows(batch, results, applied));
+            for (int i = 0; i < applied; i++)
+            {
+                Confirm(batch[i], (PushResult.Applied)results[i], completed[i].Mapping, events);
+            }
         }
 
         foreach ((QueuedMutation next, string? version) in bases ?? [])
@@ -297,6 +302,44 @@ internal sealed partial class SyncEngine
         return bases;
     }
 
+    /// <summary>
+    /// The changes to the kept rows an answer makes (S10, S15): per resource, the last confirmed write of each row, as the
+    /// views will hold it. A store that keeps them with the answer shows the client's own writes after a restart, and
+    /// bases the next edit on the version they made, even before the feed brings them.
+    /// </summary>
+    private static List<FeedCheckpointWrite> KeptRows(List<QueuedMutation> batch, IReadOnlyList<PushResult> results, int applied)
+    {
+        Dictionary<ResourceRuntime, List<ConfirmedWrite>>? byResource = null;
+        for (int i = 0; i < applied; i++)
+        {
+            if (!IsLastConfirmedOfObject(batch, i, applied))
+            {
+                continue;
+            }
+
+            QueuedMutation mutation = batch[i];
+            var answer = (PushResult.Applied)results[i];
+            byResource ??= [];
+            if (!byResource.TryGetValue(mutation.Resource, out List<ConfirmedWrite>? writes))
+            {
+                byResource[mutation.Resource] = writes = [];
+            }
+
+            writes.Add(new ConfirmedWrite(answer.ServerKey, mutation.Kind, answer.Version, answer.State, mutation.Object.Create?.Sequence));
+        }
+
+        var kept = new List<FeedCheckpointWrite>();
+        foreach ((ResourceRuntime runtime, List<ConfirmedWrite> writes) in byResource ?? [])
+        {
+            if (runtime.KeepAnswered(writes) is { } write)
+            {
+                kept.Add(write);
+            }
+        }
+
+        return kept;
+    }
+
     private static bool IsLastConfirmedOfObject(List<QueuedMutation> batch, int index, int applied)
     {
         for (int j = index + 1; j < applied; j++)
@@ -337,7 +380,6 @@ internal sealed partial class SyncEngine
             }
         }
 
-        runtime.KeepConfirmedRow(serverKey, mutation.Kind == MutationKind.Delete);
         if (mapping is not null)
         {
             PublishMapping(mapping, events);

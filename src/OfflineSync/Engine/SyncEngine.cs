@@ -141,6 +141,12 @@ internal sealed partial class SyncEngine : ISyncEngine, ILocalViewSource, IDrain
     /// <summary>Gets the lock that guards the queue, the ID map, the store and the views.</summary>
     public Lock Gate { get; } = new();
 
+    /// <summary>
+    /// Gets the gate of every write of kept rows (S15), the feeds' and the push answers': taken under <see cref="Gate"/>
+    /// (never the other way round) while an answer is recorded with the rows it left and applied to the views.
+    /// </summary>
+    internal Lock KeptRowsGate { get; } = new();
+
     /// <summary>Gets the settings the engine was built with.</summary>
     internal EngineOptions Options => _options;
 

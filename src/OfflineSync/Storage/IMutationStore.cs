@@ -35,30 +35,36 @@ public interface IMutationStore : IDisposable
     void Complete(long sequence, IdMapping? mapping);
 
     /// <summary>
-    /// Records the server's answer to one push in one transaction (S3, S4): removes every confirmed mutation, records
-    /// the mappings their creates produced and replaces the stored mutations the answer changed (the base version the
-    /// next edit of a confirmed object takes, S10). A crash keeps all of it or none of it.
+    /// Records the server's answer to one push in one transaction (S3, S4, S10): removes every confirmed mutation, records
+    /// the mappings their creates produced, replaces the stored mutations the answer changed (the base version the next
+    /// edit of a confirmed object takes) and applies <paramref name="keptRows"/> to the rows kept for the next start
+    /// (the rows the client's own confirmed writes left, <see cref="WriteFeedCheckpoint"/>). A crash keeps all of it or
+    /// none of it.
     /// </summary>
     /// <param name="completed">The confirmed mutations, in queue order.</param>
     /// <param name="updated">Mutations still queued whose stored form the answer changed; unknown sequences are ignored.</param>
+    /// <param name="keptRows">Changes to the kept rows of the resources the answer touched, each keeping the position the store holds; often none.</param>
     /// <remarks>
     /// <para>
-    /// All or nothing matters because a batch may hold a create and later mutations that name its optimistic key,
-    /// which the server resolves within that batch. If only the create were recorded, a restarted client would send
-    /// the later mutations with the server key, under the idempotency keys their first request went with, and the
-    /// server refuses a key repeated with another request; restored all or nothing, the client repeats the batch
-    /// exactly (answered from the server's idempotency store) or goes on after it.
+    /// All or nothing matters twice. A batch may hold a create and later mutations that name its optimistic key, which
+    /// the server resolves within that batch. If only the create were recorded, a restarted client would send the later
+    /// mutations with the server key, under the idempotency keys their first request went with, and the server refuses
+    /// a key repeated with another request; restored all or nothing, the client repeats the batch exactly (answered
+    /// from the server's idempotency store) or goes on after it. And a confirmed mutation recorded without the row it
+    /// left would show the row after a restart as it was before the client's own write, and the next edit would be
+    /// based on that older version: a conflict with itself, which <see cref="ConflictStrategy.ServerWins"/> drops.
     /// </para>
     /// <para>
-    /// The default calls <see cref="Complete(long, IdMapping?)"/> and <see cref="Update"/> one by one, which is not
-    /// atomic: a store that can run them in one transaction should override it, as <see cref="InMemoryMutationStore"/>
-    /// and <c>SqliteMutationStore</c> do.
+    /// The default calls <see cref="Complete(long, IdMapping?)"/>, <see cref="Update"/> and <see cref="WriteFeedCheckpoint"/>
+    /// one by one, which is not atomic: a store that can run them in one transaction should override it, as
+    /// <see cref="InMemoryMutationStore"/> and <c>SqliteMutationStore</c> do.
     /// </para>
     /// </remarks>
-    void Complete(IReadOnlyList<CompletedMutation> completed, IReadOnlyList<StoredMutation> updated)
+    void Complete(IReadOnlyList<CompletedMutation> completed, IReadOnlyList<StoredMutation> updated, IReadOnlyList<FeedCheckpointWrite> keptRows)
     {
         ArgumentNullException.ThrowIfNull(completed);
         ArgumentNullException.ThrowIfNull(updated);
+        ArgumentNullException.ThrowIfNull(keptRows);
         foreach (CompletedMutation mutation in completed)
         {
             Complete(mutation.Sequence, mutation.Mapping);
@@ -67,6 +73,11 @@ public interface IMutationStore : IDisposable
         foreach (StoredMutation mutation in updated)
         {
             Update(mutation);
+        }
+
+        foreach (FeedCheckpointWrite write in keptRows)
+        {
+            WriteFeedCheckpoint(write);
         }
     }
 

@@ -87,10 +87,11 @@ public sealed class InMemoryMutationStore : IMutationStore
     }
 
     /// <inheritdoc/>
-    public void Complete(IReadOnlyList<CompletedMutation> completed, IReadOnlyList<StoredMutation> updated)
+    public void Complete(IReadOnlyList<CompletedMutation> completed, IReadOnlyList<StoredMutation> updated, IReadOnlyList<FeedCheckpointWrite> keptRows)
     {
         ArgumentNullException.ThrowIfNull(completed);
         ArgumentNullException.ThrowIfNull(updated);
+        ArgumentNullException.ThrowIfNull(keptRows);
         lock (_gate)
         {
             foreach (CompletedMutation mutation in completed)
@@ -108,6 +109,11 @@ public sealed class InMemoryMutationStore : IMutationStore
                 {
                     _queue[mutation.Sequence] = mutation;
                 }
+            }
+
+            foreach (FeedCheckpointWrite write in keptRows)
+            {
+                WriteFeedCheckpointLocked(write);
             }
         }
     }
@@ -161,30 +167,35 @@ public sealed class InMemoryMutationStore : IMutationStore
         ArgumentNullException.ThrowIfNull(write);
         lock (_gate)
         {
-            if (!_feeds.TryGetValue(write.Resource, out FeedRows? feed))
-            {
-                _feeds[write.Resource] = feed = new FeedRows();
-            }
-
-            if (write.Reset)
-            {
-                feed.Rows.Clear();
-            }
-
-            foreach (string key in write.RemovedKeys)
-            {
-                feed.Rows.Remove(key);
-            }
-
-            foreach (ListItem row in write.Rows)
-            {
-                // The store keeps its own copy: the caller may reuse the buffer.
-                feed.Rows[row.Key] = row with { Data = row.Data.ToArray() };
-            }
-
-            feed.Sequence = write.Sequence;
-            feed.Contract = write.Contract;
+            WriteFeedCheckpointLocked(write);
         }
+    }
+
+    private void WriteFeedCheckpointLocked(FeedCheckpointWrite write)
+    {
+        if (!_feeds.TryGetValue(write.Resource, out FeedRows? feed))
+        {
+            _feeds[write.Resource] = feed = new FeedRows();
+        }
+
+        if (write.Reset)
+        {
+            feed.Rows.Clear();
+        }
+
+        foreach (string key in write.RemovedKeys)
+        {
+            feed.Rows.Remove(key);
+        }
+
+        foreach (ListItem row in write.Rows)
+        {
+            // The store keeps its own copy: the caller may reuse the buffer.
+            feed.Rows[row.Key] = row with { Data = row.Data.ToArray() };
+        }
+
+        feed.Sequence = write.Sequence;
+        feed.Contract = write.Contract;
     }
 
     // The first mapping of an optimistic key wins: the push answer and the feed event (S3, S15)

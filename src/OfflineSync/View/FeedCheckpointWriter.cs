@@ -9,15 +9,28 @@ namespace OfflineSync;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Off the enqueue path (S1): the follower's loop hands changes over and returns; they are written in batches of at
-/// most <see cref="MaxRowsPerWrite"/> rows, when that many are waiting or <see cref="WriteDelay"/> after the first
-/// one, and when the follower stops. Each write holds the store's lock only as long as a few hundred rows take, so a
-/// mutation made meanwhile waits little. A list is written in parts: the first removes the old rows and the position,
-/// the last sets the new position, so a crash midway leaves no position and the next start lists again.
+/// Off the enqueue path (S1): the follower's loop hands over the keys its events changed and returns; they are written
+/// in batches of at most <see cref="MaxRowsPerWrite"/> rows, when that many are waiting or <see cref="WriteDelay"/> after
+/// the first one, and when the follower stops. A write takes each row as the view holds it then, never a state seen
+/// earlier, so it cannot put back a row older than one the store already keeps. Each write holds the store's lock
+/// only as long as a few hundred rows take, so a mutation made meanwhile waits little.
 /// </para>
 /// <para>
-/// A checkpoint is a cache. Losing the last writes only makes the set replay more of the feed; a write that fails
-/// stops the writing until the next list, so the store keeps the last consistent checkpoint rather than a torn one.
+/// The rows a push answer confirmed are not written here later: the engine records them with the answer, in one store
+/// transaction (<see cref="KeepAnswered"/>). Written apart, a process killed between the two writes would come back
+/// showing the row as before its own write and base its next edit on that older version. One gate, shared by the writers
+/// of all of an engine's resources and held by the engine while it records an answer and applies it to the views,
+/// orders every write of kept rows.
+/// </para>
+/// <para>
+/// A list is written in parts, each under the gate: the first removes the old rows and the position, the last sets
+/// the new position, so a crash midway leaves no position and the next start lists again. Rows the view holds otherwise
+/// than listed (a push answer stored them while the list was read) go into the last part as the view holds them.
+/// </para>
+/// <para>
+/// A checkpoint is a cache. Losing the last writes only makes the set replay more of the feed; a feed write that fails
+/// stops the feed's writing until the next list, so the store keeps the last consistent checkpoint rather than a torn
+/// one (the rows an answer keeps are still written: they do not move the position).
 /// </para>
 /// </remarks>
 /// <typeparam name="TEntity">The entity type.</typeparam>
@@ -31,32 +44,44 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
     internal static readonly TimeSpan WriteDelay = TimeSpan.FromSeconds(1);
 
     private readonly IMutationStore _store;
+    private readonly LocalView<TEntity> _view;
     private readonly ILogger _logger;
     private readonly ITimer _timer;
     private readonly Lock _pendingGate = new();
 
-    // Held for the whole of a write, so writes reach the store in the order their changes were made.
-    private readonly Lock _writeGate = new();
-    private Dictionary<string, ServerRow<TEntity>?> _pending = new(StringComparer.Ordinal);
-    private long _pendingSequence;
-    private bool _timerArmed;
+    // Held for the whole of a write, shared with the engine (see the remarks); guards the fields below it.
+    private readonly Lock _writeGate;
+    private long? _writtenSequence; // the position the store holds; null: none (before the first list, while one is written)
     private bool _broken;
     private bool _disposed;
 
-    public FeedCheckpointWriter(IMutationStore store, TimeProvider timeProvider, ILogger logger)
+    // Guarded by _pendingGate.
+    private HashSet<string> _pending = new(StringComparer.Ordinal);
+    private long _pendingSequence;
+    private bool _timerArmed;
+
+    /// <summary>Creates the writer of one view's rows.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="view">The view whose rows are kept.</param>
+    /// <param name="writeGate">The engine's gate of every write of kept rows (<see cref="FeedSettings.KeptRowsGate"/>).</param>
+    /// <param name="timeProvider">The clock of the write delay.</param>
+    /// <param name="logger">The logger.</param>
+    public FeedCheckpointWriter(IMutationStore store, LocalView<TEntity> view, Lock writeGate, TimeProvider timeProvider, ILogger logger)
     {
         _store = store;
+        _view = view;
+        _writeGate = writeGate;
         _logger = logger;
         _timer = timeProvider.CreateTimer(static state => ((FeedCheckpointWriter<TEntity>)state!).Flush(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    /// <summary>Records the row the view holds for <paramref name="key"/> after the event at <paramref name="sequence"/> (<see langword="null"/>: none).</summary>
-    public void RowChanged(string key, ServerRow<TEntity>? row, long sequence)
+    /// <summary>Records that the event at <paramref name="sequence"/> changed the row of <paramref name="key"/>.</summary>
+    public void RowChanged(string key, long sequence)
     {
         bool full;
         lock (_pendingGate)
         {
-            _pending[key] = row;
+            _pending.Add(key);
             _pendingSequence = sequence;
             full = PendingAddedLocked();
         }
@@ -70,6 +95,11 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
     /// <summary>Takes the position of the checkpoint the view was restored from.</summary>
     public void Restored(long sequence)
     {
+        lock (_writeGate)
+        {
+            _writtenSequence = sequence;
+        }
+
         lock (_pendingGate)
         {
             _pendingSequence = sequence;
@@ -77,84 +107,119 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
     }
 
     /// <summary>
-    /// Records the row the view holds for <paramref name="key"/> after a push answer (<see langword="null"/>: the row was
-    /// deleted), with the position unchanged: the server applied the change before the feed brings it, and the feed
-    /// replays from the position whatever came after it. A row the feed recorded meanwhile at a newer version, or as
-    /// removed, stays. Nothing is recorded before the checkpoint has a position (the first list keeps every row).
+    /// The change that keeps the rows a push answer left, at the position the store holds, for the engine to write in the
+    /// answer's transaction; <see langword="null"/> when the store holds no position (before the first list, while a list
+    /// is written): the keys then wait for the write that ends the list. The caller holds the gate.
     /// </summary>
-    /// <remarks>
-    /// Written at once, on the timer's thread: a process killed within the feed's write delay would otherwise show the
-    /// row as before the client's own write after a restart. Called under the engine's lock, so it never writes itself.
-    /// </remarks>
-    public void RowConfirmed(string key, ServerRow<TEntity>? row)
+    /// <param name="removed">The keys of rows the answer deleted.</param>
+    /// <param name="rows">The rows the answer left, as the view will hold them.</param>
+    public FeedCheckpointWrite? KeepAnswered(IReadOnlyList<string> removed, IReadOnlyList<ListItem> rows)
     {
-        lock (_pendingGate)
+        if (_disposed)
         {
-            if (_pendingSequence == 0
-                || (row is not null && _pending.TryGetValue(key, out ServerRow<TEntity>? recorded) && (recorded is null || !VersionOrder.IsOlder(recorded.Version, row.Version))))
-            {
-                return;
-            }
-
-            _pending[key] = row;
-            _timerArmed = true;
+            return null;
         }
 
-        // Outside the lock: a timer due now may run Flush on this thread (a fake clock does).
-        _timer.Change(TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-    }
-
-    /// <summary>Replaces the checkpoint with a list the view now holds; changes recorded before it are superseded.</summary>
-    public void ListReplaced(long sequence, IReadOnlyList<ListItem> rows)
-    {
-        lock (_writeGate)
+        if (_writtenSequence is not long position)
         {
             lock (_pendingGate)
             {
-                _pending = new Dictionary<string, ServerRow<TEntity>?>(StringComparer.Ordinal);
-                _pendingSequence = sequence;
+                _pending.UnionWith(removed);
+                _pending.UnionWith(rows.Select(static r => r.Key));
             }
 
-            _broken = false;
-            int count = Math.Max(1, (rows.Count + MaxRowsPerWrite - 1) / MaxRowsPerWrite);
-            for (int part = 0; part < count; part++)
+            return null;
+        }
+
+        return new FeedCheckpointWrite
+        {
+            Resource = TEntity.ResourceName,
+            Contract = EntityContract<TEntity>.Fingerprint,
+            RemovedKeys = removed,
+            Rows = rows,
+            Sequence = position,
+        };
+    }
+
+    /// <summary>Replaces the checkpoint with a list the view now holds; changes recorded before it are superseded.</summary>
+    /// <param name="sequence">The position the list is consistent with.</param>
+    /// <param name="rows">The rows listed.</param>
+    /// <param name="heldOtherwise">The keys whose row the view holds otherwise than listed (see <see cref="LocalView{TEntity}.ReplaceServerRows"/>).</param>
+    public void ListReplaced(long sequence, IReadOnlyList<ListItem> rows, IReadOnlyCollection<string> heldOtherwise)
+    {
+        lock (_pendingGate)
+        {
+            _pending.UnionWith(heldOtherwise);
+            _pendingSequence = sequence;
+        }
+
+        int count = Math.Max(1, (rows.Count + MaxRowsPerWrite - 1) / MaxRowsPerWrite);
+        for (int part = 0; part < count; part++)
+        {
+            // Each part under the gate, the gate released between them: an answer recorded meanwhile waits one part, not the list.
+            lock (_writeGate)
             {
-                int start = part * MaxRowsPerWrite;
+                if (part == 0)
+                {
+                    _broken = false;
+                    _writtenSequence = null;
+                }
+                else if (_broken)
+                {
+                    return;
+                }
+
                 bool last = part == count - 1;
-                var write = new FeedCheckpointWrite
+                HashSet<string> viewRows;
+                lock (_pendingGate)
+                {
+                    viewRows = last ? TakePendingLocked() : [.. _pending];
+                }
+
+                int start = part * MaxRowsPerWrite;
+                IReadOnlyList<ListItem> written = Listed(rows, start, Math.Min(MaxRowsPerWrite, rows.Count - start), viewRows);
+                IReadOnlyList<string> removed = [];
+                if (last && viewRows.Count > 0)
+                {
+                    removed = HeldRows(viewRows, out List<ListItem> held);
+                    written = [.. written, .. held];
+                }
+
+                bool done = TryWrite(new FeedCheckpointWrite
                 {
                     Resource = TEntity.ResourceName,
                     Contract = EntityContract<TEntity>.Fingerprint,
                     Reset = part == 0,
-                    Rows = Slice(rows, start, Math.Min(MaxRowsPerWrite, rows.Count - start)),
+                    RemovedKeys = removed,
+                    Rows = written,
                     Sequence = last ? sequence : null,
-                };
-                if (!TryWrite(write))
+                });
+                if (done && last)
                 {
-                    return;
+                    _writtenSequence = sequence;
                 }
             }
         }
     }
 
-    /// <summary>Writes the changes waiting, if any.</summary>
+    /// <summary>Writes the changes waiting, if any: each row as the view holds it now, at the position of the last event.</summary>
     public void Flush()
     {
         lock (_writeGate)
         {
-            Dictionary<string, ServerRow<TEntity>?> pending;
+            HashSet<string> keys;
             long sequence;
             lock (_pendingGate)
             {
                 _timerArmed = false;
-                if (_pending.Count == 0)
+                if (_pending.Count == 0 || (_writtenSequence is null && !_broken))
                 {
+                    // Nothing, or a list is being written: its last part takes what waits.
                     return;
                 }
 
-                pending = _pending;
                 sequence = _pendingSequence;
-                _pending = new Dictionary<string, ServerRow<TEntity>?>(StringComparer.Ordinal);
+                keys = TakePendingLocked();
             }
 
             if (_broken || _disposed)
@@ -162,28 +227,18 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
                 return;
             }
 
-            var rows = new List<ListItem>(pending.Count);
-            var removed = new List<string>();
-            foreach ((string key, ServerRow<TEntity>? row) in pending)
-            {
-                if (row is null)
-                {
-                    removed.Add(key);
-                }
-                else
-                {
-                    rows.Add(new ListItem(key, row.OriginOptimisticKey, row.Version, JsonSerializer.SerializeToUtf8Bytes(row.Entity, TEntity.JsonTypeInfo)));
-                }
-            }
-
-            TryWrite(new FeedCheckpointWrite
+            IReadOnlyList<string> removed = HeldRows(keys, out List<ListItem> rows);
+            if (TryWrite(new FeedCheckpointWrite
             {
                 Resource = TEntity.ResourceName,
                 Contract = EntityContract<TEntity>.Fingerprint,
                 RemovedKeys = removed,
                 Rows = rows,
                 Sequence = sequence,
-            });
+            }))
+            {
+                _writtenSequence = sequence;
+            }
         }
     }
 
@@ -195,6 +250,33 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
             _disposed = true;
             _timer.Dispose();
         }
+    }
+
+    /// <summary>The rows the view holds for <paramref name="keys"/>, as kept rows; returns the keys it holds none for.</summary>
+    private List<string> HeldRows(HashSet<string> keys, out List<ListItem> rows)
+    {
+        var removed = new List<string>();
+        rows = new List<ListItem>(keys.Count);
+        foreach (string key in keys)
+        {
+            if (_view.HeldRow(key) is { } row)
+            {
+                rows.Add(new ListItem(key, row.OriginOptimisticKey, row.Version, JsonSerializer.SerializeToUtf8Bytes(row.Entity, TEntity.JsonTypeInfo)));
+            }
+            else
+            {
+                removed.Add(key);
+            }
+        }
+
+        return removed;
+    }
+
+    private HashSet<string> TakePendingLocked()
+    {
+        HashSet<string> taken = _pending;
+        _pending = new HashSet<string>(StringComparer.Ordinal);
+        return taken;
     }
 
     /// <summary>Arms the write after a change was added; returns whether enough wait to write them now.</summary>
@@ -231,17 +313,21 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
         }
     }
 
-    private static IReadOnlyList<ListItem> Slice(IReadOnlyList<ListItem> rows, int start, int count)
+    /// <summary>The listed rows of one part, without those the view's own rows replace.</summary>
+    private static IReadOnlyList<ListItem> Listed(IReadOnlyList<ListItem> rows, int start, int count, HashSet<string> viewRows)
     {
-        if (start == 0 && count == rows.Count)
+        if (start == 0 && count == rows.Count && viewRows.Count == 0)
         {
             return rows;
         }
 
-        var part = new ListItem[count];
-        for (int i = 0; i < count; i++)
+        var part = new List<ListItem>(count);
+        for (int i = start; i < start + count; i++)
         {
-            part[i] = rows[start + i];
+            if (!viewRows.Contains(rows[i].Key))
+            {
+                part.Add(rows[i]);
+            }
         }
 
         return part;

@@ -65,7 +65,7 @@ internal sealed class FeedFollower<TEntity>
         _settings = settings;
         _timeProvider = settings.TimeProvider;
         _logger = logger;
-        _checkpoint = new FeedCheckpointWriter<TEntity>(store, _timeProvider, logger);
+        _checkpoint = new FeedCheckpointWriter<TEntity>(store, view, settings.KeptRowsGate, _timeProvider, logger);
         Restore(store);
         _view.RefetchRequested += RequestRefetch;
     }
@@ -168,24 +168,34 @@ internal sealed class FeedFollower<TEntity>
     }
 
     /// <summary>
-    /// Keeps the row the view holds after a push answer with the checkpoint (S4, S10, S16): the server applied the change
-    /// before the feed brings it, so a restart before the feed catches up would otherwise show the row as it was before
-    /// the client's own write (a confirmed create missing, a confirmed delete back), and base the next edit on the
-    /// version before it: a conflict with itself, which ServerWins drops.
+    /// The change to the kept rows that a push answer's confirmed writes make, for the engine to record with the answer in
+    /// one store transaction (S4, S10, S15): the server applied them before the feed brings them, so a restart before
+    /// the feed catches up would otherwise show the rows as they were before the client's own writes (a confirmed
+    /// create missing, a confirmed delete back) and base the next edit on the version before it: a conflict with
+    /// itself, which ServerWins drops. <see langword="null"/> when there is nothing to keep. The caller holds
+    /// <see cref="FeedSettings.KeptRowsGate"/> and applies the answer to the view before it lets go.
     /// </summary>
-    /// <param name="key">The server key.</param>
-    /// <param name="deleted">Whether the confirmed mutation deleted the row.</param>
-    public void KeepConfirmedRow(string key, bool deleted)
+    /// <param name="writes">The last confirmed write of each row of this resource in the answer.</param>
+    public FeedCheckpointWrite? KeepAnswered(IReadOnlyList<ConfirmedWrite> writes)
     {
-        if (deleted)
+        List<string>? removed = null;
+        List<ListItem>? rows = null;
+        foreach (ConfirmedWrite write in writes)
         {
-            _checkpoint.RowConfirmed(key, null);
+            if (_view.TryGetKeptRow(write, out ListItem? row))
+            {
+                if (row is null)
+                {
+                    (removed ??= []).Add(write.ServerKey);
+                }
+                else
+                {
+                    (rows ??= []).Add(row);
+                }
+            }
         }
-        else if (_view.HeldRow(key) is { } row)
-        {
-            // A row the view does not hold (the feed removed it, a list is under way) is left to the feed and the list.
-            _checkpoint.RowConfirmed(key, row);
-        }
+
+        return removed is null && rows is null ? null : _checkpoint.KeepAnswered(removed ?? [], rows ?? []);
     }
 
     /// <summary>Shows the rows the store kept and takes their position, when the checkpoint was written for this model.</summary>
@@ -336,11 +346,11 @@ internal sealed class FeedFollower<TEntity>
                         continue; // Already in the list the view holds (pages read at different moments).
                     }
 
-                    ServerRow<TEntity>? row = _view.ApplyEvent(change);
+                    _view.ApplyEvent(change);
                     Advance(change.Sequence);
                     if (change.Key is not null)
                     {
-                        _checkpoint.RowChanged(change.Key, row, change.Sequence);
+                        _checkpoint.RowChanged(change.Key, change.Sequence);
                     }
                 }
 
@@ -484,8 +494,8 @@ internal sealed class FeedFollower<TEntity>
             after = page.Items[^1].Key;
         }
 
-        _view.ReplaceServerRows(rows);
+        IReadOnlyCollection<string> heldOtherwise = _view.ReplaceServerRows(rows);
         Interlocked.Exchange(ref _lastSequence, sequence);
-        _checkpoint.ListReplaced(sequence, rows);
+        _checkpoint.ListReplaced(sequence, rows, heldOtherwise);
     }
 }

@@ -16,6 +16,12 @@ internal sealed record FeedSettings(TimeProvider TimeProvider, RetryPolicy Retry
     /// </summary>
     public Action<string, long>? Unauthorized { get; init; }
 
+    /// <summary>
+    /// Gets the gate of every write of kept rows (S15), the engine's: it holds it while it records a push answer with the
+    /// rows the answer left and applies the answer to the views, so no feed write lands between with an older state.
+    /// </summary>
+    public Lock KeptRowsGate { get; init; } = new();
+
     /// <summary>Takes the engine's clock, retry policy and list limit, copied when the engine was built.</summary>
     public static FeedSettings From(EngineOptions options) => new(options.TimeProvider, options.Retry, options.MaxListBytes);
 }

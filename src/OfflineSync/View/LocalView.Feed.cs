@@ -5,17 +5,15 @@ internal sealed partial class LocalView<TEntity>
 {
     /// <summary>Applies one feed event to the server rows; the overlay stays on top (S16, S17).</summary>
     /// <remarks><see cref="ChangeKind.Invalidate"/> carries no row: the follower refetches and calls <see cref="ReplaceServerRows"/>.</remarks>
-    /// <returns>The server row the view holds for the event's key afterwards, or <see langword="null"/> when it holds none: what a feed checkpoint keeps.</returns>
-    internal ServerRow<TEntity>? ApplyEvent(ChangeEvent change)
+    internal void ApplyEvent(ChangeEvent change)
     {
         ArgumentNullException.ThrowIfNull(change);
         if (change.Kind == ChangeKind.Invalidate || change.Key is null)
         {
-            return null;
+            return;
         }
 
         IdMapping? learned = null;
-        ServerRow<TEntity>? held;
         lock (_gate)
         {
             string key = change.Key;
@@ -24,7 +22,7 @@ internal sealed partial class LocalView<TEntity>
                 case ChangeKind.Existing or ChangeKind.Added:
                     if (_tombstones.Contains(key))
                     {
-                        return null;
+                        return;
                     }
 
                     learned = Acknowledge(change.OriginOptimisticKey, change.OriginClientId, key);
@@ -36,7 +34,7 @@ internal sealed partial class LocalView<TEntity>
                 case ChangeKind.Changed:
                     if (_tombstones.Contains(key))
                     {
-                        return null;
+                        return;
                     }
 
                     learned = Acknowledge(change.OriginOptimisticKey, change.OriginClientId, key);
@@ -53,7 +51,6 @@ internal sealed partial class LocalView<TEntity>
                     break;
             }
 
-            held = _rows.GetValueOrDefault(key);
             _snapshot = null;
         }
 
@@ -63,7 +60,6 @@ internal sealed partial class LocalView<TEntity>
         }
 
         NotifyChanged();
-        return held;
     }
 
     /// <summary>
@@ -107,10 +103,15 @@ internal sealed partial class LocalView<TEntity>
     /// Replaces every server row with a fresh list (first load, reconnect, <c>invalidate</c> or a
     /// retention gap, S19): rows deleted meanwhile disappear, the overlay is re-applied on top.
     /// </summary>
-    internal void ReplaceServerRows(IReadOnlyList<ListItem> rows)
+    /// <returns>
+    /// The keys whose row the view holds otherwise than listed: rows a push answer stored while the list was read, and
+    /// listed rows this client's confirmed delete removed. A feed checkpoint keeps them as the view holds them.
+    /// </returns>
+    internal IReadOnlyCollection<string> ReplaceServerRows(IReadOnlyList<ListItem> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
         List<IdMapping>? learned = null;
+        List<string>? heldOtherwise = null;
         bool refetch = false;
         lock (_gate)
         {
@@ -134,6 +135,7 @@ internal sealed partial class LocalView<TEntity>
                 // A list read before this client's delete reached the server still holds the row.
                 if (_tombstones.Contains(row.Key))
                 {
+                    (heldOtherwise ??= []).Add(row.Key);
                     continue;
                 }
 
@@ -157,11 +159,13 @@ internal sealed partial class LocalView<TEntity>
                 {
                     // The list predates the row, or another client deleted it since: a refetch tells which.
                     _rows[key] = row;
+                    (heldOtherwise ??= []).Add(key);
                     refetch = true;
                 }
                 else if (VersionOrder.IsOlder(listedRow.Version, row.Version))
                 {
                     _rows[key] = row;
+                    (heldOtherwise ??= []).Add(key);
                 }
             }
 
@@ -186,6 +190,7 @@ internal sealed partial class LocalView<TEntity>
         }
 
         NotifyChanged();
+        return heldOtherwise ?? [];
     }
 
     /// <summary>

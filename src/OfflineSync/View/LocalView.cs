@@ -361,6 +361,54 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
         NotifyChanged();
     }
 
+    /// <summary>
+    /// The change to the kept rows (S15) that a confirmed write makes, judged before <see cref="Confirm"/> applies it, as
+    /// it will: a delete removes the row; a create or an update keeps the state the server answered, unless the view
+    /// holds a newer state (the feed's), or holds no row and the write is no create of this client's still shown (the
+    /// feed removed the row since, and it stays removed).
+    /// </summary>
+    /// <param name="write">The confirmed write.</param>
+    /// <param name="row">The row to keep, or <see langword="null"/> when the row is to be removed.</param>
+    /// <returns><see langword="false"/> when the write changes nothing the store keeps (or the answer carried no state).</returns>
+    internal bool TryGetKeptRow(ConfirmedWrite write, out ListItem? row)
+    {
+        row = null;
+        if (write.Kind == MutationKind.Delete)
+        {
+            return true;
+        }
+
+        if (write.State.IsEmpty)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            string? origin;
+            if (_rows.GetValueOrDefault(Resolve(write.ServerKey)) is { } held)
+            {
+                if (VersionOrder.IsOlder(write.Version, held.Version))
+                {
+                    return false;
+                }
+
+                origin = held.OriginOptimisticKey;
+            }
+            else if (write.Create is long create && _overlay.TryGetValue(create, out PendingChange<TEntity>? change) && !change.Acknowledged)
+            {
+                origin = change.Origin;
+            }
+            else
+            {
+                return false;
+            }
+
+            row = new ListItem(write.ServerKey, origin, write.Version, write.State);
+            return true;
+        }
+    }
+
     /// <summary>Gets the server row the view holds for <paramref name="key"/> (optimistic keys resolve), or <see langword="null"/>.</summary>
     public ServerRow<TEntity>? HeldRow(string key)
     {

@@ -7,7 +7,11 @@ internal sealed class SimulatedCrashException : Exception;
 /// Passes writes to a <see cref="Durability.Full"/> store file until the <c>crashAt</c>-th, which never reaches it; after
 /// that the process is "dead": every later write throws too. Each call is one write, as each is one transaction of the file.
 /// </summary>
-internal sealed class CrashingStore(SqliteMutationStore inner, int crashAt) : IMutationStore
+/// <remarks>
+/// With <c>keepsFeed</c> the kept rows are read and written (and counted) as well; without, the store keeps none, so the
+/// feeds' writes, made on their own threads, cannot move the crash points.
+/// </remarks>
+internal sealed class CrashingStore(SqliteMutationStore inner, int crashAt, bool keepsFeed = false) : IMutationStore
 {
     public int Writes { get; private set; }
 
@@ -21,8 +25,8 @@ internal sealed class CrashingStore(SqliteMutationStore inner, int crashAt) : IM
 
     public void Complete(long sequence, IdMapping? mapping) => Write(() => inner.Complete(sequence, mapping));
 
-    public void Complete(IReadOnlyList<CompletedMutation> completed, IReadOnlyList<StoredMutation> updated) =>
-        Write(() => inner.Complete(completed, updated));
+    public void Complete(IReadOnlyList<CompletedMutation> completed, IReadOnlyList<StoredMutation> updated, IReadOnlyList<FeedCheckpointWrite> keptRows) =>
+        Write(() => inner.Complete(completed, updated, keptRows));
 
     public void AddMapping(IdMapping mapping) => Write(() => inner.AddMapping(mapping));
 
@@ -34,6 +38,16 @@ internal sealed class CrashingStore(SqliteMutationStore inner, int crashAt) : IM
     }
 
     public void Clear() => Write(inner.Clear);
+
+    public FeedCheckpoint? LoadFeedCheckpoint(string resource) => keepsFeed ? inner.LoadFeedCheckpoint(resource) : null;
+
+    public void WriteFeedCheckpoint(FeedCheckpointWrite write)
+    {
+        if (keepsFeed)
+        {
+            Write(() => inner.WriteFeedCheckpoint(write));
+        }
+    }
 
     // Full durability: closing writes nothing, so the file stays as the crash left it.
     public void Dispose() => inner.Dispose();
