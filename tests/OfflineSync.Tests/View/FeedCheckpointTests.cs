@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using OfflineSync.Tests.Support;
 using OfflineSync.Tests.View.Model;
@@ -98,6 +99,31 @@ public sealed class FeedCheckpointTests
 
         Assert.Equal(["b"], view.Items.Keys());
         Assert.Equal(1, _server.ListCalls);
+    }
+
+    [Fact]
+    public void AListReadBeforeTheClientsConfirmedWrites_IsKeptWithTheRowsTheyLeftOnTop()
+    {
+        // S10, S15: the list predates the confirmed update of a and the confirmed delete of b; kept as listed, a
+        // restart would show a at the version before the client's own write and bring b back.
+        var view = new LocalView<ViewTodo>(ClientId);
+        using var writer = new FeedCheckpointWriter<ViewTodo>(_store, view, new Lock(), _time, NullLogger.Instance);
+        ListItem[] before = [Listed(Todo("a", "A", "1")), Listed(Todo("b", "B", "1"))];
+        writer.ListReplaced(3, before, view.ReplaceServerRows(before));
+        view.AddUpdate(1, "a", Title("Mine"));
+        view.AddDelete(2, "b");
+
+        view.BeginList();
+        view.Confirm(1, "a", "2", Json(Todo("a", "Mine", "2")));
+        view.Confirm(2, "b", null, default);
+        ListItem[] listed = [.. before, Listed(Todo("c", "C", "1"))];
+        writer.ListReplaced(7, listed, view.ReplaceServerRows(listed));
+
+        FeedCheckpoint kept = _store.LoadFeedCheckpoint(Resource)!;
+        Assert.Equal(7, kept.Sequence);
+        Assert.Equal(["a:Mine:2", "c:C:1"], kept.Rows.OrderBy(static r => r.Key, StringComparer.Ordinal)
+            .Select(static r => { ViewTodo t = SyncJson.Deserialize<ViewTodo>(r.Data.Span); return $"{r.Key}:{t.Title}:{r.Version}"; }));
+        Assert.Equal(["a:Mine", "c:C"], view.Items.Select(static t => $"{t.Id}:{t.Title}"));
     }
 
     [Fact]
