@@ -52,6 +52,7 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
     // Held for the whole of a write, shared with the engine (see the remarks); guards the fields below it.
     private readonly Lock _writeGate;
     private long? _writtenSequence; // the position the store holds; null: none (before the first list, while one is written)
+    private bool _listing;
     private bool _broken;
     private bool _disposed;
 
@@ -107,38 +108,42 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
     }
 
     /// <summary>
+    /// Gets whether the rows a push answer left are kept now: the store holds a position, or a list is being written.
+    /// Before the first list there is nothing to keep them with, and the list brings them. The caller holds the gate.
+    /// </summary>
+    public bool KeepsAnswers => !_disposed && (_writtenSequence is not null || _listing);
+
+    /// <summary>
     /// The change that keeps the rows a push answer left, at the position the store holds, for the engine to write in the
-    /// answer's transaction; <see langword="null"/> when the store holds no position (before the first list, while a list
-    /// is written): the keys then wait for the write that ends the list. The caller holds the gate.
+    /// answer's transaction; <see langword="null"/> while a list is being written: the keys then go into the list's last
+    /// part, as the view holds them. The caller holds the gate.
     /// </summary>
     /// <param name="removed">The keys of rows the answer deleted.</param>
     /// <param name="rows">The rows the answer left, as the view will hold them.</param>
     public FeedCheckpointWrite? KeepAnswered(IReadOnlyList<string> removed, IReadOnlyList<ListItem> rows)
     {
-        if (_disposed)
+        if (_writtenSequence is long position)
         {
-            return null;
+            return new FeedCheckpointWrite
+            {
+                Resource = TEntity.ResourceName,
+                Contract = EntityContract<TEntity>.Fingerprint,
+                RemovedKeys = removed,
+                Rows = rows,
+                Sequence = position,
+            };
         }
 
-        if (_writtenSequence is not long position)
+        if (_listing)
         {
             lock (_pendingGate)
             {
                 _pending.UnionWith(removed);
                 _pending.UnionWith(rows.Select(static r => r.Key));
             }
-
-            return null;
         }
 
-        return new FeedCheckpointWrite
-        {
-            Resource = TEntity.ResourceName,
-            Contract = EntityContract<TEntity>.Fingerprint,
-            RemovedKeys = removed,
-            Rows = rows,
-            Sequence = position,
-        };
+        return null;
     }
 
     /// <summary>Replaces the checkpoint with a list the view now holds; changes recorded before it are superseded.</summary>
@@ -154,50 +159,15 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
         }
 
         int count = Math.Max(1, (rows.Count + MaxRowsPerWrite - 1) / MaxRowsPerWrite);
-        for (int part = 0; part < count; part++)
+        try
         {
-            // Each part under the gate, the gate released between them: an answer recorded meanwhile waits one part, not the list.
+            WriteList(sequence, rows, count);
+        }
+        finally
+        {
             lock (_writeGate)
             {
-                if (part == 0)
-                {
-                    _broken = false;
-                    _writtenSequence = null;
-                }
-                else if (_broken)
-                {
-                    return;
-                }
-
-                bool last = part == count - 1;
-                HashSet<string> viewRows;
-                lock (_pendingGate)
-                {
-                    viewRows = last ? TakePendingLocked() : [.. _pending];
-                }
-
-                int start = part * MaxRowsPerWrite;
-                IReadOnlyList<ListItem> written = Listed(rows, start, Math.Min(MaxRowsPerWrite, rows.Count - start), viewRows);
-                IReadOnlyList<string> removed = [];
-                if (last && viewRows.Count > 0)
-                {
-                    removed = HeldRows(viewRows, out List<ListItem> held);
-                    written = [.. written, .. held];
-                }
-
-                bool done = TryWrite(new FeedCheckpointWrite
-                {
-                    Resource = TEntity.ResourceName,
-                    Contract = EntityContract<TEntity>.Fingerprint,
-                    Reset = part == 0,
-                    RemovedKeys = removed,
-                    Rows = written,
-                    Sequence = last ? sequence : null,
-                });
-                if (done && last)
-                {
-                    _writtenSequence = sequence;
-                }
+                _listing = false;
             }
         }
     }
@@ -249,6 +219,58 @@ internal sealed class FeedCheckpointWriter<TEntity> : IDisposable
         {
             _disposed = true;
             _timer.Dispose();
+        }
+    }
+
+    /// <summary>Writes a list in parts (see the remarks); <see cref="_listing"/> is set from the first part on.</summary>
+    private void WriteList(long sequence, IReadOnlyList<ListItem> rows, int count)
+    {
+        for (int part = 0; part < count; part++)
+        {
+            // Each part under the gate, the gate released between them: an answer recorded meanwhile waits one part, not the list.
+            lock (_writeGate)
+            {
+                if (part == 0)
+                {
+                    _broken = false;
+                    _listing = true;
+                    _writtenSequence = null;
+                }
+                else if (_broken)
+                {
+                    return;
+                }
+
+                bool last = part == count - 1;
+                HashSet<string> viewRows;
+                lock (_pendingGate)
+                {
+                    viewRows = last ? TakePendingLocked() : [.. _pending];
+                }
+
+                int start = part * MaxRowsPerWrite;
+                IReadOnlyList<ListItem> written = Listed(rows, start, Math.Min(MaxRowsPerWrite, rows.Count - start), viewRows);
+                IReadOnlyList<string> removed = [];
+                if (last && viewRows.Count > 0)
+                {
+                    removed = HeldRows(viewRows, out List<ListItem> held);
+                    written = [.. written, .. held];
+                }
+
+                bool done = TryWrite(new FeedCheckpointWrite
+                {
+                    Resource = TEntity.ResourceName,
+                    Contract = EntityContract<TEntity>.Fingerprint,
+                    Reset = part == 0,
+                    RemovedKeys = removed,
+                    Rows = written,
+                    Sequence = last ? sequence : null,
+                });
+                if (done && last)
+                {
+                    _writtenSequence = sequence;
+                }
+            }
         }
     }
 

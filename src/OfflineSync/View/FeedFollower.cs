@@ -178,6 +178,11 @@ internal sealed class FeedFollower<TEntity>
     /// <param name="writes">The last confirmed write of each row of this resource in the answer.</param>
     public FeedCheckpointWrite? KeepAnswered(IReadOnlyList<ConfirmedWrite> writes)
     {
+        if (!_checkpoint.KeepsAnswers)
+        {
+            return null;
+        }
+
         List<string>? removed = null;
         List<ListItem>? rows = null;
         foreach (ConfirmedWrite write in writes)

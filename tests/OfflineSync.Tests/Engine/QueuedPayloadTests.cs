@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using OfflineSync.Tests.Model;
 using OfflineSync.Tests.Support;
+using OfflineSync.Tests.View;
 
 namespace OfflineSync.Tests.Engine;
 
@@ -240,6 +241,9 @@ public sealed class QueuedPayloadTests
             sync.Tags.Create(new Tag { Label = "t" });
         }
 
+        // The feeds list and keep their rows at start, under the engine's gate of kept rows: measured while one does,
+        // the answer would count the lock's first contention.
+        await Poll.Until(() => new[] { sync.Attachments.Status, sync.Categories.Status, sync.Projects.Status, sync.Tags.Status, sync.Todos.Status, sync.Users.Status }.All(static s => s == SyncSetStatus.Live), "every set listed");
         SyncEngine engine = harness.Engine;
         var events = new EngineEvents();
         long allocated;
