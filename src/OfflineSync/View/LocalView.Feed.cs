@@ -48,6 +48,11 @@ internal sealed partial class LocalView<TEntity>
                     // The removal this client's confirmed delete left a tombstone for: later events are news again.
                     _tombstones.Remove(key);
                     _rows.Remove(key);
+
+                    // A row this client created and another deleted before the feed brought it: the removal is all the
+                    // feed has of it. It confirms the create as the row's 'added' would, so that a late push answer
+                    // (a lost one, repeated) does not bring the row back.
+                    learned = Acknowledge(change.OriginOptimisticKey, change.OriginClientId, key);
                     break;
             }
 

@@ -231,6 +231,28 @@ public class LocalViewOverlayTests
     }
 
     [Fact]
+    public void RemovedWithOriginKey_BeforeALateAnswer_HidesTheCreate_AndTheAnswerDoesNotBringTheRowBack()
+    {
+        // S3, S16 (chaos seed 307): the create's answer was lost; another client deleted the row before this client's
+        // feed caught up, so the feed's only event for it is the removal. The retried create's answer, replayed by the
+        // server, must not show a row the server no longer holds (a ghost until the next list).
+        var view = new LocalView<ViewTodo>(ClientId);
+        var learned = new List<IdMapping>();
+        view.MappingLearned += learned.Add;
+        view.AddCreate(1, Todo(Optimistic, "Ship"));
+
+        view.ApplyEvent(Event(ChangeKind.Removed, 10, Todo("todo-1", "Ship"), origin: Optimistic));
+        Assert.Empty(view.Items);
+        Assert.Equal([new IdMapping(ViewTodo.ResourceName, Optimistic, "todo-1")], learned);
+
+        Assert.False(view.TryGetKeptRow(new ConfirmedWrite("todo-1", MutationKind.Create, "1", Json(Todo("todo-1", "Ship", "1")), 1), out _));
+        view.Confirm(1, "todo-1", "1", Json(Todo("todo-1", "Ship", "1")));
+
+        Assert.Empty(view.Items);
+        Assert.False(view.TryGet(Optimistic, out _));
+    }
+
+    [Fact]
     public void Confirm_WithAnOlderNumericVersion_DoesNotReplaceANewerFeedState()
     {
         // S17: the push answer for version 2 arriving after the feed's version 3 must not win.
