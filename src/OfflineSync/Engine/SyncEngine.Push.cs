@@ -307,7 +307,7 @@ internal sealed partial class SyncEngine
     /// views will hold it. A store that keeps them with the answer shows the client's own writes after a restart, and
     /// bases the next edit on the version they made, even before the feed brings them.
     /// </summary>
-    private static List<FeedCheckpointWrite> KeptRows(List<QueuedMutation> batch, IReadOnlyList<PushResult> results, int applied)
+    private static IReadOnlyList<FeedCheckpointWrite> KeptRows(List<QueuedMutation> batch, IReadOnlyList<PushResult> results, int applied)
     {
         Dictionary<ResourceRuntime, List<ConfirmedWrite>>? byResource = null;
         for (int i = 0; i < applied; i++)
@@ -319,17 +319,28 @@ internal sealed partial class SyncEngine
 
             QueuedMutation mutation = batch[i];
             var answer = (PushResult.Applied)results[i];
+            var write = new ConfirmedWrite(answer.ServerKey, mutation.Kind, answer.Version, answer.State, mutation.Object.Create?.Sequence);
+            if (!write.CanChangeKeptRows)
+            {
+                continue;
+            }
+
             byResource ??= [];
             if (!byResource.TryGetValue(mutation.Resource, out List<ConfirmedWrite>? writes))
             {
                 byResource[mutation.Resource] = writes = [];
             }
 
-            writes.Add(new ConfirmedWrite(answer.ServerKey, mutation.Kind, answer.Version, answer.State, mutation.Object.Create?.Sequence));
+            writes.Add(write);
+        }
+
+        if (byResource is null)
+        {
+            return [];
         }
 
         var kept = new List<FeedCheckpointWrite>();
-        foreach ((ResourceRuntime runtime, List<ConfirmedWrite> writes) in byResource ?? [])
+        foreach ((ResourceRuntime runtime, List<ConfirmedWrite> writes) in byResource)
         {
             if (runtime.KeepAnswered(writes) is { } write)
             {

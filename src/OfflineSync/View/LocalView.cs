@@ -373,14 +373,14 @@ internal sealed partial class LocalView<TEntity> : ILocalView<TEntity>, IDeferre
     internal bool TryGetKeptRow(ConfirmedWrite write, out ListItem? row)
     {
         row = null;
+        if (!write.CanChangeKeptRows)
+        {
+            return false;
+        }
+
         if (write.Kind == MutationKind.Delete)
         {
             return true;
-        }
-
-        if (write.State.IsEmpty)
-        {
-            return false;
         }
 
         lock (_gate)
