@@ -77,6 +77,9 @@ internal sealed class InstanceCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>Counts the rows the instances stored, of every resource, tombstones included.</summary>
+    public Task<long> StoredRowsAsync() => Database.ScalarAsync<long>("SELECT count(*) FROM offlinesync.rows;");
+
     /// <summary>Counts stored rows (tombstones included) whose key or JSON holds an optimistic key: the server must never store one.</summary>
     public Task<long> StoredOptimisticKeysAsync() => Database.ScalarAsync<long>(
         "SELECT count(*) FROM offlinesync.rows WHERE key LIKE 'optimistic\\_%' OR convert_from(coalesce(json, ''::bytea), 'UTF8') LIKE '%optimistic\\_%';");
