@@ -23,14 +23,7 @@ public sealed class BatchAnswerCrashTests : IAsyncDisposable
     {
         foreach (TestSync client in _clients)
         {
-            try
-            {
-                await client.DisposeAsync();
-            }
-            catch (SimulatedCrashException)
-            {
-                // The first client's store "died" with it.
-            }
+            await SimulatedCrashException.DisposeAsync(client);
         }
 
         _folder.Dispose();
@@ -52,7 +45,7 @@ public sealed class BatchAnswerCrashTests : IAsyncDisposable
             (Todo todo, Category category) = Enqueue(first);
             await first.SyncAsync().WaitAsync(HangGuard);
             Assert.Equal(1, scripted.PushCount);
-            await DisposeCrashedAsync(first);
+            await SimulatedCrashException.DisposeAsync(first);
 
             TestSync second = Open(SqliteMutationStore.Open(path), server);
             var failures = new List<MutationFailedEventArgs>();
@@ -98,18 +91,6 @@ public sealed class BatchAnswerCrashTests : IAsyncDisposable
         await client.SyncAsync().WaitAsync(HangGuard);
         Assert.Equal(0, client.PendingCount);
         return (queued, store.Writes);
-    }
-
-    private static async Task DisposeCrashedAsync(TestSync client)
-    {
-        try
-        {
-            await client.DisposeAsync();
-        }
-        catch (SimulatedCrashException)
-        {
-            // Nothing more reaches the file.
-        }
     }
 
     private TestSync Open(IMutationStore store, ISyncTransport transport)

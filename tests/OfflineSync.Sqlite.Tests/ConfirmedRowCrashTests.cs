@@ -24,7 +24,7 @@ public sealed class ConfirmedRowCrashTests : IAsyncDisposable
     {
         foreach (TestSync client in _clients)
         {
-            await DisposeCrashedAsync(client);
+            await SimulatedCrashException.DisposeAsync(client);
         }
 
         _folder.Dispose();
@@ -48,7 +48,7 @@ public sealed class ConfirmedRowCrashTests : IAsyncDisposable
             first.Todos.Update("t1", new TodoPatch { Title = "edited" });
             await first.SyncAsync().WaitAsync(HangGuard);
             Assert.Equal("v2", server.VersionOf("todos", "t1"));
-            await DisposeCrashedAsync(first);
+            await SimulatedCrashException.DisposeAsync(first);
 
             // Offline after the restart: only what the store kept can show the row and give the next edit its base.
             using SqliteMutationStore store = SqliteMutationStore.Open(path);
@@ -107,18 +107,6 @@ public sealed class ConfirmedRowCrashTests : IAsyncDisposable
         while (statuses().Any(static s => s != SyncSetStatus.Live) || !client.Todos.TryGet("t1", out _))
         {
             await Task.Delay(5, timeout.Token);
-        }
-    }
-
-    private static async Task DisposeCrashedAsync(TestSync client)
-    {
-        try
-        {
-            await client.DisposeAsync();
-        }
-        catch (SimulatedCrashException)
-        {
-            // Nothing more reaches the file.
         }
     }
 
