@@ -4,7 +4,7 @@ namespace OfflineSync;
 
 /// <summary>
 /// A list or feed request the server refused for now and said when to come back (<c>Retry-After</c>, as a server at
-/// its feed limit answers 503). Transient like every <see cref="HttpRequestException"/>; the feed follower waits the
+/// its feed limit answers 503). Transient, whatever its status (<see cref="TransientErrors"/>); the feed follower waits the
 /// delay asked for, up to <see cref="SyncRetryOptions.MaxDelay"/>, instead of its own backoff.
 /// </summary>
 internal sealed class RetryAfterException(string message, HttpStatusCode status, TimeSpan retryAfter)

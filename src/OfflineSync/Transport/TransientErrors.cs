@@ -1,3 +1,4 @@
+using System.Net;
 using System.Net.Sockets;
 
 namespace OfflineSync;
@@ -7,6 +8,12 @@ namespace OfflineSync;
 /// timeouts, thrown as they are or wrapped in another exception. The one rule for the drain, the feed
 /// followers and <c>HttpSyncTransport</c>.
 /// </summary>
+/// <remarks>
+/// An HTTP answer that refuses the request (a 4xx status other than 408 Request Timeout and 429 Too Many Requests,
+/// without <c>Retry-After</c>) is not transient: the server understood the request and will refuse it again, so a
+/// set shows <see cref="SyncSetStatus.Error"/> instead of waiting as if the network were down (a 403 of a row policy,
+/// a 404 of a resource the server does not serve).
+/// </remarks>
 internal static class TransientErrors
 {
     /// <summary>Returns whether <paramref name="error"/>, or an exception it wraps, is a connection error or a timeout.</summary>
@@ -17,6 +24,8 @@ internal static class TransientErrors
         {
             switch (current)
             {
+                case HttpRequestException { StatusCode: { } status } when IsRefusal(status) && current is not RetryAfterException:
+                    return false;
                 case HttpRequestException or IOException or SocketException or TimeoutException or OperationCanceledException:
                     return true;
                 case AggregateException aggregate:
@@ -34,4 +43,7 @@ internal static class TransientErrors
 
         return false;
     }
+
+    private static bool IsRefusal(HttpStatusCode status) =>
+        (int)status is >= 400 and < 500 and not 408 and not 429;
 }

@@ -18,7 +18,10 @@ public enum SyncSetStatus
     /// </summary>
     Offline,
 
-    /// <summary>The feed failed in a way retrying is unlikely to fix (for example rows the model cannot read); retries continue at the longest backoff.</summary>
+    /// <summary>
+    /// The feed failed in a way retrying is unlikely to fix (rows the model cannot read, a list that breaks the paging
+    /// rules, a list or feed the server refused with a 4xx status such as 403); retries continue at the longest backoff.
+    /// </summary>
     Error,
 
     /// <summary>

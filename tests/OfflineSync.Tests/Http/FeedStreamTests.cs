@@ -4,6 +4,8 @@ using System.Text;
 using OfflineSync.Http;
 using OfflineSync.Http.Sse;
 using OfflineSync.Protocol;
+using OfflineSync.Tests.View;
+using OfflineSync.Tests.View.Model;
 
 namespace OfflineSync.Tests.Http;
 
@@ -112,6 +114,40 @@ public sealed class FeedStreamTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, error.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(42), RetryAfterException.Find(error));
         Assert.True(TransientErrors.IsTransient(error));
+    }
+
+    [Theory] // S9: the server understood the request and refuses it; retrying as if the network were down cannot help
+    [InlineData("403 Forbidden", false)]
+    [InlineData("404 Not Found", false)]
+    [InlineData("400 Bad Request", false)]
+    [InlineData("408 Request Timeout", true)]
+    [InlineData("429 Too Many Requests", true)]
+    [InlineData("500 Internal Server Error", true)]
+    public async Task ListAndFeedRefused_AreTransientOnlyWhenTheStatusSaysTryAgain(string status, bool transient)
+    {
+        await using var server = new RawHttpServer(_ => RawHttpServer.Respond(status, """{"type":"urn:offlinesync:problem:forbidden","title":"No."}""", "Content-Type: application/problem+json"));
+        using var transport = new HttpSyncTransport(server.Address);
+
+        HttpRequestException list = await Assert.ThrowsAnyAsync<HttpRequestException>(() => transport.ListAsync("todos", null, 10, ClientId, default));
+        HttpRequestException feed = await Assert.ThrowsAnyAsync<HttpRequestException>(() => ReadAllAsync(transport, 0));
+
+        Assert.Equal((transient, transient), (TransientErrors.IsTransient(list), TransientErrors.IsTransient(feed)));
+    }
+
+    [Fact]
+    public async Task ListRefusedWith403_TheSetShowsError_NotOffline()
+    {
+        // A row policy that refuses the user's reads: the app can tell it from a network outage.
+        await using var server = new RawHttpServer(_ => RawHttpServer.Respond("403 Forbidden", """{"type":"urn:offlinesync:problem:forbidden","title":"Forbidden","detail":"Not yours."}""", "Content-Type: application/problem+json"));
+        using var transport = new HttpSyncTransport(server.Address);
+        var view = new LocalView<ViewTodo>(ViewFixtures.ClientId);
+        FeedFollower<ViewTodo> follower = Followers.Create(transport, view, TimeProvider.System);
+
+        follower.Start();
+        await Poll.Until(() => view.Status == SyncSetStatus.Error, "the set shows the refusal");
+        await follower.StopAsync();
+
+        Assert.Empty(view.Items);
     }
 
     private static async Task<List<ChangeEvent>> ReadAllAsync(HttpSyncTransport transport, long after)
