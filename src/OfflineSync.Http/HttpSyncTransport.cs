@@ -124,17 +124,14 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         int count = Math.Min(_options.MaxBatchSize, batch.Count);
         while (true)
         {
-            if (await PushBatchAsync(batch, count, refresh, cancellationToken).ConfigureAwait(false) is { } results)
+            BatchAttempt attempt = await PushBatchAsync(batch, count, refresh, cancellationToken).ConfigureAwait(false);
+            if (attempt.Results is { } results)
             {
                 return results;
             }
 
-            // 413 for several mutations: the server's batch limit is smaller; only a single mutation can be too large for
-            // good. 403 for several: one of them is refused, and the answer does not say which; halving finds it, and the
-            // mutations before it go through.
-            int next = Math.Max(1, count / 2);
-            _telemetry.BatchShortened(count, next);
-            count = next;
+            _telemetry.BatchShortened(count, attempt.Resend);
+            count = attempt.Resend;
         }
     }
 
@@ -355,8 +352,8 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
             cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Sends the first <paramref name="count"/> mutations through <c>POST /sync/batch</c>; <see langword="null"/> when the server found several mutations too large together (413).</summary>
-    private async Task<List<PushResult>?> PushBatchAsync(IReadOnlyList<OutgoingMutation> batch, int count, bool refresh, CancellationToken cancellationToken)
+    /// <summary>Sends the first <paramref name="count"/> mutations through <c>POST /sync/batch</c>.</summary>
+    private async Task<BatchAttempt> PushBatchAsync(IReadOnlyList<OutgoingMutation> batch, int count, bool refresh, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(4096 + (count * 256));
         try
@@ -365,7 +362,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         }
         catch (JsonException e)
         {
-            return [new PushResult.Rejected($"A mutation of the batch has a payload that is not valid JSON: {e.Message}", 0)];
+            return BatchAttempt.Of([new PushResult.Rejected($"A mutation of the batch has a payload that is not valid JSON: {e.Message}", 0)]);
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_baseAddress, "sync/batch"));
@@ -373,20 +370,26 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         request.Content = new ReadOnlyMemoryContent(buffer.WrittenMemory);
         request.Content.Headers.ContentType = JsonMediaType;
 
-        return await SendAsync<List<PushResult>?>(request, refresh, (response, body) => MapBatch(response, body, batch, count), static failure => [failure], cancellationToken).ConfigureAwait(false);
+        return await SendAsync(request, refresh, (response, body) => MapBatch(response, body, batch, count), static failure => BatchAttempt.Of([failure]), cancellationToken).ConfigureAwait(false);
     }
 
-    private List<PushResult>? MapBatch(HttpResponseMessage response, ReadOnlyMemory<byte> body, IReadOnlyList<OutgoingMutation> batch, int count)
+    private BatchAttempt MapBatch(HttpResponseMessage response, ReadOnlyMemory<byte> body, IReadOnlyList<OutgoingMutation> batch, int count)
     {
         if (count > 1 && response.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.Forbidden)
         {
-            return null;
+            // 413: the server's batch limit is smaller; only a single mutation can be too large for good. 403: one
+            // mutation is refused and nothing was applied; the problem names it (its index), so the mutations before it
+            // go again and then it alone, which is refused for good. A server that names none is halved until it is found.
+            int resend = response.StatusCode == HttpStatusCode.Forbidden && PushResultMapper.TryReadProblem(body)?.Mutation is int refused && refused < count
+                ? Math.Max(1, refused)
+                : Math.Max(1, count / 2);
+            return new BatchAttempt(null, resend);
         }
 
         if (!response.IsSuccessStatusCode)
         {
             // The batch as a whole failed (413, 500, a proxy's error page): the first mutation carries the answer.
-            return [_mapper.Map(PushResultMapper.ReadResponse(response, body), batch[0])];
+            return BatchAttempt.Of([_mapper.Map(PushResultMapper.ReadResponse(response, body), batch[0])]);
         }
 
         List<ServerAnswer> answers;
@@ -396,12 +399,12 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
-            return [new PushResult.Transient($"HTTP {(int)response.StatusCode} with a body that is not a batch answer ({e.Message}): {_mapper.Excerpt(body.Span)}", null)];
+            return BatchAttempt.Of([new PushResult.Transient($"HTTP {(int)response.StatusCode} with a body that is not a batch answer ({e.Message}): {_mapper.Excerpt(body.Span)}", null)]);
         }
 
         if (answers.Count == 0 || answers.Count > count)
         {
-            return [new PushResult.Transient($"HTTP {(int)response.StatusCode} with {answers.Count} results for {count} mutations: {_mapper.Excerpt(body.Span)}", null)];
+            return BatchAttempt.Of([new PushResult.Transient($"HTTP {(int)response.StatusCode} with {answers.Count} results for {count} mutations: {_mapper.Excerpt(body.Span)}", null)]);
         }
 
         var results = new List<PushResult>(answers.Count);
@@ -410,7 +413,7 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
             results.Add(_mapper.Map(answers[i], batch[i]));
         }
 
-        return results;
+        return BatchAttempt.Of(results);
     }
 
     /// <summary>
@@ -575,5 +578,11 @@ public sealed class HttpSyncTransport : ISyncTransport, IFeedConnectionSignal, I
         }
 
         return baseAddress.AbsoluteUri.EndsWith('/') ? baseAddress : new Uri(baseAddress.AbsoluteUri + "/");
+    }
+
+    /// <summary>What one batch request gave: the answers, or how many of the batch's first mutations to send instead.</summary>
+    private readonly record struct BatchAttempt(List<PushResult>? Results, int Resend)
+    {
+        public static BatchAttempt Of(List<PushResult> results) => new(results, 0);
     }
 }

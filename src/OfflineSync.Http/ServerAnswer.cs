@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using OfflineSync.Protocol;
 
 namespace OfflineSync.Http;
 
@@ -12,6 +13,9 @@ internal readonly record struct ServerAnswer(int Status, string? Key, string? Ve
 /// <summary>The fields of an RFC 9457 problem the client uses.</summary>
 internal sealed record ProblemInfo(string? Type, string? Title, string? Detail, string? Version, ReadOnlyMemory<byte> Current)
 {
+    /// <summary>Gets, for a batch refused whole, the index of the mutation it was refused for (<see cref="SyncFieldNames.Mutation"/>).</summary>
+    public int? Mutation { get; init; }
+
     public string Describe(int status)
     {
         var text = new StringBuilder();
@@ -39,6 +43,7 @@ internal sealed record ProblemInfo(string? Type, string? Title, string? Detail, 
 
         string? type = null, title = null, detail = null, version = null;
         ReadOnlyMemory<byte> current = ReadOnlyMemory<byte>.Empty;
+        int? mutation = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             string name = reader.GetString()!;
@@ -50,11 +55,12 @@ internal sealed record ProblemInfo(string? Type, string? Title, string? Detail, 
                 case "detail": detail = JsonFields.StringOrNull(ref reader); break;
                 case "version": version = JsonFields.StringOrNull(ref reader); break;
                 case "current": current = JsonFields.RawValue(ref reader, source); break;
+                case SyncFieldNames.Mutation: mutation = reader.TokenType == JsonTokenType.Number && reader.TryGetInt32(out int index) && index >= 0 ? index : null; break;
                 default: reader.Skip(); break;
             }
         }
 
-        return new ProblemInfo(type, title, detail, version, current);
+        return new ProblemInfo(type, title, detail, version, current) { Mutation = mutation };
     }
 }
 

@@ -72,6 +72,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Forbidden, batch.StatusCode);
         Assert.Contains("urn:offlinesync:problem:forbidden", await batch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await Raw.ProblemMutationAsync(batch)); // the first item of the resource the caller may not write
         using HttpResponseMessage notes = await _http.GetAsync("sync/notes");
         Assert.Contains("\"items\":[]", await notes.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }

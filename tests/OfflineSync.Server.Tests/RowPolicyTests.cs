@@ -87,6 +87,7 @@ public sealed class RowPolicyTests : IAsyncLifetime
         {
             string detail = await Raw.AssertProblemAsync(refused, HttpStatusCode.Forbidden, "forbidden");
             Assert.Contains("Mutation 1", detail, StringComparison.Ordinal);
+            Assert.Equal(1, await Raw.ProblemMutationAsync(refused));
         }
 
         using (HttpResponseMessage refused = await bob.SendAsync(Request(HttpMethod.Post, "sync/batch", $$"""{"mutations":[{"resource":"todos","kind":"delete","key":"{{key}}"}]}""")))

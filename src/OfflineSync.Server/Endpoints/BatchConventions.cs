@@ -29,11 +29,14 @@ internal static class BatchConventions
     /// <summary>Returns the problem to answer when the caller may not write one of <paramref name="resources"/> through the batch, or <see langword="null"/>.</summary>
     public static async Task<SyncProblem?> CheckAsync(HttpContext context, SyncServerState state, IEnumerable<string> resources)
     {
-        foreach (string name in resources.Distinct(StringComparer.Ordinal))
+        var checkedNames = new HashSet<string>(StringComparer.Ordinal);
+        int index = -1;
+        foreach (string name in resources)
         {
-            if (state.Find(name) is not { } resource)
+            index++;
+            if (!checkedNames.Add(name) || state.Find(name) is not { } resource)
             {
-                continue; // an unknown resource fails as an item of its own
+                continue; // checked with its first item; an unknown resource fails as an item of its own
             }
 
             object[] own = OwnConventions(resource, state);
@@ -43,7 +46,8 @@ internal static class BatchConventions
                 ?? await CheckAuthorizationAsync(context, name, own).ConfigureAwait(false);
             if (problem is not null)
             {
-                return problem;
+                // The first item of the resource: a client sends the items before it and learns the refusal from it alone.
+                return problem with { Mutation = index };
             }
         }
 

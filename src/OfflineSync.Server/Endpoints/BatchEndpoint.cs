@@ -88,7 +88,7 @@ internal sealed class BatchEndpoint
                     MutationOutcome outcome = await ApplyAsync(session, items[i], clientId, context.User, scope).ConfigureAwait(false);
                     if (outcome.Problem is { Status: StatusCodes.Status401Unauthorized or StatusCodes.Status403Forbidden } refusal)
                     {
-                        throw new BatchRefusedException(refusal with { Detail = $"Mutation {i}: {refusal.Detail} Nothing of the batch was applied." });
+                        throw new BatchRefusedException(refusal with { Detail = $"Mutation {i}: {refusal.Detail} Nothing of the batch was applied.", Mutation = i });
                     }
 
                     WriteResult(writer, items[i], outcome);

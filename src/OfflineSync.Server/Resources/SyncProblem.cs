@@ -18,6 +18,9 @@ internal sealed record SyncProblem(int Status, string Type, string Title, string
     /// <summary>Gets the row's current version for a conflict.</summary>
     public long? CurrentVersion { get; init; }
 
+    /// <summary>Gets, for a batch refused whole, the index of the mutation it is refused for (<see cref="SyncFieldNames.Mutation"/>).</summary>
+    public int? Mutation { get; init; }
+
     public static SyncProblem InvalidBody(string detail) => new(400, SyncProblemTypes.InvalidBody, "The request body is not valid.", detail);
 
     public static SyncProblem InvalidHeader(string detail) => new(400, SyncProblemTypes.InvalidHeader, "A request header is not valid.", detail);
@@ -147,6 +150,11 @@ internal sealed record SyncProblem(int Status, string Type, string Title, string
         {
             writer.WritePropertyName(SyncFieldNames.Current);
             writer.WriteRawValue(Current, skipInputValidation: true);
+        }
+
+        if (Mutation is int mutation)
+        {
+            writer.WriteNumber(SyncFieldNames.Mutation, mutation);
         }
 
         writer.WriteEndObject();

@@ -81,4 +81,10 @@ public static class SyncFieldNames
 
     /// <summary>A conflict problem's current row, beside its <see cref="Version"/>: <c>current</c>.</summary>
     public const string Current = "current";
+
+    /// <summary>
+    /// A problem that refuses a whole batch for one of its mutations (401, 403): that mutation's index in the request's
+    /// <see cref="Mutations"/>, from 0: <c>mutation</c>.
+    /// </summary>
+    public const string Mutation = "mutation";
 }

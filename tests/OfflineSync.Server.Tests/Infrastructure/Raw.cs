@@ -124,6 +124,13 @@ public static class Raw
         return detail;
     }
 
+    /// <summary>The <c>mutation</c> member of a problem that refused a whole batch: the index of the mutation it names.</summary>
+    public static async Task<int> ProblemMutationAsync(HttpResponseMessage response)
+    {
+        using JsonDocument problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return problem.RootElement.GetProperty("mutation").GetInt32();
+    }
+
     /// <summary>Counts the rows of a table of the server's store, read beside the running server.</summary>
     public static long Count(TestServer server, string table) => server.Count(table);
 }

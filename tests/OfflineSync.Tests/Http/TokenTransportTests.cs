@@ -152,6 +152,29 @@ public sealed class TokenTransportTests
         Assert.Equal(["POST /sync/batch", "POST /sync/batch", "POST /sync/categories"], server.Requests.Select(static r => r.RequestLine[..r.RequestLine.LastIndexOf(' ')]));
     }
 
+    [Fact]
+    public async Task BatchRefused403NamingTheMutation_SendsTheOnesBeforeIt_InOneMoreRequest()
+    {
+        // S9: the server names the refused mutation by its index: two requests instead of halving (log n of them).
+        await using var server = new RawHttpServer(static request =>
+        {
+            if (request.Body.Contains("\"t5\"", StringComparison.Ordinal))
+            {
+                return RawHttpServer.Respond("403 Forbidden", """{"type":"urn:offlinesync:problem:forbidden","title":"Forbidden","status":403,"detail":"Mutation 4: not yours.","mutation":4}""", "Content-Type: application/problem+json");
+            }
+
+            int count = request.Body.Split("\"kind\"").Length - 1;
+            string results = string.Join(',', Enumerable.Range(1, count).Select(static i => $$$"""{"status":201,"key":"t{{{i}}}","version":"1","data":{"id":"t{{{i}}}"}}"""));
+            return RawHttpServer.Respond("200 OK", $$$"""{"results":[{{{results}}}]}""", "Content-Type: application/json");
+        });
+        using var transport = new HttpSyncTransport(server.Address);
+
+        IReadOnlyList<PushResult> results = await transport.PushAsync([.. Enumerable.Range(1, 8).Select(static i => Create($"t{i}"))], default);
+
+        Assert.Equal(["t1", "t2", "t3", "t4"], results.Select(static r => Assert.IsType<PushResult.Applied>(r).ServerKey));
+        Assert.Equal([8, 4], server.Requests.Select(static r => r.Body.Split("\"kind\"").Length - 1));
+    }
+
     private static OutgoingMutation Create(string key) =>
         new("tags", MutationKind.Create, key, null, System.Text.Encoding.UTF8.GetBytes($$"""{"id":"{{key}}"}"""), $"tags:create:{key}:{ClientId}:1", null, ClientId);
 
