@@ -213,15 +213,4 @@ public sealed class FeedResumeCostTests : IAsyncLifetime
 
     private static string Describe(IEnumerable<Todo> todos) =>
         string.Join("\n", todos.OrderBy(static t => t.Id, StringComparer.Ordinal).Select(static t => $"{t.Id}|{t.Title}|{t.Completed}"));
-
-    private sealed class StartsOffline : INetworkMonitor
-    {
-        public bool IsOnline => false;
-
-        public event Action<bool>? OnlineChanged
-        {
-            add { }
-            remove { }
-        }
-    }
 }

@@ -41,7 +41,10 @@ internal sealed class SyncCluster : IAsyncDisposable
         Server = await TodoServer.StartAsync(ServerDatabase, _configureServer, url: $"http://127.0.0.1:{address.Port}");
     }
 
-    /// <summary>Creates a client with its own SQLite queue, talking to <paramref name="through"/> (default: the server).</summary>
+    /// <summary>
+    /// Creates a client with its own SQLite queue, talking to <paramref name="through"/> (default: the server); with
+    /// <paramref name="online"/> <see langword="false"/> it starts offline and stays so until <c>SetOnline(true)</c>.
+    /// </summary>
     public TodoSync CreateClient(string name, Action<SyncOptions>? configure = null, Uri? through = null, bool online = true)
     {
         var transport = new HttpSyncTransport(through ?? Server.Address);
@@ -49,13 +52,13 @@ internal sealed class SyncCluster : IAsyncDisposable
         {
             Transport = transport,
             Store = SqliteMutationStore.Open(Path.Combine(Directory, name + ".db")),
+            NetworkMonitor = online ? null : new StartsOffline(),
         };
         options.Retry.BaseDelay = TimeSpan.FromMilliseconds(50);
         options.Retry.MaxDelay = TimeSpan.FromMilliseconds(500);
         configure?.Invoke(options);
         var client = new TodoSync(options);
         _owned.Add(client);
-        client.SetOnline(online);
         return client;
     }
 
