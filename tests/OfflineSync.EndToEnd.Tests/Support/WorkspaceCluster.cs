@@ -60,6 +60,7 @@ internal sealed class WorkspaceCluster : IAsyncDisposable
             ClientId = name,
             AutoSync = autoSync,
             ConflictStrategy = strategy,
+            NetworkMonitor = online ? null : new StartsOffline(),
         };
         options.Retry.BaseDelay = TimeSpan.FromMilliseconds(50);
         options.Retry.MaxDelay = TimeSpan.FromMilliseconds(500);
@@ -70,7 +71,6 @@ internal sealed class WorkspaceCluster : IAsyncDisposable
             _clients.Add(client);
         }
 
-        client.SetOnline(online);
         return client;
     }
 
