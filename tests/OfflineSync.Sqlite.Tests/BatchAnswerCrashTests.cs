@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using OfflineSync.Tests.Model;
 using OfflineSync.Tests.Support;
 
@@ -15,19 +14,9 @@ public sealed class BatchAnswerCrashTests : IAsyncDisposable
 {
     private const string ClientId = "client-a";
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(30);
-    private readonly TempFolder _folder = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 4, 22, 0, 0, TimeSpan.Zero));
-    private readonly List<TestSync> _clients = [];
+    private readonly CrashedClients _clients = new();
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (TestSync client in _clients)
-        {
-            await SimulatedCrashException.DisposeAsync(client);
-        }
-
-        _folder.Dispose();
-    }
+    public ValueTask DisposeAsync() => _clients.DisposeAsync();
 
     [Fact]
     public async Task Crash_AtEveryStoreWriteWhileABatchIsAnswered_RestartRepeatsOrFinishesIt_NothingRefused()
@@ -38,16 +27,16 @@ public sealed class BatchAnswerCrashTests : IAsyncDisposable
 
         for (int crashAt = queued + 1; crashAt <= total; crashAt++)
         {
-            string path = _folder.File($"crash-{crashAt}.db");
+            string path = _clients.Folder.File($"crash-{crashAt}.db");
             var scripted = new ScriptedTransport();
             var server = new IdempotentServer(scripted);
-            TestSync first = Open(new CrashingStore(SqliteMutationStore.Open(path), crashAt), server);
+            TestSync first = _clients.Open(new CrashingStore(SqliteMutationStore.Open(path), crashAt), server, ClientId);
             (Todo todo, Category category) = Enqueue(first);
             await first.SyncAsync().WaitAsync(HangGuard);
             Assert.Equal(1, scripted.PushCount);
-            await SimulatedCrashException.DisposeAsync(first);
+            await _clients.CloseAsync(first);
 
-            TestSync second = Open(SqliteMutationStore.Open(path), server);
+            TestSync second = _clients.Open(SqliteMutationStore.Open(path), server, ClientId);
             var failures = new List<MutationFailedEventArgs>();
             second.MutationFailed += (_, e) => failures.Add(e);
             await second.SyncAsync().WaitAsync(HangGuard);
@@ -84,26 +73,12 @@ public sealed class BatchAnswerCrashTests : IAsyncDisposable
     /// <summary>Runs the batch with no crash; returns the store writes of the enqueues and of everything.</summary>
     private async Task<(int Queued, int Total)> CountWritesAsync()
     {
-        var store = new CrashingStore(SqliteMutationStore.Open(_folder.File("no-crash.db")), int.MaxValue);
-        TestSync client = Open(store, new ScriptedTransport());
+        var store = new CrashingStore(SqliteMutationStore.Open(_clients.Folder.File("no-crash.db")), int.MaxValue);
+        TestSync client = _clients.Open(store, new ScriptedTransport(), ClientId);
         Enqueue(client);
         int queued = store.Writes;
         await client.SyncAsync().WaitAsync(HangGuard);
         Assert.Equal(0, client.PendingCount);
         return (queued, store.Writes);
-    }
-
-    private TestSync Open(IMutationStore store, ISyncTransport transport)
-    {
-        var client = new TestSync(new SyncOptions
-        {
-            Transport = transport,
-            Store = store,
-            TimeProvider = _time,
-            AutoSync = false,
-            ClientId = ClientId,
-        });
-        _clients.Add(client);
-        return client;
     }
 }

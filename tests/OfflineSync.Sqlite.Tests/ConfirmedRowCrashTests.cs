@@ -1,5 +1,4 @@
 using System.Text;
-using Microsoft.Extensions.Time.Testing;
 using OfflineSync.Tests.Engine;
 using OfflineSync.Tests.Model;
 using OfflineSync.Tests.Support;
@@ -16,19 +15,9 @@ public sealed class ConfirmedRowCrashTests : IAsyncDisposable
 {
     private const string Row = """{"id":"t1","title":"old","completed":false,"tagIds":[]}""";
     private static readonly TimeSpan HangGuard = TimeSpan.FromSeconds(30);
-    private readonly TempFolder _folder = new();
-    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 12, 5, 1, 0, 0, TimeSpan.Zero));
-    private readonly List<TestSync> _clients = [];
+    private readonly CrashedClients _clients = new();
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (TestSync client in _clients)
-        {
-            await SimulatedCrashException.DisposeAsync(client);
-        }
-
-        _folder.Dispose();
-    }
+    public ValueTask DisposeAsync() => _clients.DisposeAsync();
 
     [Fact]
     public async Task Crash_AtEveryStoreWriteWhileAnUpdateIsAnswered_TheRestartedClientBasesItsNextEditOnWhatTheServerHolds()
@@ -41,18 +30,18 @@ public sealed class ConfirmedRowCrashTests : IAsyncDisposable
         // Through the first write after the answer: a process killed right after recording it.
         for (int crashAt = queued + 1; crashAt <= total + 1; crashAt++)
         {
-            string path = _folder.File($"crash-{crashAt}.db");
+            string path = _clients.Folder.File($"crash-{crashAt}.db");
             ScriptedTransport server = Seeded();
-            TestSync first = Open(new CrashingStore(SqliteMutationStore.Open(path), crashAt, keepsFeed: true), server);
+            TestSync first = _clients.Open(new CrashingStore(SqliteMutationStore.Open(path), crashAt, keepsFeed: true), server);
             await ListedAsync(first);
             first.Todos.Update("t1", new TodoPatch { Title = "edited" });
             await first.SyncAsync().WaitAsync(HangGuard);
             Assert.Equal("v2", server.VersionOf("todos", "t1"));
-            await SimulatedCrashException.DisposeAsync(first);
+            await _clients.CloseAsync(first);
 
             // Offline after the restart: only what the store kept can show the row and give the next edit its base.
             using SqliteMutationStore store = SqliteMutationStore.Open(path);
-            TestSync second = Open(store, server, new FakeNetworkMonitor(online: false));
+            TestSync second = _clients.Open(store, server, network: new FakeNetworkMonitor(online: false));
             string at = $"crash before store write {crashAt} (answer writes {queued + 1}-{total})";
             Assert.True(second.Todos.TryGet("t1", out Todo? shown), at);
             Assert.True(shown.Title == "edited", at);
@@ -70,8 +59,7 @@ public sealed class ConfirmedRowCrashTests : IAsyncDisposable
                 Assert.Equal(MutationKind.Update, Assert.Single(second.GetPending()).Kind);
             }
 
-            await second.DisposeAsync();
-            _clients.Remove(second);
+            await _clients.CloseAsync(second);
         }
 
         Assert.True(answered, "No crash point came after the answer was recorded.");
@@ -80,8 +68,8 @@ public sealed class ConfirmedRowCrashTests : IAsyncDisposable
     /// <summary>Runs the update with no crash; returns the store writes up to the update's enqueue and through its answer.</summary>
     private async Task<(int Queued, int Total)> CountWritesAsync()
     {
-        var store = new CrashingStore(SqliteMutationStore.Open(_folder.File("no-crash.db")), int.MaxValue, keepsFeed: true);
-        TestSync client = Open(store, Seeded());
+        var store = new CrashingStore(SqliteMutationStore.Open(_clients.Folder.File("no-crash.db")), int.MaxValue, keepsFeed: true);
+        TestSync client = _clients.Open(store, Seeded());
         await ListedAsync(client);
         client.Todos.Update("t1", new TodoPatch { Title = "edited" });
         int queued = store.Writes;
@@ -108,19 +96,5 @@ public sealed class ConfirmedRowCrashTests : IAsyncDisposable
         {
             await Task.Delay(5, timeout.Token);
         }
-    }
-
-    private TestSync Open(IMutationStore store, ISyncTransport transport, INetworkMonitor? network = null)
-    {
-        var client = new TestSync(new SyncOptions
-        {
-            Transport = transport,
-            Store = store,
-            TimeProvider = _time,
-            AutoSync = false,
-            NetworkMonitor = network,
-        });
-        _clients.Add(client);
-        return client;
     }
 }

@@ -1,21 +1,7 @@
 namespace OfflineSync.Sqlite.Tests;
 
 /// <summary>What a store throws where the process would have died.</summary>
-internal sealed class SimulatedCrashException : Exception
-{
-    /// <summary>Disposes a client whose store "died": its last writes throw, and nothing more reaches the file.</summary>
-    public static async Task DisposeAsync(IAsyncDisposable client)
-    {
-        try
-        {
-            await client.DisposeAsync();
-        }
-        catch (SimulatedCrashException)
-        {
-            // Nothing more reaches the file.
-        }
-    }
-}
+internal sealed class SimulatedCrashException : Exception;
 
 /// <summary>
 /// Passes writes to a <see cref="Durability.Full"/> store file until the <c>crashAt</c>-th, which never reaches it; after
