@@ -7,8 +7,8 @@ namespace OfflineSync.Http;
 
 /// <summary>
 /// The transport's logs (category <c>OfflineSync.Http</c>) and metrics (a Meter named
-/// <see cref="SyncDiagnostics.HttpMeterName"/>): requests the server refused or that failed, and batches shortened after
-/// a 413. Instruments and tags are listed in docs/observability.md. <c>HttpClient</c>'s own
+/// <see cref="SyncDiagnostics.HttpMeterName"/>): requests the server refused or that failed, and batches sent again
+/// shorter after a 413 or a 403. Instruments and tags are listed in docs/observability.md. <c>HttpClient</c>'s own
 /// <c>http.client.request.duration</c> covers the rest.
 /// </summary>
 internal sealed partial class HttpTelemetry : IDisposable
@@ -23,7 +23,7 @@ internal sealed partial class HttpTelemetry : IDisposable
         _logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger("OfflineSync.Http");
         _meter = new OwnedMeter(meterFactory, new MeterOptions(SyncDiagnostics.HttpMeterName));
         _failures = _meter.Meter.CreateCounter<long>("offlinesync.http.failures", "{request}", "Push, list and feed requests that failed, by operation and error type (the HTTP status code, timeout, or the exception type).");
-        _shortened = _meter.Meter.CreateCounter<long>("offlinesync.http.batch.shortened", "{request}", "Batches the server refused as too large (413), sent again with half the mutations.");
+        _shortened = _meter.Meter.CreateCounter<long>("offlinesync.http.batch.shortened", "{request}", "Batches the server refused together (413 too large; 403 for one of their mutations), sent again with fewer mutations.");
     }
 
     /// <summary>Records an answer that is not a success: 401 and 403 are logged as warnings (credentials need attention), the rest at debug level.</summary>
@@ -48,7 +48,7 @@ internal sealed partial class HttpTelemetry : IDisposable
         FailedRequest(_logger, operation, uri, type, exception.Message);
     }
 
-    /// <summary>Records a batch of <paramref name="count"/> mutations refused as too large, sent again as <paramref name="next"/>.</summary>
+    /// <summary>Records a batch of <paramref name="count"/> mutations refused together (413, 403), sent again as its first <paramref name="next"/>.</summary>
     public void BatchShortened(int count, int next)
     {
         if (_shortened.Enabled)
@@ -78,6 +78,6 @@ internal sealed partial class HttpTelemetry : IDisposable
     [LoggerMessage(3, LogLevel.Debug, "The {Operation} request to {Uri} failed ({ErrorType}): {Error}")]
     private static partial void FailedRequest(ILogger logger, string operation, Uri? uri, string errorType, string error);
 
-    [LoggerMessage(4, LogLevel.Information, "The server refused a batch of {Count} mutations as too large (413); sending {Next}")]
+    [LoggerMessage(4, LogLevel.Information, "The server refused a batch of {Count} mutations together (413 too large, or 403 for one of them); sending the first {Next}")]
     private static partial void Shortened(ILogger logger, int count, int next);
 }

@@ -16,15 +16,7 @@ internal static class HeldKeys
     /// <summary>The distinct queued creates the keys belong to, or <see langword="null"/> when there are none.</summary>
     public static QueuedMutation[]? Creates(List<HeldKey>? held)
     {
-        int count = 0;
-        foreach (HeldKey key in held ?? [])
-        {
-            if (key.Create is not null)
-            {
-                count++;
-            }
-        }
-
+        int count = CountOfCreates(held);
         if (count == 0)
         {
             return null;
@@ -46,15 +38,7 @@ internal static class HeldKeys
     /// <summary>The keys of queued creates, as a view indexes the references a mapping may still rewrite; <see langword="null"/> when there are none.</summary>
     public static (string Resource, string Key)[]? OpenReferences(List<HeldKey>? held)
     {
-        int count = 0;
-        foreach (HeldKey key in held ?? [])
-        {
-            if (key.Create is not null)
-            {
-                count++;
-            }
-        }
-
+        int count = CountOfCreates(held);
         if (count == 0)
         {
             return null;
@@ -71,5 +55,20 @@ internal static class HeldKeys
         }
 
         return references;
+    }
+
+    /// <summary>How many of the keys belong to queued creates.</summary>
+    private static int CountOfCreates(List<HeldKey>? held)
+    {
+        int count = 0;
+        foreach (HeldKey key in held ?? [])
+        {
+            if (key.Create is not null)
+            {
+                count++;
+            }
+        }
+
+        return count;
     }
 }
