@@ -1,10 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace OfflineSync.Server.Tests.Infrastructure;
 
@@ -23,14 +18,8 @@ public sealed class FakeEndpoint : IAsyncDisposable
 
     public static async Task<FakeEndpoint> StartAsync(RequestDelegate handler)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        WebApplication app = builder.Build();
-        app.Run(handler);
-        await app.StartAsync();
-        string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new FakeEndpoint(app, new Uri(bound + "/"));
+        WebApplication app = await LoopbackApp.StartAsync(static _ => { }, app => app.Run(handler));
+        return new FakeEndpoint(app, LoopbackApp.AddressOf(app));
     }
 
     public static Task<FakeEndpoint> RespondAsync(int status, string contentType, string body, Action<HttpResponse>? headers = null) =>

@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using OfflineSync.Server.Tests.Model;
@@ -39,26 +36,26 @@ public sealed class LoggedServer : IAsyncDisposable
     {
         string directory = Path.Combine(Path.GetTempPath(), "offlinesync-server-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(directory);
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
         var provider = new CapturingLoggerProvider();
-        builder.Logging.AddProvider(provider);
-        builder.Services.AddOfflineSyncServer(o => o.DatabasePath = Path.Combine(directory, "server.db"));
-        WebApplication app = builder.Build();
         LoggedServer? server = null;
-        app.Use(async (context, next) =>
-        {
-            await next(context);
-            server!.Statuses.Enqueue(context.Response.StatusCode);
-        });
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
-        app.MapSyncResource<Folder>();
-        await app.StartAsync();
-        string bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new LoggedServer(app, directory, new Uri(bound + "/"));
+        WebApplication app = await LoopbackApp.StartAsync(
+            services =>
+            {
+                services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Trace).AddProvider(provider));
+                services.AddOfflineSyncServer(o => o.DatabasePath = Path.Combine(directory, "server.db"));
+            },
+            app =>
+            {
+                app.Use(async (context, next) =>
+                {
+                    await next(context);
+                    server!.Statuses.Enqueue(context.Response.StatusCode);
+                });
+                app.UseExceptionHandler();
+                app.UseStatusCodePages();
+                app.MapSyncResource<Folder>();
+            });
+        server = new LoggedServer(app, directory, LoopbackApp.AddressOf(app));
         provider.Sink = server.Logs;
         return server;
     }

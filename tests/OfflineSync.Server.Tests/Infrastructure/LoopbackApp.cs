@@ -31,7 +31,10 @@ internal static class LoopbackApp
         }
     }
 
+    /// <summary>The address a started app listens on, with a trailing slash.</summary>
+    public static Uri AddressOf(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+
     /// <summary>A client of a started app's address.</summary>
-    public static HttpClient ClientOf(WebApplication app) =>
-        new() { BaseAddress = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/") };
+    public static HttpClient ClientOf(WebApplication app) => new() { BaseAddress = AddressOf(app) };
 }

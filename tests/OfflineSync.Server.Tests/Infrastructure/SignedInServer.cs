@@ -3,11 +3,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using OfflineSync.Http;
@@ -36,29 +32,30 @@ public sealed class SignedInServer : IAsyncDisposable
     public static async Task<SignedInServer> StartAsync(Action<WebApplication>? map = null)
     {
         var server = new SignedInServer();
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
-        {
-            options.RequireHttpsMetadata = false;
-            options.TokenValidationParameters = new TokenValidationParameters
+        server._app = await LoopbackApp.StartAsync(
+            services =>
             {
-                ValidIssuer = Issuer,
-                ValidAudience = Issuer,
-                IssuerSigningKey = server._key,
-                ClockSkew = TimeSpan.Zero,
-            };
-        });
-        builder.Services.AddAuthorization();
-        builder.Services.AddOfflineSyncServer(server._store.Configure);
-        server._app = builder.Build();
-        server._app.UseAuthentication();
-        server._app.UseAuthorization();
-        (map ?? MapPerUser)(server._app);
-        await server._app.StartAsync();
-        string bound = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server.Address = new Uri(bound + "/");
+                services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(options =>
+                {
+                    options.RequireHttpsMetadata = false;
+                    options.TokenValidationParameters = new TokenValidationParameters
+                    {
+                        ValidIssuer = Issuer,
+                        ValidAudience = Issuer,
+                        IssuerSigningKey = server._key,
+                        ClockSkew = TimeSpan.Zero,
+                    };
+                });
+                services.AddAuthorization();
+                services.AddOfflineSyncServer(server._store.Configure);
+            },
+            app =>
+            {
+                app.UseAuthentication();
+                app.UseAuthorization();
+                (map ?? MapPerUser)(app);
+            });
+        server.Address = LoopbackApp.AddressOf(server._app);
         return server;
     }
 
