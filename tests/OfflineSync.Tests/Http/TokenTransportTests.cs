@@ -130,15 +130,21 @@ public sealed class TokenTransportTests
         Assert.Equal(("fresh", "fresh"), (first.Headers.Authorization?.Parameter, second.Headers.Authorization?.Parameter));
     }
 
-    [Fact]
-    public async Task BatchRefused403AsAWhole_IsHalvedUntilItLandsOnTheRefusedMutation_WhichSaysSo()
+    [Theory]
+    [InlineData("")]
+    [InlineData(",\"mutation\":99")] // hostile or broken: an index past the batch
+    [InlineData(",\"mutation\":-1")]
+    [InlineData(",\"mutation\":\"2\"")]
+    public async Task BatchRefused403AsAWhole_IsHalvedUntilItLandsOnTheRefusedMutation_WhichSaysSo(string mutation)
     {
-        // S9: the server names no item when it refuses a batch; the mutations before the refused one still go through.
-        await using var server = new RawHttpServer(static request => request.RequestLine.StartsWith("POST /sync/batch", StringComparison.Ordinal)
+        // S9: the server names no item (or none the batch has) when it refuses a batch; the mutations before the refused
+        // one still go through.
+        string refusal = $$"""{"type":"urn:offlinesync:problem:forbidden","title":"The caller may not write this resource.","status":403{{mutation}}}""";
+        await using var server = new RawHttpServer(request => request.RequestLine.StartsWith("POST /sync/batch", StringComparison.Ordinal)
             ? request.Body.Contains("\"categories\"", StringComparison.Ordinal)
-                ? RawHttpServer.Respond("403 Forbidden", """{"type":"urn:offlinesync:problem:forbidden","title":"The caller may not write this resource.","status":403}""", "Content-Type: application/problem+json")
+                ? RawHttpServer.Respond("403 Forbidden", refusal, "Content-Type: application/problem+json")
                 : RawHttpServer.Respond("200 OK", """{"results":[{"status":201,"key":"t1","version":"1","data":{"id":"t1"}}]}""", "Content-Type: application/json")
-            : RawHttpServer.Respond("403 Forbidden", """{"type":"urn:offlinesync:problem:forbidden","title":"The caller may not write this resource.","status":403}""", "Content-Type: application/problem+json"));
+            : RawHttpServer.Respond("403 Forbidden", refusal, "Content-Type: application/problem+json"));
         using var transport = new HttpSyncTransport(server.Address);
         OutgoingMutation category = Create("c1") with { Resource = "categories" };
 
